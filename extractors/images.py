@@ -1,0 +1,88 @@
+"""Image files (.png .jpg .jpeg .tif .tiff) as documents of their own, read by OCR.
+
+A multi-page TIFF (a scanner's usual output) is one document with a page per frame. Boxes
+are in points from the image's own resolution when the file states one; screenshots and
+phone pictures rarely do, so a large image without one is taken as a 300 dpi scan and a
+small one as a 96 dpi screen capture, which only sets the scale of the boxes and the text
+size tesseract expects.
+
+This module must not OCR anything itself: extractors.ocr does, pages in parallel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from PIL import Image, ImageSequence, UnidentifiedImageError
+
+from extractors.errors import ReadError
+from extractors.metadata import date_in_text, detect_language
+from extractors.ocr import DEFAULT_SETTINGS, OcrSettings, ocr_images
+from models import Document, Page, Table
+
+MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "MPO": "image/jpeg", "TIFF": "image/tiff"}
+MAX_FRAMES = 500
+MAX_PIXELS = 200_000_000
+_SCAN_DPI = 300
+_SCREEN_DPI = 96
+_SCAN_LONG_SIDE_PX = 2000
+
+
+def _dpi(frame: Image.Image) -> float:
+    stated = frame.info.get("dpi")
+    if isinstance(stated, tuple) and stated and 50 <= float(stated[0]) <= 2400:
+        return float(stated[0])
+    return _SCAN_DPI if max(frame.size) >= _SCAN_LONG_SIDE_PX else _SCREEN_DPI
+
+
+def read_image(path: str, sha256: str, settings: OcrSettings = DEFAULT_SETTINGS) -> Document:
+    """OCR every frame of an image file into a Document (method "ocr" on every page).
+
+    Raises ReadError for a file that is not a readable image; a frame whose OCR fails or runs
+    over its time limit becomes a page error and the other frames are still read.
+    """
+    try:
+        image = Image.open(path)
+    except (UnidentifiedImageError, OSError) as exc:
+        raise ReadError("corrupt", f"the image could not be opened ({exc}); it is damaged or not an image") from exc
+    with image:
+        media_type = MEDIA_TYPES.get(image.format or "")
+        if media_type is None:
+            raise ReadError("unsupported", f"images of format {image.format} are not supported")
+        n_frames = getattr(image, "n_frames", 1)
+        if n_frames > MAX_FRAMES:
+            raise ReadError("too_large", f"the image has {n_frames} pages; saman reads at most {MAX_FRAMES}")
+        if image.width * image.height > MAX_PIXELS:
+            raise ReadError("too_large", f"the image is {image.width}×{image.height} pixels; too large to OCR")
+
+        def frames() -> Iterator[tuple[int, Image.Image, tuple[float, float]]]:
+            for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
+                dpi = _dpi(frame)
+                # A copy: the iterator reuses one object that seeks to the next frame.
+                yield number, frame.copy(), (frame.width * 72 / dpi, frame.height * 72 / dpi)
+
+        try:
+            results = ocr_images(frames(), settings)
+        except (OSError, ValueError) as exc:
+            raise ReadError("corrupt", f"the image could not be decoded ({exc}); it is damaged or truncated") from exc
+    pages: list[Page] = []
+    tables: list[Table] = []
+    errors: list[tuple[int, str, str]] = []
+    for number, result in results.items():
+        if isinstance(result[0], Page):
+            pages.append(result[0])
+            tables.extend(result[1])
+        else:
+            errors.append((number, result[0], result[1]))
+    text = "\n".join(p.text for p in pages)
+    return Document(
+        sha256=sha256,
+        path=path,
+        media_type=media_type,
+        pages=pages,
+        tables=tables,
+        title=next((p.title for p in pages if p.title), None),
+        date=date_in_text(text),
+        language=detect_language(text),
+        page_errors=errors,
+    )

@@ -1,0 +1,527 @@
+"""OCR reader: page images → models.Page with the same blocks the text-layer readers produce.
+
+Used for PDF pages without a usable text layer, image files and pictures in slides. A page is
+rendered once (pypdfium2, greyscale), dark backgrounds are inverted, small pictures enlarged,
+the skew measured and corrected, ruling lines found and erased, then tesseract (`nor+eng`)
+reads words with boxes and confidences. When the words look wrong (low confidence), OSD
+decides whether the page is upside down or on its side and the page is read again turned.
+Words become one Block per line in tesseract's reading order, with the bbox mapped back to
+the page as it was given (in points), the mean word confidence, the raw OCR line, and the
+line with æ/ø/å restored (extractors.norwegian). Tables come from extractors.ocr_tables.
+
+Speed (shared STACK_NOTES): tesseract runs with one OpenMP thread per process and pages run
+in parallel, one tesseract subprocess per worker thread; images reach tesseract as PGM files
+(PNG encoding alone costs 0.18 s a page); each page has a time budget, and a page that runs
+over it becomes an error for that page only.
+
+This module must not import Prefect or the KB, and must not render a page twice.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+import time
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from statistics import mean, median
+
+import numpy as np
+import pypdfium2 as pdfium
+import pytesseract
+from PIL import Image
+from pdfplumber.utils import extract_words
+
+from extractors.errors import ReadError
+from extractors.norwegian import Lexicon, lexicon
+from extractors.ocr_tables import CellGrid, Word, clean_for_ocr, find_rules, ink_mask, ruled_tables, unruled_tables
+from extractors.textutil import clean_line
+from models import Block, Page, Table
+
+# needs_ocr: a page needs OCR when its text layer has fewer visible characters than this,
+# when many of its glyphs are unmapped, or when few of its words are Norwegian words.
+MIN_TEXT_CHARS = 16
+_MAX_BAD_GLYPH_SHARE = 0.1
+_MIN_ALNUM_SHARE = 0.5
+_MIN_KNOWN_WORD_SHARE = 0.6
+_MAX_RESTORABLE_SHARE = 0.05
+_MIN_WORDS_FOR_SHARES = 8
+
+# Below this mean word confidence (0–100) the page may be upside down or on its side: ask OSD.
+_OSD_BELOW_CONFIDENCE = 60.0
+_MIN_OSD_CONFIDENCE = 1.0
+# Skew: searched within ±_MAX_SKEW degrees, corrected when larger than _MIN_SKEW.
+_MAX_SKEW = 6.0
+_MIN_SKEW = 0.15
+# Pictures whose shorter side is below this many pixels are enlarged 2× for tesseract.
+_UPSCALE_BELOW_PX = 1000
+# Title of a slide-like page: a line this much taller than the page's median line, near the top.
+_TITLE_HEIGHT_RATIO = 1.3
+_TITLE_ZONE = 0.35
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    """How pages are OCR'd; `extra_words` (gazetteer names, theme terms) count as known words
+    for the æ/ø/å post-correction."""
+
+    dpi: int = 300
+    lang: str = "nor+eng"
+    page_timeout_s: float = 120
+    workers: int = 2
+    extra_words: frozenset[str] = frozenset()
+
+
+DEFAULT_SETTINGS = OcrSettings()
+
+PageResult = tuple[Page, list[Table]] | tuple[str, str]
+
+
+# ---------------------------------------------------------------------------- when to OCR
+
+
+def needs_ocr(chars: list[dict], page_width: float, page_height: float) -> bool:
+    """Whether a PDF page's text layer is missing, too thin, or garbage (e.g. a bad hidden
+    OCR layer that lost æ/ø/å), judged from pdfplumber's `page.chars`."""
+    visible = [c for c in chars if c.get("text", "").strip()
+               and -1 <= c.get("x0", 0) <= page_width + 1 and -1 <= c.get("top", 0) <= page_height + 1]
+    if len(visible) < MIN_TEXT_CHARS:
+        return True
+    texts = [c["text"] for c in visible]
+    bad = sum(t.startswith("(cid:") or t == "\ufffd" or unicodedata.category(t[0]) in ("Co", "Cc", "Cs") for t in texts)
+    if bad > _MAX_BAD_GLYPH_SHARE * len(texts):
+        return True
+    if sum(t.isalnum() for t in texts) < _MIN_ALNUM_SHARE * len(texts):
+        return True
+    tokens = [w["text"].lower() for w in extract_words(visible)]
+    tokens = [t for t in tokens if t.isalpha() and len(t) >= 3]
+    if len(tokens) < _MIN_WORDS_FOR_SHARES:
+        return False
+    lex = lexicon()
+    known = lex.known_many(tokens)
+    if known.mean() < _MIN_KNOWN_WORD_SHARE:
+        return True
+    restorable = sum(lex.correct_word(t) != t for t, ok in zip(tokens, known) if not ok)
+    return restorable > _MAX_RESTORABLE_SHARE * len(tokens)
+
+
+def image_has_text(image: Image.Image) -> bool:
+    """A cheap test (a few ms) whether a picture holds text worth OCR: skips icons, photos and
+    plain logos. Text is thin dark strokes on a flat background, in lines with blank rows
+    between them; a photo is continuous tones and broad blobs."""
+    if min(image.size) < 24 or image.width * image.height < 10_000:
+        return False
+    grey = to_greyscale(image)
+    grey.thumbnail((800, 800))
+    arr = np.asarray(grey)
+    ink = ink_mask(arr)
+    if ink.mean() > 0.5:
+        ink = ~ink
+    share = float(ink.mean())
+    if not 0.003 <= share <= 0.35:
+        return False
+    hist = np.bincount((arr >> 2).ravel(), minlength=64)
+    flat = float(np.sort(hist)[-3:].sum() / arr.size)
+    row_ink = ink.mean(axis=1)
+    blank_rows = float((row_ink < 0.002).mean())
+    padded = np.pad(ink, ((0, 0), (1, 1))).astype(np.int8)
+    edges = np.diff(padded, axis=1)
+    n_runs = int((edges == 1).sum())
+    mean_run = ink.sum() / max(n_runs, 1)
+    stroke_limit = max(3.0, 0.012 * max(arr.shape))
+    return mean_run <= stroke_limit and (flat >= 0.45 or blank_rows >= 0.15)
+
+
+# ---------------------------------------------------------------------------- images
+
+
+def to_greyscale(image: Image.Image) -> Image.Image:
+    """An 8-bit greyscale copy; transparent areas become white (not black, as a plain
+    convert("L") of a transparent screenshot would make them)."""
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(background, rgba).convert("L")
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        arr = np.asarray(image, dtype=np.float64)
+        top = arr.max() or 1.0
+        return Image.fromarray((arr * (255.0 / top)).astype(np.uint8), "L")
+    return image.convert("L") if image.mode != "L" else image.copy()
+
+
+def _skew_angle(grey: np.ndarray) -> float:
+    """The rotation (degrees, Pillow's sense) that makes the text lines horizontal.
+
+    Projection profile: for each trial angle the ink pixels are sheared onto rows; text lines
+    lying level give the sharpest profile (largest sum of squared row counts).
+    """
+    step = max(1, max(grey.shape) // 1200)
+    small = grey[::step, ::step]
+    ink = ink_mask(small)
+    if ink.mean() > 0.5:
+        ink = ~ink
+    ys, xs = np.nonzero(ink)
+    if len(ys) < 200:
+        return 0.0
+    if len(ys) > 150_000:
+        pick = np.random.default_rng(0).choice(len(ys), 150_000, replace=False)
+        ys, xs = ys[pick], xs[pick]
+    xs = xs - small.shape[1] / 2
+
+    def sharpness(angle: float) -> float:
+        rows = np.round(ys + xs * math.tan(math.radians(angle))).astype(np.int64)
+        rows -= rows.min()
+        counts = np.bincount(rows).astype(np.float64)
+        return float((counts * counts).sum())
+
+    coarse = np.arange(-_MAX_SKEW, _MAX_SKEW + 1e-9, 0.5)
+    best = max(coarse, key=sharpness)
+    fine = np.arange(best - 0.5, best + 0.5 + 1e-9, 0.05)
+    best = float(max(fine, key=sharpness))
+    if sharpness(best) < 1.02 * sharpness(0.0):
+        return 0.0
+    # A profile sheared by +a matches text that Pillow must rotate by -a to level.
+    return -best
+
+
+@dataclass(frozen=True)
+class _Turn:
+    """A rotation applied to the page (Pillow sense, expand=True), to map boxes back."""
+
+    angle: float
+    size_before: tuple[int, int]
+    size_after: tuple[int, int]
+
+    def back(self, x: float, y: float) -> tuple[float, float]:
+        t = math.radians(self.angle)
+        dx, dy = x - self.size_after[0] / 2, y - self.size_after[1] / 2
+        return (self.size_before[0] / 2 + dx * math.cos(t) - dy * math.sin(t),
+                self.size_before[1] / 2 + dx * math.sin(t) + dy * math.cos(t))
+
+
+def _turn(image: Image.Image, angle: float) -> tuple[Image.Image, _Turn]:
+    exact = {90: Image.Transpose.ROTATE_90, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_270}
+    key = int(round(angle)) % 360
+    if abs(angle - round(angle)) < 1e-9 and key in exact:
+        out = image.transpose(exact[key])
+    else:
+        out = image.rotate(angle, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=255)
+    return out, _Turn(angle, image.size, out.size)
+
+
+# ---------------------------------------------------------------------------- tesseract
+
+
+def _tesseract_env() -> None:
+    # pytesseract passes os.environ to tesseract; more than one OpenMP thread per process
+    # thrashes on two cores (STACK_NOTES: 99 s instead of 17 s for three pages).
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+def _remaining(deadline: float, page_number: int, budget: float) -> float:
+    left = deadline - time.monotonic()
+    if left < 0.5:
+        raise ReadError("timeout", f"OCR of page {page_number} took longer than {budget:.0f} s; the page was skipped")
+    return left
+
+
+def _run(call: Callable[..., object], *args: object, page_number: int, deadline: float, budget: float, **kwargs: object) -> object:
+    """A pytesseract call within the page's time budget; a timeout becomes ReadError('timeout')."""
+    try:
+        return call(*args, timeout=_remaining(deadline, page_number, budget), **kwargs)
+    except RuntimeError as exc:
+        if "timeout" in str(exc).lower():
+            raise ReadError("timeout", f"OCR of page {page_number} took longer than {budget:.0f} s; the page was skipped") from exc
+        raise
+
+
+def _read_words(pgm: str, lang: str, dpi: int, run: Callable[..., object]) -> list[Word]:
+    data = run(pytesseract.image_to_data, pgm, lang=lang, config=f"--psm 3 --dpi {dpi}",
+               output_type=pytesseract.Output.DICT)
+    words = []
+    for i, text in enumerate(data["text"]):
+        text = (text or "").strip()
+        conf = float(data["conf"][i])
+        if data["level"][i] != 5 or not text or conf < 0 or set(text) <= set("|¦"):
+            continue
+        left, top = float(data["left"][i]), float(data["top"][i])
+        words.append(Word(text, conf, left, top, left + data["width"][i], top + data["height"][i],
+                          (data["block_num"][i], data["par_num"][i], data["line_num"][i])))
+    return words
+
+
+def _osd_rotation(pgm: str, dpi: int, run: Callable[..., object]) -> int:
+    """Degrees (Pillow sense) to turn the page upright according to OSD; 0 when OSD cannot tell
+    (sparse pages make tesseract refuse: 'Too few characters')."""
+    try:
+        osd = run(pytesseract.image_to_osd, pgm, config=f"--psm 0 --dpi {dpi}",
+                  output_type=pytesseract.Output.DICT)
+    except pytesseract.TesseractError:
+        return 0
+    if float(osd.get("orientation_conf", 0)) < _MIN_OSD_CONFIDENCE:
+        return 0
+    # OSD's "rotate" is clockwise; Pillow turns counter-clockwise.
+    return (-int(osd.get("rotate", 0))) % 360
+
+
+@dataclass
+class _Reading:
+    words: list[Word]
+    rules_tables: list[CellGrid]
+    turns: list[_Turn]
+    size: tuple[int, int]
+
+    @property
+    def confidence(self) -> float:
+        return mean(w.conf for w in self.words) if self.words else 0.0
+
+
+def _read_turned(base: Image.Image, turns: list[_Turn], dpi: int, settings: OcrSettings, workdir: str,
+                 run: Callable[..., object]) -> tuple[_Reading, str]:
+    """Deskew, find and erase rules, and OCR one orientation of the page."""
+    image = base
+    angle = _skew_angle(np.asarray(image))
+    if abs(angle) >= _MIN_SKEW:
+        image, turn = _turn(image, angle)
+        turns = turns + [turn]
+    arr = np.asarray(image)
+    rules = find_rules(arr, dpi)
+    pgm = os.path.join(workdir, f"page{len(turns)}.pgm")
+    Image.fromarray(clean_for_ocr(arr, rules) if rules.mask.any() or rules.bars else arr, "L").save(pgm, format="PPM")
+    words = _read_words(pgm, settings.lang, dpi, run)
+    return _Reading(words, ruled_tables(rules, words, dpi), turns, image.size), pgm
+
+
+# ---------------------------------------------------------------------------- one page
+
+
+def ocr_image(image: Image.Image, page_number: int, settings: OcrSettings = DEFAULT_SETTINGS,
+              page_size_pt: tuple[float, float] | None = None) -> tuple[Page, list[Table]]:
+    """OCR one page image into a Page (method "ocr") and the tables found on it.
+
+    `page_size_pt` is the size the image stands for (a PDF page, a picture on a slide): boxes
+    are given in those points, from the image's top-left corner. Without it the image is taken
+    as `settings.dpi`. Raises ReadError("timeout") when the page runs over its time budget.
+    """
+    _tesseract_env()
+    budget = settings.page_timeout_s
+    deadline = time.monotonic() + budget
+
+    def run(call: Callable[..., object], *args: object, **kwargs: object) -> object:
+        return _run(call, *args, page_number=page_number, deadline=deadline, budget=budget, **kwargs)
+
+    grey = to_greyscale(image)
+    width_px, height_px = grey.size
+    if page_size_pt is None:
+        page_size_pt = (width_px * 72 / settings.dpi, height_px * 72 / settings.dpi)
+    dpi = max(50, round(width_px * 72 / page_size_pt[0])) if page_size_pt[0] > 0 else settings.dpi
+    if float(np.median(np.asarray(grey)[::4, ::4])) < 100:
+        grey = Image.fromarray(255 - np.asarray(grey), "L")
+    scale = 1.0
+    if min(grey.size) < _UPSCALE_BELOW_PX:
+        scale = 2.0
+        grey = grey.resize((width_px * 2, height_px * 2), Image.Resampling.LANCZOS)
+        dpi *= 2
+    with tempfile.TemporaryDirectory(prefix="saman-ocr-") as workdir:
+        reading, pgm = _read_turned(grey, [], dpi, settings, workdir, run)
+        if reading.confidence < _OSD_BELOW_CONFIDENCE:
+            rotation = _osd_rotation(pgm, dpi, run)
+            if rotation:
+                upright, turn = _turn(grey, rotation)
+                again, _ = _read_turned(upright, [turn], dpi, settings, workdir, run)
+                if again.confidence > reading.confidence:
+                    reading = again
+    to_points = _PointMapper(reading.turns, scale, page_size_pt[0] / width_px, page_size_pt[1] / height_px,
+                             page_size_pt)
+    lex = lexicon(settings.extra_words)
+    grids = reading.rules_tables
+    in_ruled = {id(w) for g in grids for r in g.rows for c in r for w in c}
+    grids = grids + unruled_tables([w for w in reading.words if id(w) not in in_ruled], dpi)
+    found = [_OcrTable.of(g, lex) for g in grids]
+    tables = [t.table(page_number, k, to_points) for k, t in enumerate(found, start=1)]
+    slide_like = page_size_pt[0] > page_size_pt[1]
+    blocks = _blocks(reading.words, found, to_points, lex, slide_like, reading.size[1])
+    page = Page(number=page_number, kind="page", width=page_size_pt[0], height=page_size_pt[1], blocks=blocks,
+                method="ocr", confidence=round(reading.confidence / 100, 4) if reading.words else None)
+    return page, tables
+
+
+class _PointMapper:
+    """Maps a box in the OCR'd image back through the turns and enlargement to page points."""
+
+    def __init__(self, turns: list[_Turn], scale: float, sx: float, sy: float, size_pt: tuple[float, float]) -> None:
+        self.turns, self.scale, self.sx, self.sy, self.size_pt = turns, scale, sx, sy, size_pt
+
+    def __call__(self, left: float, top: float, right: float, bottom: float) -> tuple[float, float, float, float]:
+        corners = [(left, top), (right, top), (left, bottom), (right, bottom)]
+        for turn in reversed(self.turns):
+            corners = [turn.back(x, y) for x, y in corners]
+        xs = [min(max(x / self.scale * self.sx, 0.0), self.size_pt[0]) for x, _ in corners]
+        ys = [min(max(y / self.scale * self.sy, 0.0), self.size_pt[1]) for _, y in corners]
+        return (round(min(xs), 2), round(min(ys), 2), round(max(xs), 2), round(max(ys), 2))
+
+
+@dataclass
+class _OcrTable:
+    """A table found on the page, with each cell's raw and corrected text."""
+
+    grid: CellGrid
+    raw: list[list[str]]
+    text: list[list[str]]
+
+    @classmethod
+    def of(cls, grid: CellGrid, lex: Lexicon) -> _OcrTable:
+        raw = [[clean_line(" ".join(w.text for w in cell)) for cell in row] for row in grid.rows]
+        return cls(grid, raw, [[lex.correct_text(c) for c in row] for row in raw])
+
+    def table(self, page_number: int, k: int, to_points: _PointMapper) -> Table:
+        confs = [w.conf for row in self.grid.rows for cell in row for w in cell]
+        return Table(table_id=f"p{page_number}ocr{k}", page=page_number, pages=[page_number], rows=self.text,
+                     bbox=to_points(*self.grid.bbox), method="ocr",
+                     confidence=round(mean(confs) / 100, 4) if confs else None)
+
+    def row_blocks(self, to_points: _PointMapper) -> list[Block]:
+        """One table-cell Block per row, cells left to right: the order the PDF reader's lines
+        have, where tesseract would read a ruled table column by column."""
+        blocks = []
+        for cells, raw, text in zip(self.grid.rows, self.raw, self.text):
+            words = [w for cell in cells for w in cell]
+            if not words:
+                continue
+            box = to_points(min(w.left for w in words), min(w.top for w in words),
+                            max(w.right for w in words), max(w.bottom for w in words))
+            blocks.append(Block(text=" ".join(t for t in text if t), role="table-cell", bbox=box, method="ocr",
+                                confidence=round(mean(w.conf for w in words) / 100, 4),
+                                raw_text=" ".join(r for r in raw if r)))
+        return blocks
+
+
+def _blocks(words: list[Word], tables: list[_OcrTable], to_points: _PointMapper, lex: Lexicon,
+            slide_like: bool, image_height: int) -> list[Block]:
+    """One Block per tesseract line in tesseract's reading order (block, paragraph, line); a
+    table's rows stand where its first line stood."""
+    table_of = {id(w): k for k, t in enumerate(tables) for row in t.grid.rows for cell in row for w in cell}
+    lines: dict[tuple[int, int, int], list[Word]] = {}
+    for w in words:
+        lines.setdefault(w.line_key, []).append(w)
+    heights = [median(w.height for w in ln) for ln in lines.values()]
+    typical = median(heights) if heights else 0.0
+    blocks: list[Block] = []
+    placed: set[int] = set()
+    title_key: tuple[int, int] | None = None
+    title_height = 0.0
+    for (key, line), height in zip(lines.items(), heights):
+        in_table = [table_of[id(w)] for w in line if id(w) in table_of]
+        if 2 * len(in_table) >= len(line):
+            # Words of a table line that fell in no cell are rule debris (`_`, `|`, `—`).
+            k = max(set(in_table), key=in_table.count)
+            if k not in placed:
+                placed.add(k)
+                blocks.extend(tables[k].row_blocks(to_points))
+            continue
+        line = [w for w in line if id(w) not in table_of]
+        raw = clean_line(" ".join(w.text for w in line))
+        if not raw:
+            continue
+        x0, top = min(w.left for w in line), min(w.top for w in line)
+        x1, bottom = max(w.right for w in line), max(w.bottom for w in line)
+        role = "body"
+        if slide_like and typical:
+            first_title = (title_key is None and len(blocks) < 3 and height >= _TITLE_HEIGHT_RATIO * typical
+                           and top <= _TITLE_ZONE * image_height)
+            continued = title_key == key[:2] and abs(height - title_height) <= 0.3 * title_height
+            if first_title or continued:
+                role = "title"
+                title_key, title_height = key[:2], height
+        blocks.append(Block(text=lex.correct_text(raw), role=role, bbox=to_points(x0, top, x1, bottom),
+                            method="ocr", confidence=round(mean(w.conf for w in line) / 100, 4), raw_text=raw))
+    for k, table in enumerate(tables):
+        if k not in placed:
+            blocks.extend(table.row_blocks(to_points))
+    return blocks
+
+
+# ---------------------------------------------------------------------------- many pages
+
+
+def _ocr_or_error(image: Image.Image, number: int, settings: OcrSettings,
+                  size_pt: tuple[float, float] | None) -> PageResult:
+    try:
+        return ocr_image(image, number, settings, size_pt)
+    except ReadError as exc:
+        return exc.kind, exc.message
+    except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError, OSError, RuntimeError) as exc:
+        return "ocr_failed", f"OCR of page {number} failed ({type(exc).__name__}: {exc})"
+
+
+def ocr_images(pages: Iterable[tuple[int, Image.Image, tuple[float, float] | None]],
+               settings: OcrSettings = DEFAULT_SETTINGS) -> dict[int, PageResult]:
+    """OCR many page images in parallel (settings.workers tesseract processes at a time).
+
+    `pages` is consumed lazily, and never more than workers + 1 images are held at once, so a
+    generator that renders pages keeps memory flat on a long scan.
+    """
+    lexicon(settings.extra_words)  # built once here, not by each worker thread
+    results: dict[int, PageResult] = {}
+    pending: dict[Future[PageResult], int] = {}
+
+    def collect(done: Iterable[Future[PageResult]]) -> None:
+        for future in done:
+            results[pending.pop(future)] = future.result()
+
+    with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
+        for number, image, size_pt in pages:
+            while len(pending) > settings.workers:
+                collect(wait(pending, return_when=FIRST_COMPLETED)[0])
+            pending[pool.submit(_ocr_or_error, image, number, settings, size_pt)] = number
+        collect(wait(pending)[0])
+    return dict(sorted(results.items()))
+
+
+def ocr_pdf_pages(path: str, page_numbers: list[int], settings: OcrSettings = DEFAULT_SETTINGS, *,
+                  tables: list[Table] | None = None) -> dict[int, Page | tuple[str, str]]:
+    """OCR the given 1-based pages of a PDF: a Page per page, or (error_kind, message).
+
+    Each page is rendered once, greyscale at settings.dpi, in this thread (pdfium is not
+    thread-safe) while earlier pages are OCR'd. Tables found on the pages are appended to
+    `tables` when the caller passes a list.
+    """
+    scale = settings.dpi / 72
+    failed: dict[int, PageResult] = {}
+
+    def rendered() -> Iterator[tuple[int, Image.Image, tuple[float, float]]]:
+        try:
+            pdf = pdfium.PdfDocument(path)
+        except pdfium.PdfiumError as exc:
+            for number in page_numbers:
+                failed[number] = ("corrupt", f"page {number} could not be rendered for OCR ({exc})")
+            return
+        try:
+            for number in page_numbers:
+                try:
+                    page = pdf[number - 1]
+                    image = page.render(scale=scale, grayscale=True).to_pil()
+                    page.close()
+                except (pdfium.PdfiumError, IndexError) as exc:
+                    failed[number] = ("corrupt", f"page {number} could not be rendered for OCR ({exc})")
+                    continue
+                yield number, image, (image.width / scale, image.height / scale)
+        finally:
+            pdf.close()
+
+    results = {**ocr_images(rendered(), settings), **failed}
+    out: dict[int, Page | tuple[str, str]] = {}
+    for number in sorted(results):
+        result = results[number]
+        if isinstance(result[0], Page):
+            page, page_tables = result
+            out[number] = page
+            if tables is not None:
+                tables.extend(page_tables)
+        else:
+            out[number] = result
+    return out
+

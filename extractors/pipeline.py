@@ -1,0 +1,126 @@
+"""From a file to its records: read it, then run the fact recognisers over the Document.
+
+The recognisers form a pipeline in the spaCy sense: an ordered list of named components, each
+a function `(Document, records found so far) -> new records`, so each can be tested alone and
+a later component (measures) can use an earlier one's output (the page's theme). The order
+lives in `COMPONENTS`, not in code paths. `extract_file` is what the flow runs per file, in a
+worker process; it never raises for a bad file, it returns an error record instead.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from extractors.errors import ReadError
+from extractors.readers import read_document
+from models import (
+    PIPELINE_VERSION,
+    Document,
+    DocumentRecord,
+    ErrorRecord,
+    PageRecord,
+    Record,
+    TableRecord,
+)
+
+Component = Callable[[Document, list[Record]], list[Record]]
+
+# name → "module:function"; run in this order over every document.
+COMPONENTS: dict[str, str] = {}
+
+
+def components() -> list[tuple[str, Component]]:
+    loaded = []
+    for name, target in COMPONENTS.items():
+        module, func = target.split(":")
+        loaded.append((name, getattr(importlib.import_module(module), func)))
+    return loaded
+
+
+def structural_records(doc: Document) -> list[Record]:
+    """The records that restate what was read: the document, its pages and tables, page errors."""
+    records: list[Record] = [
+        DocumentRecord(
+            **doc.provenance(None),
+            method=_document_method(doc),
+            path=doc.path,
+            paths=[doc.path],
+            media_type=doc.media_type,
+            n_pages=len(doc.pages),
+            title=doc.title,
+            date=doc.date,
+            language=doc.language,
+            ocr_pages=doc.ocr_pages,
+            pipeline_version=PIPELINE_VERSION,
+        )
+    ]
+    for page in doc.pages:
+        records.append(
+            PageRecord(
+                **doc.provenance(page.number),
+                method=page.method,
+                confidence=page.confidence,
+                kind=page.kind,
+                title=page.title,
+                text=page.text,
+                raw_text=page.raw_text,
+                notes=page.notes or None,
+            )
+        )
+    for table in doc.tables:
+        records.append(
+            TableRecord(
+                **doc.provenance(table.page),
+                method=table.method,
+                confidence=table.confidence,
+                table_id=table.table_id,
+                rows=table.rows,
+                pages=table.pages,
+                source=table.source,
+            )
+        )
+    for number, kind, message in doc.page_errors:
+        records.append(ErrorRecord(**doc.provenance(number), path=doc.path, error_kind=kind, message=message))
+    return records
+
+
+def _document_method(doc: Document) -> str:
+    methods = sorted({p.method for p in doc.pages})
+    return "+".join(methods) if methods else "text"
+
+
+def recognise(doc: Document) -> list[Record]:
+    """Structural records, then every component's records, in pipeline order."""
+    found = structural_records(doc)
+    for _name, component in components():
+        found.extend(component(doc, found))
+    return found
+
+
+def error_record(path: str, sha256: str, kind: str, message: str) -> ErrorRecord:
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    return ErrorRecord(doc_id=sha256[:16], file_name=name, sha256=sha256, page=None, path=path, error_kind=kind, message=message)
+
+
+def block_rows(doc: Document) -> list[tuple]:
+    """Every block with its page, order and bbox: the provenance behind each page's text."""
+    rows = []
+    for page in doc.pages:
+        for seq, b in enumerate(page.blocks):
+            x0, top, x1, bottom = b.bbox or (None, None, None, None)
+            rows.append((doc.doc_id, page.number, seq, b.role, b.level, b.text, x0, top, x1, bottom, b.method, b.confidence))
+    return rows
+
+
+def extract_file(path: str, sha256: str) -> tuple[list[dict], list[tuple]]:
+    """Read and recognise one file → (records as dicts, block rows).
+
+    A file that cannot be read yields one error record and no blocks; this never raises for
+    a bad file, so the batch goes on.
+    """
+    try:
+        doc = read_document(path, sha256)
+    except ReadError as exc:
+        return [error_record(path, sha256, exc.kind, exc.message).model_dump(mode="json")], []
+    return [r.model_dump(mode="json") for r in recognise(doc)], block_rows(doc)

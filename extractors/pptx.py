@@ -1,0 +1,176 @@
+"""PowerPoint reader: a .pptx file → models.Document, one Page per slide.
+
+Why the care over shape order and placeholders: the programme's decks put titles, bullets,
+tables, charts and organisation charts (grouped shapes) on one slide, and repeat the
+department's name and a slide number at the foot of every slide. Researchers want the slide's
+content in reading order without that furniture, tables as cell grids and charts as their
+data, so that every recogniser sees the same model a PDF page produces.
+This module only reads; it never decides facts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
+from pptx.shapes.base import BaseShape
+from pptx.util import Emu
+
+from extractors.metadata import date_in_text, detect_language, document_title, metadata_date
+from extractors.textutil import clean_cell, clean_line
+from models import Block, Document, Page, Table
+
+PPTX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+_EMU_PER_PT = 12700
+_TITLE_TYPES = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE}
+_FURNITURE_TYPES = {PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER, PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.HEADER}
+_PAGE_NUMBER = re.compile(r"^\s*(?:side\s*|slide\s*)?\d{1,3}\s*(?:/\s*\d{1,3})?\s*$", re.IGNORECASE)
+
+
+def read_pptx(path: str, sha256: str) -> Document:
+    """Read every slide in order. Pictures are not OCR'd here (see extractors.readers)."""
+    prs = Presentation(path)
+    slide_w = Emu(prs.slide_width or 0).pt
+    slide_h = Emu(prs.slide_height or 0).pt
+    pages: list[Page] = []
+    tables: list[Table] = []
+    for number, slide in enumerate(prs.slides, start=1):
+        page = Page(number=number, kind="slide", width=slide_w, height=slide_h, method="pptx")
+        for shape in _reading_order(slide.shapes):
+            page.blocks.extend(_shape_blocks(shape, slide_h))
+            for table in _shape_tables(shape, number, len(tables)):
+                tables.append(table)
+        if slide.has_notes_slide:
+            notes = slide.notes_slide.notes_text_frame
+            if notes is not None:
+                page.blocks.extend(
+                    Block(text=clean_line(p), role="notes", method="pptx") for p in notes.text.splitlines() if p.strip()
+                )
+        pages.append(page)
+    _mark_repeated_furniture(pages)
+    props = prs.core_properties
+    first_text = "\n".join(p.text for p in pages[:2])
+    title = document_title(pages[0].title if pages else None, props.title, _subtitle(pages[0]) if pages else None)
+    return Document(
+        sha256=sha256,
+        path=path,
+        media_type=PPTX_MEDIA_TYPE,
+        pages=pages,
+        tables=tables,
+        title=title,
+        date=date_in_text(first_text) or metadata_date(props.created) or metadata_date(props.modified),
+        language=detect_language("\n".join(p.text for p in pages)),
+        metadata={k: str(v) for k, v in {"author": props.author, "title": props.title}.items() if v},
+    )
+
+
+def _subtitle(page: Page) -> str | None:
+    return next((b.text for b in page.blocks if b.role == "body"), None)
+
+
+def _reading_order(shapes) -> list[BaseShape]:
+    """Top-to-bottom, then left-to-right; shapes within ~1/4 inch of height share a row."""
+    def key(shape: BaseShape) -> tuple[int, int]:
+        top = shape.top or 0
+        return (round(top / (_EMU_PER_PT * 18)), shape.left or 0)
+
+    return sorted(shapes, key=key)
+
+
+def _bbox(shape: BaseShape) -> tuple[float, float, float, float] | None:
+    if shape.left is None or shape.top is None:
+        return None
+    x0, top = shape.left / _EMU_PER_PT, shape.top / _EMU_PER_PT
+    return (x0, top, x0 + (shape.width or 0) / _EMU_PER_PT, top + (shape.height or 0) / _EMU_PER_PT)
+
+
+def _shape_blocks(shape: BaseShape, slide_h: float) -> Iterator[Block]:
+    if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
+        for child in _reading_order(shape.shapes):
+            yield from _shape_blocks(child, slide_h)
+        return
+    if getattr(shape, "has_table", False) and shape.has_table:
+        for row in shape.table.rows:
+            for cell in row.cells:
+                if not cell.is_spanned and cell.text.strip():
+                    yield Block(text=clean_cell(cell.text), role="table-cell", bbox=_bbox(shape), method="pptx")
+        return
+    if not getattr(shape, "has_text_frame", False) or not shape.has_text_frame:
+        return
+    role = _role(shape)
+    bbox = _bbox(shape)
+    for paragraph in shape.text_frame.paragraphs:
+        text = clean_line(paragraph.text)
+        if text:
+            yield Block(text=text, role=role, level=paragraph.level, bbox=bbox, method="pptx")
+
+
+def _role(shape: BaseShape) -> str:
+    if shape.is_placeholder:
+        ph_type = shape.placeholder_format.type
+        if ph_type in _TITLE_TYPES:
+            return "title"
+        if ph_type in _FURNITURE_TYPES:
+            return "furniture"
+    if shape.has_text_frame and _PAGE_NUMBER.match(shape.text_frame.text or ""):
+        return "furniture"
+    return "body"
+
+
+def _shape_tables(shape: BaseShape, page: int, n_before: int) -> Iterator[Table]:
+    if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
+        for child in _reading_order(shape.shapes):
+            yield from _shape_tables(child, page, n_before)
+        return
+    if getattr(shape, "has_table", False) and shape.has_table:
+        rows = [[("" if cell.is_spanned else clean_cell(cell.text)) for cell in row.cells] for row in shape.table.rows]
+        yield Table(table_id=f"p{page}t{n_before + 1}", page=page, pages=[page], rows=rows, bbox=_bbox(shape), method="pptx")
+    elif getattr(shape, "has_chart", False) and shape.has_chart:
+        yield _chart_table(shape, page, n_before)
+
+
+def _chart_table(shape: BaseShape, page: int, n_before: int) -> Table:
+    """A native chart's data as a table: header ["", series...], then a row per category."""
+    chart = shape.chart
+    plot = chart.plots[0]
+    categories = [str(c) for c in plot.categories]
+    series = list(plot.series)
+    rows = [[""] + [s.name or "" for s in series]]
+    for i, category in enumerate(categories):
+        rows.append([category] + [_number_text(s.values[i]) if i < len(s.values) else "" for s in series])
+    return Table(
+        table_id=f"p{page}t{n_before + 1}", page=page, pages=[page], rows=rows, bbox=_bbox(shape), method="pptx", source="chart"
+    )
+
+
+def _number_text(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _mark_repeated_furniture(pages: list[Page]) -> None:
+    """Text boxes repeated at the foot or head of most slides are furniture, not content.
+
+    Decks often type the department name and the date into plain text boxes on the master's
+    copy instead of using footer placeholders, so placeholders alone do not catch them.
+    """
+    if len(pages) < 3:
+        return
+    edge_texts: Counter[str] = Counter()
+    for page in pages:
+        edge_texts.update({b.text for b in page.blocks if b.role == "body" and _at_edge(b, page)})
+    repeated = {text for text, n in edge_texts.items() if n >= max(3, len(pages) // 2)}
+    for page in pages:
+        for block in page.blocks:
+            if block.role == "body" and block.text in repeated and _at_edge(block, page):
+                block.role = "furniture"
+
+
+def _at_edge(block: Block, page: Page) -> bool:
+    if block.bbox is None or not page.height:
+        return False
+    return block.bbox[1] > page.height * 0.85 or block.bbox[3] < page.height * 0.12

@@ -1,0 +1,154 @@
+"""The `saman` command: a thin layer over the flows and the `kb` Python API.
+
+Each command maps onto one Python call (`ingest_flow`, `kb.search.search`, `kb.export.export`,
+`KB.stats`), the way sqlite-utils' CLI mirrors its API, so what a user can do here an analyst
+can do from Python. User mistakes (a bad query, a missing KB) get a one-line message and a
+non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from kb.store import default_kb_path, open_kb
+
+out = Console()
+err = Console(stderr=True)
+
+
+def _kb_option(f):
+    return click.option("--kb", "kb_path", default=None, metavar="FILE",
+                        help="Knowledge base file (default: $SAMAN_KB or ./saman.db).")(f)
+
+
+def _open_readonly(kb_path: str | None):
+    try:
+        return open_kb(kb_path or default_kb_path(), readonly=True)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """saman: turn the Saman om ein betre kommune archive into a searchable knowledge base."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@_kb_option
+@click.option("--workers", default=2, show_default=True, help="Parallel worker processes.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def ingest(paths: tuple[str, ...], kb_path: str | None, workers: int, quiet: bool) -> None:
+    """Ingest files, folders (recursively) or glob patterns into the knowledge base."""
+    from flows.discover import discover
+
+    missing = discover(list(paths)).missing
+    if missing:
+        raise click.ClickException("not found: " + ", ".join(missing))
+    from flows.ingest import ingest_flow
+
+    kb_path = kb_path or default_kb_path()
+    summary = ingest_flow(list(paths), kb_path, workers=workers, show_progress=not quiet)
+    _print_summary(summary, kb_path)
+
+
+def _print_summary(s: dict, kb_path: str) -> None:
+    table = RichTable(title=f"Ingested into {kb_path} in {s['seconds']:.1f} s", show_header=False)
+    table.add_row("files", str(s["files"]))
+    table.add_row("extracted", str(s["extracted"]))
+    table.add_row("unchanged (skipped)", str(s["unchanged"]))
+    table.add_row("duplicates (same content, other name)", str(s["duplicates"]))
+    if s["skipped_other_types"]:
+        table.add_row("other file types in folders (not read)", str(s["skipped_other_types"]))
+    table.add_row("pages", str(s["pages"]))
+    for record_type, n in sorted(s["records"].items()):
+        table.add_row(f"records: {record_type}", str(n))
+    table.add_row("errors", str(len(s["errors"])))
+    out.print(table)
+    for e in s["errors"]:
+        where = f" page {e['page']}" if e.get("page") else ""
+        out.print(f"[red]error[/red] {escape(e['path'])}{where}: [bold]{e['error_kind']}[/bold]: {escape(e['message'])}")
+
+
+@main.command()
+@click.argument("query")
+@_kb_option
+@click.option("--limit", default=10, show_default=True, help="Most hits to show.")
+@click.option("--theme", default=None, help="Only pages about this theme (e.g. heltid_deltid).")
+@click.option("--county", default=None, help="Only pages naming a municipality in this county (fylke).")
+@click.option("--json", "as_json", is_flag=True, help="Print hits as JSON.")
+def search(query: str, kb_path: str | None, limit: int, theme: str | None, county: str | None, as_json: bool) -> None:
+    """Full-text search; Norwegian inflections match (kommunene finds kommune)."""
+    from kb.search import QueryError
+    from kb.search import search as run_search
+
+    with _open_readonly(kb_path) as kb:
+        try:
+            hits = run_search(kb, query, limit=limit, theme=theme, county=county)
+        except QueryError as exc:
+            raise click.UsageError(f"cannot search for {query!r}: {exc}") from None
+    if as_json:
+        click.echo(json.dumps([h.as_dict() for h in hits], ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        out.print(f"No hits for {query!r}.")
+        return
+    for i, h in enumerate(hits, start=1):
+        where = "slide" if h.kind == "slide" else "page"
+        out.print(f"[bold]{i}. {escape(h.file_name)}[/bold]  {where} {h.page}  [dim]{escape(h.title or '')}  score {h.score:.2f}[/dim]")
+        out.print(Text("   ").append(_highlighted(h.snippet)))
+
+
+def _highlighted(snippet: str) -> Text:
+    """The snippet with its [marked] words in bold, without treating text as rich markup."""
+    text = Text()
+    for i, part in enumerate(re.split(r"\[([^\]]*)\]", snippet)):
+        text.append(part, style="bold yellow" if i % 2 else None)
+    return text
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True)
+@click.option("--out", default=None, help="File (jsonl; default stdout) or folder (csv/parquet; default ./export).")
+@_kb_option
+def export(fmt: str, out: str | None, kb_path: str | None) -> None:
+    """Export every record as shared/RECORDS.md describes (jsonl, or one csv/parquet file per type)."""
+    from kb.export import export as run_export
+
+    with _open_readonly(kb_path) as kb:
+        where = run_export(kb, fmt, out)
+    if where != "-":
+        err.print(f"exported to {where}")
+
+
+@main.command()
+@_kb_option
+@click.option("--json", "as_json", is_flag=True)
+def stats(kb_path: str | None, as_json: bool) -> None:
+    """Documents, pages, records by type and errors in the knowledge base."""
+    with _open_readonly(kb_path) as kb:
+        s = kb.stats()
+    if as_json:
+        click.echo(json.dumps(s, ensure_ascii=False, indent=2))
+        return
+    table = RichTable(show_header=False)
+    table.add_row("documents", str(s["documents"]))
+    table.add_row("pages", str(s["pages"]))
+    for record_type, n in s["records"].items():
+        table.add_row(f"records: {record_type}", str(n))
+    table.add_row("errors", str(s["errors"]))
+    for kind, n in s["errors_by_kind"].items():
+        table.add_row(f"  {kind}", str(n))
+    out.print(table)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,176 @@
+"""The ingest flow: discover → hash → skip what the KB holds → extract in parallel → load → report.
+
+Parsing and recognition run in worker processes (PDF parsing is pure Python, so threads would
+share one core); Prefect tasks wrap each file so a run shows per-file state, and the KB is
+written only here, from the flow, one transaction per document (SQLite has one writer).
+The KB is the cache: a file whose sha256 is stored at the current pipeline version is not
+parsed again, whatever its name or mtime, and an upgraded pipeline re-extracts everything.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+
+from flows import settings  # noqa: F401  (Prefect settings must be in place before Prefect loads)
+from prefect import flow, task
+from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from extractors.pipeline import error_record, extract_file
+from extractors.readers import sha256_of
+from flows.discover import discover
+from kb.store import open_kb
+from models import PIPELINE_VERSION
+
+FILE_TIMEOUT_S = float(os.environ.get("SAMAN_FILE_TIMEOUT", "900"))
+_workers: ProcessPoolExecutor | None = None
+
+
+def _worker_pool(n: int) -> ProcessPoolExecutor:
+    global _workers
+    if _workers is None:
+        _workers = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
+    return _workers
+
+
+def _shutdown_pool() -> None:
+    global _workers
+    if _workers is not None:
+        _workers.shutdown(wait=True, cancel_futures=True)
+        _workers = None
+
+
+@task(name="extract", task_run_name="extract {file_name}", cache_policy=NO_CACHE)
+def extract(path: str, sha256: str, file_name: str, workers: int) -> tuple[list[dict], list[tuple]]:
+    """Parse and recognise one file in a worker process; failures come back as an error record."""
+    future = _worker_pool(workers).submit(extract_file, path, sha256)
+    try:
+        return future.result(timeout=FILE_TIMEOUT_S)
+    except FutureTimeout:
+        return [error_record(path, sha256, "timeout", f"reading took longer than {FILE_TIMEOUT_S:.0f} s and was stopped").model_dump(mode="json")], []
+    except BrokenProcessPool:
+        _reset_broken_pool()
+        return [error_record(path, sha256, "crash", "the reader crashed on this file (out of memory or a library fault)").model_dump(mode="json")], []
+
+
+def _reset_broken_pool() -> None:
+    global _workers
+    _workers = None
+
+
+@dataclass
+class Summary:
+    files: int = 0
+    extracted: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    skipped_other_types: int = 0
+    pages: int = 0
+    records: Counter = field(default_factory=Counter)
+    errors: list[dict] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def rows(self) -> list[dict[str, object]]:
+        rows: list[dict[str, object]] = [
+            {"what": "files", "count": self.files},
+            {"what": "extracted", "count": self.extracted},
+            {"what": "unchanged (skipped)", "count": self.unchanged},
+            {"what": "duplicates", "count": self.duplicates},
+            {"what": "other file types (skipped)", "count": self.skipped_other_types},
+            {"what": "pages", "count": self.pages},
+        ]
+        rows += [{"what": f"records: {t}", "count": n} for t, n in sorted(self.records.items())]
+        rows.append({"what": "errors", "count": len(self.errors)})
+        return rows
+
+
+@flow(name="saman-ingest", task_runner=ThreadPoolTaskRunner(max_workers=4), log_prints=False)
+def ingest_flow(paths: list[str], kb_path: str, workers: int = 2, show_progress: bool = True) -> dict:
+    """Ingest files, folders or globs into the KB at `kb_path`; returns the run's summary."""
+    started = time.monotonic()
+    found = discover(paths)
+    summary = Summary(files=len(found.files), skipped_other_types=found.skipped)
+    kb = open_kb(kb_path)
+    try:
+        todo: dict[str, list[str]] = {}
+        for path in found.files:
+            try:
+                sha = sha256_of(path)
+            except OSError as exc:
+                _save_error(kb, summary, error_record(path, "0" * 64, "unreadable", f"the file could not be opened: {exc.strerror}").model_dump(mode="json"))
+                continue
+            if kb.stored_version(sha) == PIPELINE_VERSION:
+                kb.note_path(path, sha, sha[:16], _folder_of(path, found.folders))
+                summary.unchanged += 1
+            elif sha in todo:
+                todo[sha].append(path)
+                summary.duplicates += 1
+            else:
+                todo[sha] = [path]
+        futures = {
+            extract.submit(paths_[0], sha, os.path.basename(paths_[0]), workers): (sha, paths_)
+            for sha, paths_ in todo.items()
+        }
+        with _progress(show_progress) as progress:
+            bar = progress.add_task("extracting", total=len(futures))
+            for future in as_completed(list(futures)):
+                sha, same = futures[future]
+                records, blocks = future.result()
+                _load(kb, summary, sha, same, records, blocks, found.folders)
+                progress.advance(bar)
+    finally:
+        kb.close()
+        _shutdown_pool()
+    summary.seconds = round(time.monotonic() - started, 2)
+    create_table_artifact(key="ingest-summary", table=summary.rows(), description=f"saman ingest into {kb_path}")
+    return {**summary.__dict__, "records": dict(summary.records)}
+
+
+def _load(kb, summary: Summary, sha: str, same: list[str], records: list[dict], blocks: list[tuple], folders: list[str]) -> None:
+    if records and records[0]["type"] == "document":
+        records[0]["paths"] = list(same)
+        kb.save(records, blocks)
+        for path in same:
+            kb.note_path(path, sha, sha[:16], _folder_of(path, folders))
+        summary.extracted += 1
+        summary.pages += records[0]["n_pages"]
+        summary.records.update(r["type"] for r in records)
+        summary.errors += [r for r in records if r["type"] == "error"]
+    else:
+        for path in same:
+            error = {**records[0], "path": path, "file_name": os.path.basename(path)}
+            _save_error(kb, summary, error)
+            kb.note_path(path, sha, None, _folder_of(path, folders))
+
+
+def _save_error(kb, summary: Summary, error: dict) -> None:
+    kb.save([error])
+    summary.errors.append(error)
+    summary.records["error"] += 1
+
+
+def _folder_of(path: str, folders: list[str]) -> str | None:
+    return next((f for f in folders if path.startswith(f.rstrip(os.sep) + os.sep)), None)
+
+
+def _progress(show: bool) -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        disable=not show,
+        transient=False,
+    )

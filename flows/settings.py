@@ -1,0 +1,40 @@
+"""Prefect settings saman runs with, applied before Prefect is first imported.
+
+saman runs offline on Prefect's temporary local server by default. Its state lives in a
+directory of saman's own (not the user's ~/.prefect) so runs stay apart from other Prefect
+work; analytics are off; the temporary server's own logging is silenced because it prints
+shutdown tracebacks on a clean exit. A user who points PREFECT_API_URL at a real server keeps
+full control: then nothing is overridden but the defaults they did not set.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def prefect_home() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(os.environ.get("SAMAN_PREFECT_HOME", Path(base) / "saman" / "prefect"))
+
+
+def apply() -> None:
+    defaults = {
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_SERVER_LOGGING_LEVEL": "CRITICAL",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+        "PREFECT_LOGGING_LOG_PRINTS": "false",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+        "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
+    }
+    if "PREFECT_API_URL" not in os.environ:
+        home = prefect_home()
+        home.mkdir(parents=True, exist_ok=True)  # Prefect creates the last level only
+        defaults["PREFECT_HOME"] = str(home)
+    for key, value in defaults.items():
+        os.environ.setdefault(key, value)
+    # tesseract's OpenMP threads thrash on small machines: one thread per process, parallel pages.
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+
+apply()

@@ -1,0 +1,93 @@
+"""The knowledge base's tables, derived from the record models so the two cannot drift.
+
+One table per record type (its columns are the model's fields; lists and dicts are stored as
+JSON text), plus `paths` (every path a document was seen at, for duplicates and reruns) and
+`blocks` (the reading-order text runs with their bboxes). Page text is indexed twice in FTS5:
+as written and snowball-stemmed, so `kommunene` finds `kommune`; `remove_diacritics 0` keeps
+æ, ø and å as letters of their own (Våler is not Valer).
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+
+from models import RECORD_TYPES
+
+SCHEMA_VERSION = 1
+
+TABLE_OF_TYPE: dict[str, str] = {
+    "document": "documents",
+    "error": "errors",
+    "page": "pages",
+    "municipality": "municipalities",
+    "theme": "themes",
+    "count": "counts",
+    "table": "tables",
+    "measure": "measures",
+}
+
+# Columns the KB adds to every record table; they never appear in an export.
+INTERNAL_COLUMNS = ("seq",)
+
+
+def _sql_type(annotation: object) -> str:
+    origin = typing.get_origin(annotation)
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if origin in (typing.Union, types.UnionType) and len(args) == 1:
+        return _sql_type(args[0])
+    if annotation in (int, bool):
+        return "INTEGER"
+    if annotation is float:
+        return "REAL"
+    if origin in (list, dict, tuple) or annotation in (list, dict):
+        return "JSON"
+    return "TEXT"
+
+
+def record_columns(record_type: str) -> dict[str, str]:
+    model = RECORD_TYPES[record_type]
+    return {name: _sql_type(field.annotation) for name, field in model.model_fields.items()}
+
+
+def json_columns(record_type: str) -> set[str]:
+    return {name for name, kind in record_columns(record_type).items() if kind == "JSON"}
+
+
+def ddl() -> str:
+    statements = [
+        "PRAGMA journal_mode=WAL",
+        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
+        """CREATE TABLE IF NOT EXISTS paths (
+            path TEXT PRIMARY KEY, doc_id TEXT, sha256 TEXT NOT NULL, size INTEGER, mtime REAL,
+            folder TEXT, first_seen TEXT, last_seen TEXT, gone INTEGER NOT NULL DEFAULT 0)""",
+        "CREATE INDEX IF NOT EXISTS paths_doc ON paths(doc_id)",
+        """CREATE TABLE IF NOT EXISTS blocks (
+            doc_id TEXT NOT NULL, page INTEGER NOT NULL, seq INTEGER NOT NULL, role TEXT, level INTEGER,
+            text TEXT, x0 REAL, top REAL, x1 REAL, bottom REAL, method TEXT, confidence REAL)""",
+        "CREATE INDEX IF NOT EXISTS blocks_doc ON blocks(doc_id, page, seq)",
+    ]
+    for record_type, table in TABLE_OF_TYPE.items():
+        cols = record_columns(record_type)
+        col_sql = ", ".join(f"[{name}] {'TEXT' if kind == 'JSON' else kind}" for name, kind in cols.items())
+        extra = ", stemmed TEXT" if record_type == "page" else ""
+        statements.append(f"CREATE TABLE IF NOT EXISTS [{table}] ({col_sql}, seq INTEGER{extra})")
+        statements.append(f"CREATE INDEX IF NOT EXISTS [{table}_doc] ON [{table}](doc_id, page)")
+    statements += [
+        "CREATE INDEX IF NOT EXISTS errors_path ON errors(path)",
+        """CREATE VIRTUAL TABLE IF NOT EXISTS pages_fts USING fts5(
+            title, text, raw_text, stemmed, content='pages',
+            tokenize='unicode61 remove_diacritics 0')""",
+        """CREATE TRIGGER IF NOT EXISTS pages_ai AFTER INSERT ON pages BEGIN
+            INSERT INTO pages_fts(rowid, title, text, raw_text, stemmed)
+            VALUES (new.rowid, new.title, new.text, new.raw_text, new.stemmed); END""",
+        """CREATE TRIGGER IF NOT EXISTS pages_ad AFTER DELETE ON pages BEGIN
+            INSERT INTO pages_fts(pages_fts, rowid, title, text, raw_text, stemmed)
+            VALUES ('delete', old.rowid, old.title, old.text, old.raw_text, old.stemmed); END""",
+        """CREATE TRIGGER IF NOT EXISTS pages_au AFTER UPDATE ON pages BEGIN
+            INSERT INTO pages_fts(pages_fts, rowid, title, text, raw_text, stemmed)
+            VALUES ('delete', old.rowid, old.title, old.text, old.raw_text, old.stemmed);
+            INSERT INTO pages_fts(rowid, title, text, raw_text, stemmed)
+            VALUES (new.rowid, new.title, new.text, new.raw_text, new.stemmed); END""",
+    ]
+    return ";\n".join(statements) + ";"

@@ -1,0 +1,131 @@
+"""Full-text search over page text: the one search function behind the CLI, Python and web.
+
+A user's query is parsed here, not handed to FTS5 raw, so that a stray quote or a bare `AND`
+becomes a clear `QueryError` rather than an SQLite syntax error, and so that every word is
+looked for both as written and as its Norwegian stem (`kommunene` finds `kommune`).
+Results are ranked by bm25, with a title match worth more than a body match.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+from kb.stemming import stem, tokens
+from kb.store import KB
+
+OPERATORS = {"AND", "OR", "NOT"}
+_PART = re.compile(r'"[^"]*"|\(|\)|[^\s"()]+')
+# bm25 weights for the FTS columns title, text, raw_text, stemmed.
+_WEIGHTS = "4.0, 2.0, 0.5, 1.0"
+
+
+class QueryError(ValueError):
+    """A query the user must rephrase; the message says how."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    doc_id: str
+    file_name: str
+    page: int
+    kind: str
+    title: str | None
+    snippet: str
+    score: float
+    method: str
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def fts_query(query: str) -> str:
+    """Translate a user query into an FTS5 MATCH expression over original and stemmed text."""
+    if query.count('"') % 2:
+        raise QueryError('unbalanced quote: close the phrase with a second " or remove the quote')
+    parts = _PART.findall(query)
+    out: list[str] = []
+    depth = 0
+    for i, part in enumerate(parts):
+        if part in OPERATORS:
+            prev = out[-1] if out else None
+            nxt = parts[i + 1] if i + 1 < len(parts) else None
+            if prev is None or prev in OPERATORS or prev == "(" or nxt is None or nxt in OPERATORS or nxt == ")":
+                raise QueryError(f"{part} needs a search word on both sides, e.g. 'turnus {part} langvakter'")
+            out.append(part)
+        elif part == "(":
+            depth += 1
+            out.append(part)
+        elif part == ")":
+            depth -= 1
+            if depth < 0 or (out and out[-1] == "("):
+                raise QueryError("unbalanced or empty parentheses in the query")
+            out.append(part)
+        else:
+            term = _term(part)
+            if term:
+                out.append(term)
+    if depth:
+        raise QueryError("unbalanced parentheses: a '(' is never closed")
+    if not any(p not in OPERATORS and p not in "()" for p in out):
+        raise QueryError("the query has no words to search for")
+    return " ".join(out)
+
+
+def _term(part: str) -> str | None:
+    prefix = part.endswith("*") and not part.startswith('"')
+    words = tokens(part.strip('"'))
+    if not words:
+        return None
+    star = "*" if prefix else ""
+    phrase = " ".join(words)
+    stems = " ".join(stem(w) for w in words)
+    return f'({{title text raw_text}} : "{phrase}"{star} OR stemmed : "{stems}"{star})'
+
+
+def search(kb: KB, query: str, *, limit: int = 20, theme: str | None = None, county: str | None = None) -> list[Hit]:
+    """Ranked hits for `query`, optionally only pages with a theme or a municipality in a county."""
+    match = fts_query(query)
+    where, params = ["pages_fts MATCH ?"], [match]
+    if theme:
+        where.append("EXISTS (SELECT 1 FROM themes t WHERE t.doc_id = p.doc_id AND t.page = p.page AND t.theme = ?)")
+        params.append(theme)
+    if county:
+        where.append("EXISTS (SELECT 1 FROM municipalities m WHERE m.doc_id = p.doc_id AND m.page = p.page AND m.fylke = ? COLLATE NOCASE)")
+        params.append(county)
+    sql = f"""SELECT p.doc_id, p.file_name, p.page, p.kind, p.title, p.text, p.raw_text, p.method,
+                     bm25(pages_fts, {_WEIGHTS}) AS score
+              FROM pages_fts JOIN pages p ON p.rowid = pages_fts.rowid
+              WHERE {' AND '.join(where)}
+              ORDER BY score, p.doc_id, p.page LIMIT ?"""
+    params.append(limit)
+    rows = kb.db.execute(sql, params).fetchall()
+    wanted = _wanted(query)
+    return [
+        Hit(r["doc_id"], r["file_name"], r["page"], r["kind"], r["title"],
+            snippet(r["text"] or r["raw_text"] or "", wanted), round(-r["score"], 4), r["method"])
+        for r in rows
+    ]
+
+
+def _wanted(query: str) -> set[str]:
+    words = [w for w in tokens(query) if w.upper() not in OPERATORS]
+    return {stem(w.rstrip("*")) for w in words} | set(words)
+
+
+def snippet(text: str, wanted: set[str], width: int = 160, mark: tuple[str, str] = ("[", "]")) -> str:
+    """The stretch of text around the first matching word, with matching words marked."""
+    flat = " ".join(text.split())
+    spans = [m.span() for m in re.finditer(r"[^\W_]+", flat) if m.group().lower() in wanted or stem(m.group()) in wanted]
+    if not spans:
+        return flat[:width] + ("…" if len(flat) > width else "")
+    start = max(0, spans[0][0] - width // 3)
+    end = min(len(flat), start + width)
+    out, pos = [], start
+    for s, e in spans:
+        if s < start or e > end:
+            continue
+        out += [flat[pos:s], mark[0], flat[s:e], mark[1]]
+        pos = e
+    out.append(flat[pos:end])
+    return ("…" if start else "") + "".join(out) + ("…" if end < len(flat) else "")

@@ -1,0 +1,170 @@
+"""The knowledge base file: SQLite in WAL mode, written one whole document at a time.
+
+All writes go through `KB.save`, one transaction per document that first removes whatever the
+KB held for that document, so a re-ingest replaces records and an interrupted run never leaves
+half a document behind. Readers (search, export, Datasette) can read while an ingest writes.
+The KB is also the ingest cache: a file whose sha256 is stored at the current pipeline version
+is not parsed again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections import Counter
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from kb.schema import INTERNAL_COLUMNS, SCHEMA_VERSION, TABLE_OF_TYPE, ddl, json_columns, record_columns
+from kb.stemming import stemmed_text
+from models import RECORD_TYPES
+
+DEFAULT_KB = "saman.db"
+
+
+def default_kb_path() -> str:
+    return os.environ.get("SAMAN_KB", DEFAULT_KB)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class KB:
+    """A saman knowledge base. Use `open_kb(path)`; safe to use from one thread at a time."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        self.path = str(path)
+        if readonly:
+            if not Path(self.path).exists():
+                raise FileNotFoundError(f"no knowledge base at {self.path}: run `saman ingest` first")
+            self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)
+        else:
+            self.db = sqlite3.connect(self.path, timeout=30)
+            self.db.executescript(ddl())
+            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            self.db.commit()
+        self.db.row_factory = sqlite3.Row
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> KB:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the ingest cache -------------------------------------------------------------------
+
+    def stored_version(self, sha256: str) -> str | None:
+        """The pipeline version a document with this content was extracted at, if any."""
+        row = self.db.execute("SELECT pipeline_version FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+        return row[0] if row else None
+
+    def note_path(self, path: str, sha256: str, doc_id: str | None, folder: str | None = None) -> None:
+        """Remember that `path` holds this content now; drop what the path held before if orphaned."""
+        st = os.stat(path) if os.path.exists(path) else None
+        with self.db:
+            old = self.db.execute("SELECT doc_id FROM paths WHERE path = ?", (path,)).fetchone()
+            self.db.execute(
+                """INSERT INTO paths(path, doc_id, sha256, size, mtime, folder, first_seen, last_seen, gone)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)
+                   ON CONFLICT(path) DO UPDATE SET doc_id=excluded.doc_id, sha256=excluded.sha256,
+                   size=excluded.size, mtime=excluded.mtime, folder=COALESCE(excluded.folder, folder),
+                   last_seen=excluded.last_seen, gone=0""",
+                (path, doc_id, sha256, st.st_size if st else None, st.st_mtime if st else None, folder, _now(), _now()),
+            )
+            if doc_id is not None:
+                self.db.execute("DELETE FROM errors WHERE path = ? AND page IS NULL", (path,))
+            if old and old[0] and old[0] != doc_id:
+                still_used = self.db.execute("SELECT 1 FROM paths WHERE doc_id = ? LIMIT 1", (old[0],)).fetchone()
+                if not still_used:
+                    self._delete_document(old[0])
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def save(self, records: list[dict], blocks: list[tuple] = ()) -> None:
+        """Store one document's records and blocks (or one file's error) in a single transaction."""
+        if not records:
+            return
+        first = records[0]
+        with self.db:
+            if first["type"] == "document":
+                self._delete_document(first["doc_id"])
+                self._insert(records)
+                self.db.executemany("INSERT INTO blocks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", blocks)
+            else:  # a file that could not be read: one error per path, the latest wins
+                self.db.execute("DELETE FROM errors WHERE path = ? AND page IS NULL", (first["path"],))
+                self._insert(records)
+
+    def _delete_document(self, doc_id: str) -> None:
+        for table in TABLE_OF_TYPE.values():
+            self.db.execute(f"DELETE FROM [{table}] WHERE doc_id = ?", (doc_id,))
+        self.db.execute("DELETE FROM blocks WHERE doc_id = ?", (doc_id,))
+
+    def _insert(self, records: list[dict]) -> None:
+        for seq, record in enumerate(records):
+            record_type = record["type"]
+            cols = list(record_columns(record_type))
+            json_cols = json_columns(record_type)
+            values = [json.dumps(record.get(c), ensure_ascii=False) if c in json_cols else record.get(c) for c in cols]
+            names = cols + ["seq"]
+            values.append(seq)
+            if record_type == "page":
+                names.append("stemmed")
+                values.append(stemmed_text(f"{record.get('text') or ''}\n{record.get('raw_text') or ''}"))
+            placeholders = ",".join("?" * len(names))
+            column_sql = ",".join(f"[{n}]" for n in names)
+            self.db.execute(f"INSERT INTO [{TABLE_OF_TYPE[record_type]}] ({column_sql}) VALUES ({placeholders})", values)
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def records(self, record_type: str) -> Iterator[dict]:
+        """Records of one type exactly as the export contract shapes them, in a stable order."""
+        if record_type not in RECORD_TYPES:
+            raise ValueError(f"unknown record type {record_type!r}; choose from {', '.join(RECORD_TYPES)}")
+        cols = list(record_columns(record_type))
+        json_cols = json_columns(record_type)
+        table = TABLE_OF_TYPE[record_type]
+        column_sql = ",".join(f"[{c}]" for c in cols)
+        rows = self.db.execute(f"SELECT {column_sql} FROM [{table}] ORDER BY doc_id, page IS NOT NULL, page, seq")
+        paths = self._paths_by_doc() if record_type == "document" else {}
+        for row in rows:
+            record = {c: (json.loads(row[c]) if c in json_cols and row[c] is not None else row[c]) for c in cols}
+            if record_type == "document":
+                record["paths"] = paths.get(record["doc_id"], record["paths"])
+            yield record
+
+    def _paths_by_doc(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for doc_id, path in self.db.execute("SELECT doc_id, path FROM paths WHERE doc_id IS NOT NULL AND gone = 0 ORDER BY path"):
+            out.setdefault(doc_id, []).append(path)
+        return out
+
+    def frame(self, record_type: str) -> pd.DataFrame:
+        """A pandas DataFrame of one record type, with the export's columns."""
+        return pd.DataFrame(list(self.records(record_type)), columns=list(record_columns(record_type)))
+
+    def stats(self) -> dict[str, object]:
+        counts = {t: self.db.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0] for t, table in TABLE_OF_TYPE.items()}
+        errors = Counter(dict(self.db.execute("SELECT error_kind, count(*) FROM errors GROUP BY error_kind").fetchall()))
+        return {
+            "documents": counts.pop("document"),
+            "pages": counts.pop("page"),
+            "errors": counts.pop("error"),
+            "errors_by_kind": dict(sorted(errors.items())),
+            "records": counts,
+        }
+
+
+def open_kb(path: str | Path | None = None, *, readonly: bool = False) -> KB:
+    """Open (or create) a knowledge base; `readonly` for search, export and serving."""
+    return KB(path or default_kb_path(), readonly=readonly)
+
+
+__all__ = ["DEFAULT_KB", "INTERNAL_COLUMNS", "KB", "default_kb_path", "open_kb"]

@@ -1,0 +1,43 @@
+"""saman's shared types: the document model every reader produces and the records every
+recogniser emits.
+
+This package imports nothing else of saman's, so readers, recognisers, the KB and the flows
+can all depend on it without cycles.
+"""
+
+from models.document import BBox, Block, Document, Page, Table
+from models.records import (
+    RECORD_TYPES,
+    AnyRecord,
+    CountRecord,
+    DocumentRecord,
+    ErrorRecord,
+    MeasureRecord,
+    MunicipalityRecord,
+    PageRecord,
+    Record,
+    TableRecord,
+    ThemeRecord,
+)
+
+PIPELINE_VERSION = "0.1.0"
+
+__all__ = [
+    "AnyRecord",
+    "BBox",
+    "Block",
+    "CountRecord",
+    "Document",
+    "DocumentRecord",
+    "ErrorRecord",
+    "MeasureRecord",
+    "MunicipalityRecord",
+    "PIPELINE_VERSION",
+    "Page",
+    "PageRecord",
+    "RECORD_TYPES",
+    "Record",
+    "Table",
+    "TableRecord",
+    "ThemeRecord",
+]

@@ -1,0 +1,130 @@
+"""The one document model all format readers converge on (pptx, pdf, ocr, office).
+
+Recognisers only ever see these types, never a python-pptx or pdfplumber object, so a new
+format is a new reader and nothing downstream changes. Every block and table knows its page,
+its bbox (in points, origin top-left) and how it was read (method, confidence).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+BBox = tuple[float, float, float, float]
+"""x0, top, x1, bottom in points from the page's top-left corner."""
+
+Method = Literal["text", "ocr", "pptx"]
+Role = Literal["title", "body", "notes", "table-cell", "furniture"]
+
+# Roles whose text is part of what a page says; notes and furniture (footers, slide numbers,
+# repeated headers) are kept as blocks but left out of the page text that search indexes.
+TEXT_ROLES: frozenset[str] = frozenset({"title", "body", "table-cell"})
+
+
+class Block(BaseModel):
+    """A run of text in reading order: a title, a bullet, a PDF line, a table cell."""
+
+    text: str
+    role: Role = "body"
+    level: int = 0
+    bbox: BBox | None = None
+    method: Method = "text"
+    confidence: float | None = None
+    raw_text: str | None = Field(default=None, description="OCR text before correction")
+
+
+class Table(BaseModel):
+    """A logical table: one per table even when it runs over a page break."""
+
+    table_id: str
+    page: int
+    pages: list[int]
+    rows: list[list[str]]
+    bbox: BBox | None = None
+    method: Literal["pptx", "pdf", "ocr"] = "pdf"
+    confidence: float | None = None
+    source: Literal["table", "chart"] = "table"
+
+    @property
+    def n_cols(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+
+class Page(BaseModel):
+    """A PDF page or a slide, 1-based."""
+
+    number: int
+    kind: Literal["page", "slide"] = "page"
+    width: float | None = None
+    height: float | None = None
+    blocks: list[Block] = Field(default_factory=list)
+    method: Method = "text"
+    confidence: float | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n".join(b.text for b in self.blocks if b.role in TEXT_ROLES and b.text)
+
+    @property
+    def raw_text(self) -> str | None:
+        """The OCR text before correction, or None when the page was not OCR'd."""
+        if self.method != "ocr":
+            return None
+        return "\n".join(
+            (b.raw_text if b.raw_text is not None else b.text)
+            for b in self.blocks
+            if b.role in TEXT_ROLES and b.text
+        )
+
+    @property
+    def title(self) -> str | None:
+        """The first run of consecutive title blocks: a title wrapped over two lines is one title."""
+        lines: list[str] = []
+        for b in self.blocks:
+            if b.role == "title" and b.text:
+                lines.append(b.text)
+            elif lines and b.role != "furniture":
+                break
+        return " ".join(lines) or None
+
+    @property
+    def notes(self) -> str:
+        return "\n".join(b.text for b in self.blocks if b.role == "notes")
+
+
+class Document(BaseModel):
+    """A file as read: identity, metadata, pages and tables, plus page-level errors."""
+
+    sha256: str
+    path: str
+    media_type: str
+    pages: list[Page] = Field(default_factory=list)
+    tables: list[Table] = Field(default_factory=list)
+    title: str | None = None
+    date: str | None = None
+    language: Literal["nb", "nn"] = "nb"
+    metadata: dict[str, str] = Field(default_factory=dict)
+    page_errors: list[tuple[int, str, str]] = Field(
+        default_factory=list, description="(page, error_kind, message) for pages that failed"
+    )
+
+    @property
+    def doc_id(self) -> str:
+        return self.sha256[:16]
+
+    @property
+    def file_name(self) -> str:
+        return self.path.replace("\\", "/").rsplit("/", 1)[-1]
+
+    @property
+    def ocr_pages(self) -> list[int]:
+        return [p.number for p in self.pages if p.method == "ocr"]
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(p.text for p in self.pages)
+
+    def provenance(self, page: int | None) -> dict[str, object]:
+        """The identity fields every record of this document starts from."""
+        return {"doc_id": self.doc_id, "file_name": self.file_name, "sha256": self.sha256, "page": page}

@@ -1,0 +1,135 @@
+"""Record types of the export contract (shared/RECORDS.md), one pydantic model per `type`.
+
+Every record carries its provenance: the file (`doc_id`, `file_name`, `sha256`), the page or
+slide (`page`, null for a whole-document record), how it was read (`method`) and how sure we
+are (`confidence`). Field names and meanings here are the contract `saman export` follows;
+extra keys are allowed by the contract and documented where they are added.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ThemeName = Literal["sykefravaer", "heltid_deltid", "kompetanse_rekruttering", "omdomme", "innovasjon"]
+
+
+class Record(BaseModel):
+    """Fields common to every record."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: str
+    doc_id: str
+    file_name: str
+    sha256: str
+    page: int | None = None
+    method: str | None = None
+    confidence: float | None = None
+
+
+class DocumentRecord(Record):
+    type: Literal["document"] = "document"
+    path: str
+    paths: list[str] = Field(default_factory=list, description="every path this content was seen at")
+    media_type: str
+    n_pages: int
+    title: str | None = None
+    date: str | None = None
+    language: Literal["nb", "nn"] = "nb"
+    ocr_pages: list[int] = Field(default_factory=list)
+    pipeline_version: str
+
+
+class ErrorRecord(Record):
+    type: Literal["error"] = "error"
+    path: str
+    error_kind: str
+    message: str
+
+
+class PageRecord(Record):
+    type: Literal["page"] = "page"
+    kind: Literal["page", "slide"] = "page"
+    title: str | None = None
+    text: str
+    raw_text: str | None = None
+    notes: str | None = None
+
+
+class MunicipalityRecord(Record):
+    type: Literal["municipality"] = "municipality"
+    name: str
+    kommunenummer: str
+    fylke: str
+    current_name: str | None = None
+    current_kommunenummer: str | None = None
+    surface: str
+    context: str
+    source_method: str | None = Field(default=None, description="how the text was read: text, ocr, pptx, table")
+    group: str | None = Field(default=None, description="regional group the mention was listed under")
+
+
+class ThemeRecord(Record):
+    type: Literal["theme"] = "theme"
+    theme: ThemeName
+    score: float
+    evidence: list[str] = Field(default_factory=list)
+
+
+class CountRecord(Record):
+    type: Literal["count"] = "count"
+    value: float
+    unit: str
+    text: str
+    subject: str | None = None
+    of: float | None = Field(default=None, description="the whole in a ratio: '12 av 16' has of=16")
+    approximate: bool = False
+    table_id: str | None = None
+
+
+class TableRecord(Record):
+    type: Literal["table"] = "table"
+    table_id: str
+    rows: list[list[str]]
+    pages: list[int] = Field(default_factory=list)
+    source: Literal["table", "chart"] = "table"
+
+
+class MeasureRecord(Record):
+    type: Literal["measure"] = "measure"
+    table_id: str
+    municipality: str
+    kommunenummer: str | None = None
+    fylke: str | None = None
+    theme: ThemeName | None = None
+    measure: str
+    value: str
+    flag: str | None = Field(default=None, description="e.g. a Sum row that does not match its column")
+
+
+AnyRecord = Annotated[
+    Union[
+        DocumentRecord,
+        ErrorRecord,
+        PageRecord,
+        MunicipalityRecord,
+        ThemeRecord,
+        CountRecord,
+        TableRecord,
+        MeasureRecord,
+    ],
+    Field(discriminator="type"),
+]
+
+RECORD_TYPES: dict[str, type[Record]] = {
+    "document": DocumentRecord,
+    "error": ErrorRecord,
+    "page": PageRecord,
+    "municipality": MunicipalityRecord,
+    "theme": ThemeRecord,
+    "count": CountRecord,
+    "table": TableRecord,
+    "measure": MeasureRecord,
+}

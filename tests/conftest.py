@@ -1,0 +1,42 @@
+"""Shared fixtures: the corpus, and a knowledge base built from it by the real ingest flow."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.gold import load_gold
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+# Files whose every page has a text layer or is a slide: no OCR needed (gold says which).
+_NEEDS_OCR = {g["file_name"] for g in load_gold("document") if g.get("ocr_pages")} | {"2014-09-04_temaverksted_sykefravaer_bilde.pptx"}
+BORN_DIGITAL = sorted(p for p in CORPUS.glob("*") if p.suffix in {".pptx", ".pdf"} and p.name not in _NEEDS_OCR)
+
+
+def ingest(paths: list[str | Path], kb_path: str | Path) -> dict:
+    """Run the Prefect ingest flow in this process (its temporary server starts once per process)."""
+    from flows.ingest import ingest_flow
+
+    return ingest_flow([str(p) for p in paths], str(kb_path), workers=2, show_progress=False)
+
+
+@pytest.fixture(scope="session")
+def corpus_kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A KB holding the born-digital corpus files (decks, their PDF twins, the report)."""
+    kb_path = tmp_path_factory.mktemp("kb") / "corpus.db"
+    summary = ingest(BORN_DIGITAL, kb_path)
+    assert summary["extracted"] == len(BORN_DIGITAL), summary["errors"]
+    return kb_path
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A private copy of two corpus files, for tests that change, touch or rename files."""
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    for name in ("2014-03-12_kmd_programstatus.pptx", "2015-06-30_sluttrapport_tiltak.pdf"):
+        shutil.copy(CORPUS / name, folder / name)
+    return folder

@@ -1,0 +1,90 @@
+"""`saman export` follows the record contract (shared/RECORDS.md) and round-trips through pandas."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from kb.export import export
+from kb.store import open_kb
+from models import RECORD_TYPES
+from tests.gold import load_gold
+
+COMMON = {"type", "doc_id", "file_name", "sha256", "page"}
+REQUIRED = {
+    "document": {"path", "media_type", "n_pages", "title", "date", "language", "ocr_pages", "pipeline_version"},
+    "error": {"path", "error_kind", "message"},
+    "page": {"text", "raw_text", "method", "confidence"},
+    "municipality": {"name", "kommunenummer", "fylke", "current_name", "current_kommunenummer", "surface", "context", "method", "confidence"},
+    "theme": {"theme", "score", "evidence"},
+    "count": {"value", "unit", "text", "subject"},
+    "table": {"table_id", "rows", "method"},
+    "measure": {"table_id", "municipality", "kommunenummer", "theme", "measure", "value"},
+}
+
+
+@pytest.fixture(scope="module")
+def jsonl(corpus_kb, tmp_path_factory):
+    out = tmp_path_factory.mktemp("export") / "records.jsonl"
+    run = subprocess.run([sys.executable, "-m", "flows.cli", "export", "--format", "jsonl", "--out", str(out), "--kb", str(corpus_kb)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+
+
+def test_every_record_has_the_contract_fields(jsonl):
+    assert jsonl
+    for record in jsonl:
+        assert COMMON | REQUIRED[record["type"]] <= set(record), record["type"]
+        assert record["sha256"].startswith(record["doc_id"]) and len(record["sha256"]) == 64
+
+
+def test_pages_are_one_based_and_documents_whole(jsonl):
+    for record in jsonl:
+        if record["type"] == "document":
+            assert record["page"] is None
+        elif record["type"] == "page":
+            assert record["page"] >= 1 and record["method"] in ("text", "ocr", "pptx")
+
+
+def test_exported_documents_and_tables_equal_gold(jsonl):
+    docs = {r["file_name"]: r for r in jsonl if r["type"] == "document"}
+    for gold in load_gold("document"):
+        if gold["file_name"] in docs:
+            got = docs[gold["file_name"]]
+            assert {k: got[k] for k in ("n_pages", "title", "date", "language", "media_type")} == \
+                   {k: gold[k] for k in ("n_pages", "title", "date", "language", "media_type")}
+    tables = sorted((r["file_name"], r["page"], r["rows"]) for r in jsonl if r["type"] == "table")
+    expected = sorted((g["file_name"], g["page"], g["rows"]) for g in load_gold("table") if g["file_name"] in docs)
+    assert tables == expected
+
+
+def test_page_text_leaves_notes_out(jsonl):
+    with_notes = [r for r in jsonl if r["type"] == "page" and r.get("notes")]
+    assert with_notes and all(r["notes"] not in r["text"] for r in with_notes)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_tabular_exports_round_trip_through_pandas(corpus_kb, tmp_path, fmt):
+    with open_kb(corpus_kb, readonly=True) as kb:
+        folder = export(kb, fmt, str(tmp_path / fmt))
+        for record_type in RECORD_TYPES:
+            frame = kb.frame(record_type)
+            read = pd.read_csv(f"{folder}/{record_type}.csv", dtype=str, keep_default_na=False) if fmt == "csv" \
+                else pd.read_parquet(f"{folder}/{record_type}.parquet")
+            assert list(read.columns) == list(frame.columns)
+            assert len(read) == len(frame)
+    if fmt == "parquet":
+        tables = pd.read_parquet(tmp_path / "parquet" / "table.parquet")
+        assert all(len(list(row)) >= 2 for row in tables["rows"])
+
+
+def test_frame_has_the_export_columns(corpus_kb, jsonl):
+    with open_kb(corpus_kb, readonly=True) as kb:
+        pages = kb.frame("page")
+    assert len(pages) == sum(r["type"] == "page" for r in jsonl)
+    assert list(pages.columns) == list(RECORD_TYPES["page"].model_fields)

@@ -1,0 +1,53 @@
+"""The ingest flow as a user reruns it: unchanged files skipped, changes replace, duplicates merge."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+
+from kb.store import open_kb
+from pptx import Presentation
+from tests.conftest import ingest
+
+
+def test_second_ingest_parses_nothing_and_touching_changes_nothing(corpus_copy, tmp_path):
+    kb_path = tmp_path / "kb.db"
+    first = ingest([corpus_copy], kb_path)
+    assert first["extracted"] == 2 and first["pages"] > 0 and not first["errors"]
+    later = time.time() + 60
+    for f in corpus_copy.iterdir():
+        os.utime(f, (later, later))
+    second = ingest([corpus_copy], kb_path)
+    assert second["extracted"] == 0 and second["unchanged"] == 2
+    with open_kb(kb_path, readonly=True) as kb:
+        assert kb.stats()["documents"] == 2
+
+
+def test_a_changed_file_is_reextracted_and_replaces_its_records(corpus_copy, tmp_path):
+    kb_path = tmp_path / "kb.db"
+    ingest([corpus_copy], kb_path)
+    deck = corpus_copy / "2014-03-12_kmd_programstatus.pptx"
+    prs = Presentation(deck)
+    prs.slides[1].shapes.title.text_frame.text = "Nytt om programmet: vikarpool i alle kommuner"
+    prs.save(deck)
+    summary = ingest([corpus_copy], kb_path)
+    assert summary["extracted"] == 1 and summary["unchanged"] == 1
+    with open_kb(kb_path, readonly=True) as kb:
+        docs = list(kb.records("document"))
+        assert len(docs) == 2, "the old version's records were replaced, not kept beside the new"
+        titles = [r["title"] for r in kb.records("page") if r["file_name"] == deck.name and r["page"] == 2]
+        assert titles == ["Nytt om programmet: vikarpool i alle kommuner"]
+
+
+def test_same_content_under_two_names_is_one_document_with_both_paths(corpus_copy, tmp_path):
+    deck = corpus_copy / "2014-03-12_kmd_programstatus.pptx"
+    twin = corpus_copy / "kopi av programstatus.pptx"
+    shutil.copy(deck, twin)
+    kb_path = tmp_path / "kb.db"
+    summary = ingest([corpus_copy], kb_path)
+    assert summary["extracted"] == 2 and summary["duplicates"] == 1
+    with open_kb(kb_path, readonly=True) as kb:
+        docs = [r for r in kb.records("document") if deck.name in r["path"] or twin.name in r["path"]]
+        assert len(docs) == 1
+        assert sorted(docs[0]["paths"]) == sorted([str(deck), str(twin)])

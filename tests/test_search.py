@@ -1,0 +1,82 @@
+"""Searching the corpus KB: ranking, Norwegian inflections, æøå, and queries users get wrong."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from kb.search import QueryError, fts_query, search
+from kb.store import open_kb
+
+
+@pytest.fixture(scope="module")
+def kb(corpus_kb):
+    with open_kb(corpus_kb, readonly=True) as kb:
+        yield kb
+
+
+def pages_with(kb, word: str) -> set[tuple[str, int]]:
+    """Pages whose text holds `word` as written (case-insensitive), found without FTS."""
+    rows = kb.db.execute("SELECT file_name, page, text FROM pages").fetchall()
+    return {(r["file_name"], r["page"]) for r in rows if word.lower() in (r["text"] or "").lower()}
+
+
+def test_langvakter_finds_the_heltid_slide_with_file_and_slide(kb):
+    hits = search(kb, "langvakter")
+    assert hits
+    assert {(h.file_name, h.page) for h in hits} >= pages_with(kb, "langvakter")
+    top = hits[0]
+    assert "[" in top.snippet and "langvakter" in top.snippet.lower()
+
+
+def test_inflected_forms_find_each_other(kb):
+    # The corpus has 'kommunene' and 'kommuner' but we search for the base form, and back.
+    plain = {(h.file_name, h.page) for h in search(kb, "kommune", limit=200)}
+    assert pages_with(kb, "kommunene") <= plain
+    definite = {(h.file_name, h.page) for h in search(kb, "kommunene", limit=200)}
+    assert pages_with(kb, "kommuner ") & definite
+    assert {(h.file_name, h.page) for h in search(kb, "prosjekt", limit=200)} >= pages_with(kb, "prosjekter")
+
+
+def test_norwegian_letters_are_letters(kb):
+    with_o = {(h.file_name, h.page) for h in search(kb, "omdømme", limit=200)}
+    assert with_o and with_o >= pages_with(kb, "omdømme")
+    assert search(kb, "omdomme") == []
+
+
+def test_title_hits_rank_above_body_hits(kb):
+    hits = search(kb, "dypdykk", limit=50)
+    assert hits[0].title and "dypdykk" in hits[0].title.lower()
+
+
+def test_phrase_and_boolean_queries(kb):
+    phrase = search(kb, '"økt nærvær"', limit=50)
+    assert phrase and all("nærvær" in h.snippet.lower() for h in phrase)
+    both = {(h.file_name, h.page) for h in search(kb, "langvakter AND vikarpool", limit=50)}
+    either = {(h.file_name, h.page) for h in search(kb, "langvakter OR vikarpool", limit=50)}
+    assert both and both <= either
+
+
+@pytest.mark.parametrize("query", ['"unbalanced', "AND", "turnus AND", "OR langvakter", "(turnus", "turnus)", "  ", "NOT NOT x"])
+def test_malformed_queries_raise_a_clear_error(query):
+    with pytest.raises(QueryError) as info:
+        fts_query(query)
+    assert len(str(info.value)) > 10
+
+
+def test_cli_search_prints_hits_and_rejects_bad_queries_without_traceback(corpus_kb):
+    ok = subprocess.run([sys.executable, "-m", "flows.cli", "search", "langvakter", "--kb", str(corpus_kb), "--json"],
+                        capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0 and '"file_name"' in ok.stdout
+    bad = subprocess.run([sys.executable, "-m", "flows.cli", "search", '"unbalanced', "--kb", str(corpus_kb)],
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2
+    assert "unbalanced quote" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_cli_search_without_a_kb_says_what_to_do(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "flows.cli", "search", "x", "--kb", str(tmp_path / "none.db")],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1 and "saman ingest" in run.stderr and "Traceback" not in run.stderr
