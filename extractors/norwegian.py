@@ -57,6 +57,8 @@ _MIN_TAIL = 4
 # A token: a run of letters, digits and @ (OCR puts 0, 6 or @ in place of ø: `Omd0mme`).
 _TOKEN = re.compile(r"(?:[^\W_]|@)+")
 _DIGIT = re.compile(r"\d")
+# OCR reads the preposition `i` as `I`; between two lower-case words it cannot be anything else.
+_CAPITAL_I = re.compile(r"(\b[a-zæøå]+,? )I(?= [a-zæøå])")
 
 
 def _hash_array(words: list[str]) -> np.ndarray:
@@ -228,7 +230,8 @@ class Lexicon:
 
     def correct_text(self, text: str) -> str:
         """The text with every token corrected; everything between tokens is kept as it was."""
-        return _TOKEN.sub(lambda m: self.correct_word(m.group(0)), text)
+        text = _TOKEN.sub(lambda m: self.correct_word(m.group(0)), text)
+        return _CAPITAL_I.sub(r"\1i", text)
 
 
 @lru_cache(maxsize=8)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import tempfile
 import time
 import unicodedata
@@ -61,6 +62,9 @@ _UPSCALE_BELOW_PX = 1000
 # Title of a slide-like page: a line this much taller than the page's median line, near the top.
 _TITLE_HEIGHT_RATIO = 1.3
 _TITLE_ZONE = 0.35
+# What tesseract makes of a bullet (•) and a dash bullet (–) at the start of a line.
+_BULLET = re.compile(r"^(?:[*¢«°·©®]|e(?= [A-ZÆØÅ]))(?= )")
+_DASH_BULLET = re.compile(r"^[-—](?= )")
 
 
 @dataclass(frozen=True)
@@ -436,7 +440,8 @@ def _blocks(words: list[Word], tables: list[_OcrTable], to_points: _PointMapper,
             if first_title or continued:
                 role = "title"
                 title_key, title_height = key[:2], height
-        blocks.append(Block(text=lex.correct_text(raw), role=role, bbox=to_points(x0, top, x1, bottom),
+        text = _DASH_BULLET.sub("–", _BULLET.sub("•", lex.correct_text(raw)))
+        blocks.append(Block(text=text, role=role, bbox=to_points(x0, top, x1, bottom),
                             method="ocr", confidence=round(mean(w.conf for w in line) / 100, 4), raw_text=raw))
     for k, table in enumerate(tables):
         if k not in placed:

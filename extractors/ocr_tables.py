@@ -13,7 +13,7 @@ points or text correction: extractors.ocr turns the result into models.Table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from statistics import median
 
 import numpy as np
@@ -89,10 +89,19 @@ class Rules:
 
 @dataclass
 class CellGrid:
-    """A table found on the image: rows of cells, each cell the words inside it."""
+    """A table found on the image: rows of cells, each cell the words inside it, and the
+    edges of its rows and columns (len(rows) + 1 and n_cols + 1 positions)."""
 
     bbox: tuple[float, float, float, float]
-    rows: list[list[list[Word]]] = field(default_factory=list)
+    rows: list[list[list[Word]]]
+    row_edges: list[float]
+    col_edges: list[float]
+
+    def empty_cells(self) -> list[tuple[int, int, tuple[int, int, int, int]]]:
+        """(row, column, box) of every cell no OCR word fell in."""
+        return [(r, c, (int(self.col_edges[c]), int(self.row_edges[r]), int(self.col_edges[c + 1]),
+                        int(self.row_edges[r + 1])))
+                for r, row in enumerate(self.rows) for c, cell in enumerate(row) if not cell]
 
 
 def ink_mask(grey: np.ndarray) -> np.ndarray:
@@ -198,7 +207,10 @@ def find_rules(grey: np.ndarray, dpi: int) -> Rules:
         return Rules(horizontal, [], _thicken(h_thin, fringe), ink, bars)
     v_mask = _runs_mask(ink.T, int(dpi * _MIN_VERTICAL_RULE_IN))
     candidates, v_thin = _rules_along(v_mask, max_thickness, tol)
-    vertical = [v for v in candidates if len(_touching(v, horizontal, tol)) >= 2]
+    # The dark gaps between light letters on a filled bar look like short vertical rules.
+    vertical = [v for v in candidates if len(_touching(v, horizontal, tol)) >= 2
+                and not any(x0 <= v.pos <= x1 and v.start >= top - tol and v.end <= bottom + tol
+                            for x0, top, x1, bottom in bars)]
     keep = np.zeros_like(v_thin)
     for v in vertical:
         lo, hi = int(v.pos - max_thickness), int(v.pos + max_thickness) + 1
@@ -362,11 +374,13 @@ def ruled_tables(rules: Rules, words: list[Word], dpi: int) -> list[CellGrid]:
             col_edges = _gap_columns(inside, x0, x1, len(row_edges) - 1, dpi * _MIN_COLUMN_GAP_IN)
         if len(row_edges) < 3 or len(col_edges) < 3:
             continue
-        cells = [r for r in _fill(inside, row_edges, col_edges) if any(r)]
+        cells = _fill(inside, row_edges, col_edges)
+        kept = [i for i, r in enumerate(cells) if any(r)]
         filled = sum(bool(c) for r in cells for c in r)
         # Columns split at every word of a lone bar's caption leave a grid of empty cells.
-        if len(cells) >= 2 and filled >= _MIN_RULED_FILLED_SHARE * len(cells) * (len(col_edges) - 1):
-            tables.append(CellGrid(bbox=bbox, rows=cells))
+        if len(kept) >= 2 and filled >= _MIN_RULED_FILLED_SHARE * len(kept) * (len(col_edges) - 1):
+            tables.append(CellGrid(bbox, [cells[i] for i in kept], [row_edges[i] for i in kept] + [row_edges[kept[-1] + 1]],
+                                   col_edges))
     return tables
 
 
@@ -436,5 +450,5 @@ def unruled_tables(words: list[Word], dpi: int) -> list[CellGrid]:
         short_right = all(len(r[-1]) <= 2 for r in cells)
         wide_enough = n_cols >= 3 or (len(run) >= 4 and short_right)
         if wide_enough and words_per_cell <= _MAX_WORDS_PER_CELL and first_column_full and columns_used:
-            tables.append(CellGrid(bbox=(x0, row_edges[0], x1, row_edges[-1]), rows=cells))
+            tables.append(CellGrid((x0, row_edges[0], x1, row_edges[-1]), cells, row_edges, col_edges))
     return tables

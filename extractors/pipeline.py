@@ -27,7 +27,9 @@ from models import (
 Component = Callable[[Document, list[Record]], list[Record]]
 
 # name → "module:function"; run in this order over every document.
-COMPONENTS: dict[str, str] = {}
+COMPONENTS: dict[str, str] = {
+    "municipalities": "extractors.municipalities:recognise_municipalities",
+}
 
 
 def components() -> list[tuple[str, Component]]:

@@ -150,5 +150,45 @@ def stats(kb_path: str | None, as_json: bool) -> None:
     out.print(table)
 
 
+@main.group(invoke_without_command=True)
+@click.option("--at", "at", default=None, metavar="YYYY-MM-DD", help="List the municipalities valid on this date (default: today).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.pass_context
+def gazetteer(ctx: click.Context, at: str | None, fmt: str) -> None:
+    """Norway's municipalities on a date (SSB KLASS 131/104), 2012 to today."""
+    if ctx.invoked_subcommand is not None:
+        return
+    import csv
+    from datetime import date
+
+    from extractors.gazetteer import gazetteer_rows
+
+    try:
+        when = date.fromisoformat(at) if at else date.today()
+    except ValueError:
+        raise click.BadParameter(f"{at!r} is not a date; write it as YYYY-MM-DD", param_hint="--at") from None
+    rows = gazetteer_rows(when)
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["kommunenummer", "name", "fylke"], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+@gazetteer.command("update")
+def gazetteer_update() -> None:
+    """Refresh the gazetteer from Statistics Norway's KLASS API (needs a network)."""
+    from extractors.gazetteer_update import GazetteerUpdateError, update_gazetteer
+
+    try:
+        warnings = update_gazetteer()
+    except GazetteerUpdateError as exc:
+        raise click.ClickException(str(exc)) from None
+    for warning in warnings:
+        err.print(f"[yellow]warning[/yellow] {escape(warning)}")
+    err.print("gazetteer updated")
+
+
 if __name__ == "__main__":
     sys.exit(main())
