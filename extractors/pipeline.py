@@ -29,6 +29,9 @@ Component = Callable[[Document, list[Record]], list[Record]]
 # name → "module:function"; run in this order over every document.
 COMPONENTS: dict[str, str] = {
     "municipalities": "extractors.municipalities:recognise_municipalities",
+    "themes": "extractors.themes:recognise_themes",
+    "counts": "extractors.counts:recognise_counts",
+    "measures": "extractors.measures:recognise_measures",  # after municipalities and themes: uses both
 }
 
 
