@@ -62,7 +62,7 @@ def read_pdf(path: str, sha256: str, needs_ocr: NeedsOcr | None = None, ocr_page
         for pl_page in pdf.pages:
             try:
                 page, page_tables = _read_page(pl_page, len(tables))
-                if needs_ocr is not None and needs_ocr(pl_page.chars, float(pl_page.width), float(pl_page.height)):
+                if needs_ocr is not None and _has_ink(pl_page) and needs_ocr(pl_page.chars, float(pl_page.width), float(pl_page.height)):
                     to_ocr.append(page.number)
             except Exception as exc:  # one broken page must not lose the rest of the document
                 raise ReadError("corrupt", f"page {pl_page.page_number} could not be read ({type(exc).__name__}: {exc})") from exc
@@ -95,6 +95,11 @@ def read_pdf(path: str, sha256: str, needs_ocr: NeedsOcr | None = None, ocr_page
         metadata={k: v for k in ("Title", "Author", "Producer") if (v := _info_text(info.get(k)))},
         page_errors=page_errors,
     )
+
+
+def _has_ink(pl_page: pdfplumber.page.Page) -> bool:
+    """A page with no characters, pictures or drawn curves is blank: nothing to OCR."""
+    return bool(pl_page.chars or pl_page.images or pl_page.curves)
 
 
 def _translate(exc: object) -> ReadError:

@@ -13,7 +13,7 @@ import importlib
 from collections.abc import Callable
 
 from extractors.errors import ReadError
-from extractors.readers import read_document
+from extractors.readers import display_path, read_document
 from models import (
     PIPELINE_VERSION,
     Document,
@@ -104,6 +104,7 @@ def recognise(doc: Document) -> list[Record]:
 
 
 def error_record(path: str, sha256: str, kind: str, message: str) -> ErrorRecord:
+    path = display_path(path)
     name = path.replace("\\", "/").rsplit("/", 1)[-1]
     return ErrorRecord(doc_id=sha256[:16], file_name=name, sha256=sha256, page=None, path=path, error_kind=kind, message=message)
 

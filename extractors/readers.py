@@ -10,8 +10,11 @@ exception, so a batch can always go on.
 from __future__ import annotations
 
 import hashlib
+import os
 import zipfile
 from pathlib import Path
+
+from PIL import Image
 
 from extractors.errors import ReadError
 from extractors.pdf import read_pdf
@@ -27,6 +30,16 @@ SUPPORTED_EXTENSIONS = PDF_EXTENSIONS | PPTX_EXTENSIONS | LEGACY_EXTENSIONS | IM
 MAX_FILE_BYTES = 1 << 30
 # Declared uncompressed size above which a .pptx is treated as a zip bomb rather than opened.
 MAX_UNZIPPED_BYTES = 1 << 30
+
+
+def display_path(path: str | Path) -> str:
+    """The path as text that can be stored and printed, even when the name is not UTF-8.
+
+    Archive folders copied from old Windows shares hold names in Latin-1 or CP850; Python
+    keeps their bytes as lone surrogates, which SQLite and JSON cannot store. Undecodable
+    bytes are written as \\xNN, so the name stays readable and distinct.
+    """
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def sha256_of(path: str | Path) -> str:
@@ -92,6 +105,13 @@ def read_document(path: str | Path, sha256: str | None = None, *, ocr: bool = Tr
         raise ReadError("too_large", f"the file is {size / 2**20:.0f} MB; saman reads files up to {MAX_FILE_BYTES >> 20} MB")
     sha = sha256 or sha256_of(p)
     kind = sniff(p)
+    doc = _read_as(path, sha, kind, ocr)
+    shown = display_path(path)
+    return doc if doc.path == shown else doc.model_copy(update={"path": shown})
+
+
+def _read_as(path: str, sha: str, kind: str, ocr: bool) -> Document:
+    p = Path(path)
     try:
         if kind == "pdf":
             return _read_pdf(path, sha, ocr)
@@ -106,6 +126,8 @@ def read_document(path: str | Path, sha256: str | None = None, *, ocr: bool = Tr
             return read_image(path, sha)
     except ReadError:
         raise
+    except (Image.DecompressionBombError, MemoryError) as exc:
+        raise ReadError("too_large", f"the {kind} file needs more memory than saman allows a file ({type(exc).__name__}: {exc})") from exc
     except Exception as exc:
         raise ReadError("corrupt", f"the {kind} file could not be read ({type(exc).__name__}: {exc}); it is probably damaged") from exc
     raise _not_readable(p, kind)

@@ -9,13 +9,9 @@ parsed again, whatever its name or mtime, and an upgraded pipeline re-extracts e
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from flows import settings  # noqa: F401  (Prefect settings must be in place before Prefect loads)
@@ -28,45 +24,31 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from extractors.pipeline import error_record, extract_file
-from extractors.readers import sha256_of
+from extractors.readers import display_path, sha256_of
 from flows.discover import discover
+from flows.workers import WorkerPool
 from kb.store import open_kb
 from models import PIPELINE_VERSION
 
-FILE_TIMEOUT_S = float(os.environ.get("SAMAN_FILE_TIMEOUT", "900"))
-_workers: ProcessPoolExecutor | None = None
+_pools: dict[int, WorkerPool] = {}
+_FAILURES = {
+    "timeout": "reading took longer than {timeout:.0f} s and was stopped (set SAMAN_FILE_TIMEOUT to allow more)",
+    "crash": "the reader crashed on this file (out of memory or a fault in a library); the rest of the batch went on",
+}
 
 
-def _worker_pool(n: int) -> ProcessPoolExecutor:
-    global _workers
-    if _workers is None:
-        _workers = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
-    return _workers
-
-
-def _shutdown_pool() -> None:
-    global _workers
-    if _workers is not None:
-        _workers.shutdown(wait=True, cancel_futures=True)
-        _workers = None
+def file_timeout() -> float:
+    return float(os.environ.get("SAMAN_FILE_TIMEOUT", "900"))
 
 
 @task(name="extract", task_run_name="extract {file_name}", cache_policy=NO_CACHE)
-def extract(path: str, sha256: str, file_name: str, workers: int) -> tuple[list[dict], list[tuple]]:
+def extract(path: str, sha256: str, file_name: str, pool_id: int) -> tuple[list[dict], list[tuple]]:
     """Parse and recognise one file in a worker process; failures come back as an error record."""
-    future = _worker_pool(workers).submit(extract_file, path, sha256)
-    try:
-        return future.result(timeout=FILE_TIMEOUT_S)
-    except FutureTimeout:
-        return [error_record(path, sha256, "timeout", f"reading took longer than {FILE_TIMEOUT_S:.0f} s and was stopped").model_dump(mode="json")], []
-    except BrokenProcessPool:
-        _reset_broken_pool()
-        return [error_record(path, sha256, "crash", "the reader crashed on this file (out of memory or a library fault)").model_dump(mode="json")], []
-
-
-def _reset_broken_pool() -> None:
-    global _workers
-    _workers = None
+    status, result = _pools[pool_id].run(extract_file, path, sha256, timeout=file_timeout())
+    if status == "ok":
+        return result
+    message = _FAILURES[status].format(timeout=file_timeout())
+    return [error_record(path, sha256, status, message).model_dump(mode="json")], []
 
 
 @dataclass
@@ -102,6 +84,9 @@ def ingest_flow(paths: list[str], kb_path: str, workers: int = 2, show_progress:
     found = discover(paths)
     summary = Summary(files=len(found.files), skipped_other_types=found.skipped)
     kb = open_kb(kb_path)
+    pool = WorkerPool(workers)
+    pool_id = id(pool)
+    _pools[pool_id] = pool
     try:
         todo: dict[str, list[str]] = {}
         for path in found.files:
@@ -111,7 +96,7 @@ def ingest_flow(paths: list[str], kb_path: str, workers: int = 2, show_progress:
                 _save_error(kb, summary, error_record(path, "0" * 64, "unreadable", f"the file could not be opened: {exc.strerror}").model_dump(mode="json"))
                 continue
             if kb.stored_version(sha) == PIPELINE_VERSION:
-                kb.note_path(path, sha, sha[:16], _folder_of(path, found.folders))
+                _note(kb, path, sha, sha[:16], found.folders)
                 summary.unchanged += 1
             elif sha in todo:
                 todo[sha].append(path)
@@ -119,7 +104,7 @@ def ingest_flow(paths: list[str], kb_path: str, workers: int = 2, show_progress:
             else:
                 todo[sha] = [path]
         futures = {
-            extract.submit(paths_[0], sha, os.path.basename(paths_[0]), workers): (sha, paths_)
+            extract.submit(paths_[0], sha, os.path.basename(paths_[0]), pool_id): (sha, paths_)
             for sha, paths_ in todo.items()
         }
         with _progress(show_progress) as progress:
@@ -131,7 +116,7 @@ def ingest_flow(paths: list[str], kb_path: str, workers: int = 2, show_progress:
                 progress.advance(bar)
     finally:
         kb.close()
-        _shutdown_pool()
+        _pools.pop(pool_id).close()
     summary.seconds = round(time.monotonic() - started, 2)
     create_table_artifact(key="ingest-summary", table=summary.rows(), description=f"saman ingest into {kb_path}")
     return {**summary.__dict__, "records": dict(summary.records)}
@@ -139,19 +124,19 @@ def ingest_flow(paths: list[str], kb_path: str, workers: int = 2, show_progress:
 
 def _load(kb, summary: Summary, sha: str, same: list[str], records: list[dict], blocks: list[tuple], folders: list[str]) -> None:
     if records and records[0]["type"] == "document":
-        records[0]["paths"] = list(same)
+        records[0]["paths"] = [display_path(p) for p in same]
         kb.save(records, blocks)
         for path in same:
-            kb.note_path(path, sha, sha[:16], _folder_of(path, folders))
+            _note(kb, path, sha, sha[:16], folders)
         summary.extracted += 1
         summary.pages += records[0]["n_pages"]
         summary.records.update(r["type"] for r in records)
         summary.errors += [r for r in records if r["type"] == "error"]
     else:
         for path in same:
-            error = {**records[0], "path": path, "file_name": os.path.basename(path)}
+            error = {**records[0], "path": display_path(path), "file_name": os.path.basename(display_path(path))}
             _save_error(kb, summary, error)
-            kb.note_path(path, sha, None, _folder_of(path, folders))
+            _note(kb, path, sha, None, folders)
 
 
 def _save_error(kb, summary: Summary, error: dict) -> None:
@@ -160,8 +145,13 @@ def _save_error(kb, summary: Summary, error: dict) -> None:
     summary.records["error"] += 1
 
 
-def _folder_of(path: str, folders: list[str]) -> str | None:
-    return next((f for f in folders if path.startswith(f.rstrip(os.sep) + os.sep)), None)
+def _note(kb, path: str, sha: str, doc_id: str | None, folders: list[str]) -> None:
+    folder = next((f for f in folders if path.startswith(f.rstrip(os.sep) + os.sep)), None)
+    try:
+        stat = os.stat(path)
+    except OSError:  # gone since discovery: the KB still learns what it held
+        stat = None
+    kb.note_path(display_path(path), sha, doc_id, display_path(folder) if folder else None, stat=stat)
 
 
 def _progress(show: bool) -> Progress:

@@ -66,9 +66,10 @@ class KB:
         row = self.db.execute("SELECT pipeline_version FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
         return row[0] if row else None
 
-    def note_path(self, path: str, sha256: str, doc_id: str | None, folder: str | None = None) -> None:
-        """Remember that `path` holds this content now; drop what the path held before if orphaned."""
-        st = os.stat(path) if os.path.exists(path) else None
+    def note_path(self, path: str, sha256: str, doc_id: str | None, folder: str | None = None,
+                  stat: os.stat_result | None = None) -> None:
+        """Remember that `path` (as displayed) holds this content now; drop what it held before if orphaned."""
+        st = stat
         with self.db:
             old = self.db.execute("SELECT doc_id FROM paths WHERE path = ?", (path,)).fetchone()
             self.db.execute(

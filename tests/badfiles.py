@@ -60,3 +60,41 @@ def unsupported(folder: Path) -> Path:
     path = folder / "regneark.xyz"
     path.write_bytes(b"\x00\x01\x02 binary")
     return path
+
+
+def zip_bomb_pptx(folder: Path) -> Path:
+    """A real deck whose zip directory declares a member of almost 4 GB."""
+    data = bytearray((CORPUS / "2014-03-12_kmd_programstatus.pptx").read_bytes())
+    entry = data.find(b"PK\x01\x02")
+    data[entry + 24 : entry + 28] = (0xFFFFFFF0).to_bytes(4, "little")  # uncompressed size
+    path = folder / "zipbombe.pptx"
+    path.write_bytes(bytes(data))
+    return path
+
+
+def entity_bomb_pptx(folder: Path) -> Path:
+    """A deck whose first slide is a 'billion laughs' XML entity bomb."""
+    lol = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10}">' for i in range(1, 10))
+    bomb = f'<?xml version="1.0"?><!DOCTYPE p:sld [<!ENTITY l0 "ha">{lol}]><p:sld xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main">&l9;</p:sld>'
+    path = folder / "entitetsbombe.pptx"
+    with zipfile.ZipFile(CORPUS / "2014-03-12_kmd_programstatus.pptx") as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item, bomb if item.filename == "ppt/slides/slide1.xml" else src.read(item.filename))
+    return path
+
+
+def huge_picture(folder: Path) -> Path:
+    from PIL import Image
+
+    path = folder / "kjempebilde.png"
+    Image.new("1", (20_000, 20_000), 1).save(path)
+    return path
+
+
+def many_blank_pages_pdf(folder: Path, pages: int = 10_000) -> Path:
+    path = folder / "tomme_sider.pdf"
+    c = canvas.Canvas(str(path))
+    for _ in range(pages):
+        c.showPage()
+    c.save()
+    return path
