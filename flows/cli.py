@@ -9,6 +9,7 @@ non-zero exit, never a traceback.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 
@@ -46,18 +47,60 @@ def main() -> None:
 @_kb_option
 @click.option("--workers", default=2, show_default=True, help="Parallel worker processes.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def ingest(paths: tuple[str, ...], kb_path: str | None, workers: int, quiet: bool) -> None:
+@click.option("--task-runner", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: worker processes on this machine; dask: the tasks of a Dask cluster.")
+@click.option("--dask-address", default=None, metavar="tcp://HOST:PORT", help="Scheduler of the Dask cluster (with --task-runner dask).")
+def ingest(paths: tuple[str, ...], kb_path: str | None, workers: int, quiet: bool, task_runner: str, dask_address: str | None) -> None:
     """Ingest files, folders (recursively) or glob patterns into the knowledge base."""
     from flows.discover import discover
 
     missing = discover(list(paths)).missing
     if missing:
         raise click.ClickException("not found: " + ", ".join(missing))
+    if task_runner == "dask" and not dask_address:
+        raise click.UsageError("--task-runner dask needs --dask-address tcp://HOST:PORT")
+    if task_runner == "dask" and not os.environ.get("PREFECT_API_URL"):
+        raise click.UsageError("--task-runner dask needs a Prefect server the Dask workers can reach: "
+                               "run `prefect server start` and set PREFECT_API_URL here and on the workers")
     from flows.ingest import ingest_flow
 
     kb_path = kb_path or default_kb_path()
-    summary = ingest_flow(list(paths), kb_path, workers=workers, show_progress=not quiet)
+    if task_runner == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        run = ingest_flow.with_options(task_runner=DaskTaskRunner(address=dask_address))
+        summary = run(list(paths), kb_path, workers=workers, show_progress=not quiet, local_workers=False)
+    else:
+        summary = ingest_flow(list(paths), kb_path, workers=workers, show_progress=not quiet)
     _print_summary(summary, kb_path)
+
+
+@main.command()
+@_kb_option
+@click.option("--workers", default=2, show_default=True, help="Parallel worker processes.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def rerun(kb_path: str | None, workers: int, quiet: bool) -> None:
+    """Re-scan the folders the KB was filled from: ingest new and changed files, mark deleted ones gone."""
+    from flows.ingest import rerun_flow
+
+    kb_path = kb_path or default_kb_path()
+    _open_readonly(kb_path).close()
+    summary = rerun_flow(kb_path, workers=workers, show_progress=not quiet)
+    if "files" in summary:
+        _print_summary(summary, kb_path)
+    for path in summary["gone"]:
+        out.print(f"[yellow]gone[/yellow] {escape(path)} (its records are kept)")
+
+
+@main.command("serve-flows")
+@click.option("--folder", required=True, type=click.Path(exists=True, file_okay=False), help="Folder to ingest on the schedule.")
+@_kb_option
+@click.option("--cron", default="0 6 * * *", show_default=True, help="When to ingest the folder (cron syntax).")
+def serve_flows(folder: str, kb_path: str | None, cron: str) -> None:
+    """Serve the ingest and rerun flows as Prefect deployments (needs PREFECT_API_URL)."""
+    from flows.deploy import serve_flows as run_serve
+
+    run_serve(os.path.abspath(folder), os.path.abspath(kb_path or default_kb_path()), cron)
 
 
 def _print_summary(s: dict, kb_path: str) -> None:
@@ -120,7 +163,7 @@ def _highlighted(snippet: str) -> Text:
 @click.option("--out", default=None, help="File (jsonl; default stdout) or folder (csv/parquet; default ./export).")
 @_kb_option
 def export(fmt: str, out: str | None, kb_path: str | None) -> None:
-    """Export every record as shared/RECORDS.md describes (jsonl, or one csv/parquet file per type)."""
+    """Export every record in the record contract's shape (jsonl, or one csv/parquet file per type)."""
     from kb.export import export as run_export
 
     with _open_readonly(kb_path) as kb:

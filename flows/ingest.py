@@ -30,7 +30,6 @@ from flows.workers import WorkerPool
 from kb.store import open_kb
 from models import PIPELINE_VERSION
 
-_pools: dict[int, WorkerPool] = {}
 _FAILURES = {
     "timeout": "reading took longer than {timeout:.0f} s and was stopped (set SAMAN_FILE_TIMEOUT to allow more)",
     "crash": "the reader crashed on this file (out of memory or a fault in a library); the rest of the batch went on",
@@ -41,14 +40,23 @@ def file_timeout() -> float:
     return float(os.environ.get("SAMAN_FILE_TIMEOUT", "900"))
 
 
-@task(name="extract", task_run_name="extract {file_name}", cache_policy=NO_CACHE)
-def extract(path: str, sha256: str, file_name: str, pool_id: int) -> tuple[list[dict], list[tuple]]:
-    """Parse and recognise one file in a worker process; failures come back as an error record."""
-    status, result = _pools[pool_id].run(extract_file, path, sha256, timeout=file_timeout())
+def extract_one(path: str, sha256: str, file_name: str, pool_id: int | None) -> tuple[list[dict], list[tuple]]:
+    """Parse and recognise one file in a worker process; failures come back as an error record.
+
+    Without a pool (`pool_id` None: the task runs on a Dask worker, which is a process of its
+    own already) the file is read right here.
+    """
+    if pool_id is None:
+        return extract_file(path, sha256)
+    status, result = WorkerPool.by_id(pool_id).run(extract_file, path, sha256, timeout=file_timeout())
     if status == "ok":
         return result
     message = _FAILURES[status].format(timeout=file_timeout())
     return [error_record(path, sha256, status, message).model_dump(mode="json")], []
+
+
+# The task wraps a module-level function of another name so Dask can pickle it by reference.
+extract = task(name="extract", task_run_name="extract {file_name}", cache_policy=NO_CACHE)(extract_one)
 
 
 @dataclass
@@ -78,15 +86,19 @@ class Summary:
 
 
 @flow(name="saman-ingest", task_runner=ThreadPoolTaskRunner(max_workers=4), log_prints=False)
-def ingest_flow(paths: list[str], kb_path: str, workers: int = 2, show_progress: bool = True) -> dict:
-    """Ingest files, folders or globs into the KB at `kb_path`; returns the run's summary."""
+def ingest_flow(paths: list[str], kb_path: str, workers: int = 2, show_progress: bool = True,
+                local_workers: bool = True) -> dict:
+    """Ingest files, folders or globs into the KB at `kb_path`; returns the run's summary.
+
+    `local_workers=False` reads files inside the tasks themselves, for task runners (Dask)
+    that already run each task in a worker process of their own.
+    """
     started = time.monotonic()
     found = discover(paths)
     summary = Summary(files=len(found.files), skipped_other_types=found.skipped)
     kb = open_kb(kb_path)
-    pool = WorkerPool(workers)
-    pool_id = id(pool)
-    _pools[pool_id] = pool
+    pool = WorkerPool.shared(workers)
+    pool_id = id(pool) if local_workers else None
     try:
         todo: dict[str, list[str]] = {}
         for path in found.files:
@@ -116,10 +128,26 @@ def ingest_flow(paths: list[str], kb_path: str, workers: int = 2, show_progress:
                 progress.advance(bar)
     finally:
         kb.close()
-        _pools.pop(pool_id).close()
     summary.seconds = round(time.monotonic() - started, 2)
     create_table_artifact(key="ingest-summary", table=summary.rows(), description=f"saman ingest into {kb_path}")
     return {**summary.__dict__, "records": dict(summary.records)}
+
+
+@flow(name="saman-rerun", log_prints=False)
+def rerun_flow(kb_path: str, workers: int = 2, show_progress: bool = True) -> dict:
+    """Re-scan the folders (and single files) the KB was filled from.
+
+    New and changed files are ingested, files extracted by an older pipeline version are
+    re-extracted, and files that are no longer there are marked gone: their records stay.
+    """
+    with open_kb(kb_path) as kb:
+        folders, files = kb.sources()
+    targets = [f for f in folders if os.path.isdir(f)] + [f for f in files if os.path.exists(f)]
+    summary = ingest_flow(targets, kb_path, workers=workers, show_progress=show_progress) if targets else {}
+    present = {display_path(p) for p in discover(targets).files} if targets else set()
+    with open_kb(kb_path) as kb:
+        gone = kb.mark_gone(present)
+    return {**summary, "gone": gone}
 
 
 def _load(kb, summary: Summary, sha: str, same: list[str], records: list[dict], blocks: list[tuple], folders: list[str]) -> None:

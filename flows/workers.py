@@ -9,6 +9,7 @@ that was only in flight when another file broke the pool is tried once more on a
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
 import resource
@@ -27,7 +28,35 @@ def _limit_memory(megabytes: int) -> None:
 
 
 class WorkerPool:
-    """A process pool that can be killed and replaced while threads keep submitting to it."""
+    """A process pool that can be killed and replaced while threads keep submitting to it.
+
+    Open pools are registered by id, so a Prefect task can name its pool in a parameter that
+    stays picklable (a pool itself cannot travel to another process).
+    """
+
+    _open: dict[int, WorkerPool] = {}
+    _shared: dict[int, WorkerPool] = {}
+
+    @classmethod
+    def shared(cls, workers: int) -> WorkerPool:
+        """The process's pool of this size: successive flow runs (a Python session, the tests)
+        reuse its warm workers instead of paying their start-up (~3 s: spaCy, the gazetteer)."""
+        if workers not in cls._shared:
+            if not cls._shared:
+                atexit.register(cls._close_shared)
+            pool = cls._shared[workers] = cls(workers)
+            cls._open[id(pool)] = pool
+        return cls._shared[workers]
+
+    @classmethod
+    def _close_shared(cls) -> None:
+        for pool in list(cls._shared.values()):
+            pool.close()
+        cls._shared.clear()
+
+    @classmethod
+    def by_id(cls, pool_id: int) -> WorkerPool:
+        return cls._open[pool_id]
 
     def __init__(self, workers: int, memory_mb: int = WORKER_MEMORY_MB) -> None:
         self.workers = workers
@@ -76,6 +105,7 @@ class WorkerPool:
         return "crash", None
 
     def close(self) -> None:
+        WorkerPool._open.pop(id(self), None)
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is not None:

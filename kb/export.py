@@ -21,10 +21,11 @@ FORMATS = ("jsonl", "csv", "parquet")
 
 def write_jsonl(kb: KB, out: IO[str]) -> int:
     n = 0
-    for record_type in RECORD_TYPES:
-        for record in kb.records(record_type):
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            n += 1
+    with kb.snapshot():
+        for record_type in RECORD_TYPES:
+            for record in kb.records(record_type):
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                n += 1
     return n
 
 
@@ -41,8 +42,9 @@ def export(kb: KB, fmt: str, out: str | None) -> str:
         return out
     folder = Path(out or "export")
     folder.mkdir(parents=True, exist_ok=True)
-    for record_type in RECORD_TYPES:
-        frame = kb.frame(record_type)
+    with kb.snapshot():
+        frames = {record_type: kb.frame(record_type) for record_type in RECORD_TYPES}
+    for record_type, frame in frames.items():
         target = folder / f"{record_type}.{fmt}"
         if fmt == "csv":
             for col in json_columns(record_type):

@@ -14,6 +14,7 @@ import os
 import sqlite3
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -87,6 +88,20 @@ class KB:
                 if not still_used:
                     self._delete_document(old[0])
 
+    def sources(self) -> tuple[list[str], list[str]]:
+        """The folders ingested, and the files ingested on their own (outside those folders)."""
+        folders = [r[0] for r in self.db.execute("SELECT DISTINCT folder FROM paths WHERE folder IS NOT NULL ORDER BY folder")]
+        files = [r[0] for r in self.db.execute("SELECT path FROM paths WHERE folder IS NULL AND gone = 0 ORDER BY path")]
+        return folders, files
+
+    def mark_gone(self, present: set[str]) -> list[str]:
+        """Mark every known path not in `present` as gone (records are kept); returns them."""
+        known = [r[0] for r in self.db.execute("SELECT path FROM paths WHERE gone = 0")]
+        gone = sorted(p for p in known if p not in present)
+        with self.db:
+            self.db.executemany("UPDATE paths SET gone = 1 WHERE path = ?", [(p,) for p in gone])
+        return gone
+
     # -- writing ----------------------------------------------------------------------------
 
     def save(self, records: list[dict], blocks: list[tuple] = ()) -> None:
@@ -137,15 +152,29 @@ class KB:
         paths = self._paths_by_doc() if record_type == "document" else {}
         for row in rows:
             record = {c: (json.loads(row[c]) if c in json_cols and row[c] is not None else row[c]) for c in cols}
-            if record_type == "document":
-                record["paths"] = paths.get(record["doc_id"], record["paths"])
+            if record_type == "document" and record["doc_id"] in paths:
+                current = [p for p, gone in paths[record["doc_id"]] if not gone]
+                record["paths"] = current or [p for p, _ in paths[record["doc_id"]]]
+                record["gone"] = not current
             yield record
 
-    def _paths_by_doc(self) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        for doc_id, path in self.db.execute("SELECT doc_id, path FROM paths WHERE doc_id IS NOT NULL AND gone = 0 ORDER BY path"):
-            out.setdefault(doc_id, []).append(path)
+    def _paths_by_doc(self) -> dict[str, list[tuple[str, bool]]]:
+        out: dict[str, list[tuple[str, bool]]] = {}
+        for doc_id, path, gone in self.db.execute("SELECT doc_id, path, gone FROM paths WHERE doc_id IS NOT NULL ORDER BY path"):
+            out.setdefault(doc_id, []).append((path, bool(gone)))
         return out
+
+    @contextmanager
+    def snapshot(self) -> Iterator[KB]:
+        """Read several tables as of one moment, while an ingest may be committing documents."""
+        if self.db.in_transaction:
+            yield self
+            return
+        self.db.execute("BEGIN")
+        try:
+            yield self
+        finally:
+            self.db.rollback()
 
     def frame(self, record_type: str) -> pd.DataFrame:
         """A pandas DataFrame of one record type, with the export's columns."""

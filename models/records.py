@@ -40,6 +40,7 @@ class DocumentRecord(Record):
     language: Literal["nb", "nn"] = "nb"
     ocr_pages: list[int] = Field(default_factory=list)
     pipeline_version: str
+    gone: bool = Field(default=False, description="every path it was seen at has been deleted since")
 
 
 class ErrorRecord(Record):
