@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from typing import NamedTuple
 
 from extractors.errors import ReadError
 from extractors.readers import display_path, read_document
+from extractors.thumbnails import thumbnails
 from models import (
     PIPELINE_VERSION,
     Document,
@@ -119,14 +121,23 @@ def block_rows(doc: Document) -> list[tuple]:
     return rows
 
 
-def extract_file(path: str, sha256: str) -> tuple[list[dict], list[tuple]]:
-    """Read and recognise one file → (records as dicts, block rows).
+class Extraction(NamedTuple):
+    """What one file yields for the KB: records (as dicts), block rows, page thumbnails."""
 
-    A file that cannot be read yields one error record and no blocks; this never raises for
-    a bad file, so the batch goes on.
+    records: list[dict]
+    blocks: list[tuple] = []
+    thumbnails: list[tuple[int, bytes]] = []
+
+
+def extract_file(path: str, sha256: str) -> Extraction:
+    """Read and recognise one file.
+
+    A file that cannot be read yields one error record and nothing else; this never raises
+    for a bad file, so the batch goes on.
     """
     try:
         doc = read_document(path, sha256)
     except ReadError as exc:
-        return [error_record(path, sha256, exc.kind, exc.message).model_dump(mode="json")], []
-    return [r.model_dump(mode="json") for r in recognise(doc)], block_rows(doc)
+        return Extraction([error_record(path, sha256, exc.kind, exc.message).model_dump(mode="json")])
+    records = [r.model_dump(mode="json") for r in recognise(doc)]
+    return Extraction(records, block_rows(doc), sorted(thumbnails(path, doc).items()))

@@ -23,7 +23,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from extractors.pipeline import error_record, extract_file
+from extractors.pipeline import Extraction, error_record, extract_file
 from extractors.readers import display_path, sha256_of
 from flows.discover import discover
 from flows.workers import WorkerPool
@@ -40,7 +40,7 @@ def file_timeout() -> float:
     return float(os.environ.get("SAMAN_FILE_TIMEOUT", "900"))
 
 
-def extract_one(path: str, sha256: str, file_name: str, pool_id: int | None) -> tuple[list[dict], list[tuple]]:
+def extract_one(path: str, sha256: str, file_name: str, pool_id: int | None) -> Extraction:
     """Parse and recognise one file in a worker process; failures come back as an error record.
 
     Without a pool (`pool_id` None: the task runs on a Dask worker, which is a process of its
@@ -52,7 +52,7 @@ def extract_one(path: str, sha256: str, file_name: str, pool_id: int | None) -> 
     if status == "ok":
         return result
     message = _FAILURES[status].format(timeout=file_timeout())
-    return [error_record(path, sha256, status, message).model_dump(mode="json")], []
+    return Extraction([error_record(path, sha256, status, message).model_dump(mode="json")])
 
 
 # The task wraps a module-level function of another name so Dask can pickle it by reference.
@@ -123,8 +123,7 @@ def ingest_flow(paths: list[str], kb_path: str, workers: int = 2, show_progress:
             bar = progress.add_task("extracting", total=len(futures))
             for future in as_completed(list(futures)):
                 sha, same = futures[future]
-                records, blocks = future.result()
-                _load(kb, summary, sha, same, records, blocks, found.folders)
+                _load(kb, summary, sha, same, future.result(), found.folders)
                 progress.advance(bar)
     finally:
         kb.close()
@@ -150,10 +149,11 @@ def rerun_flow(kb_path: str, workers: int = 2, show_progress: bool = True) -> di
     return {**summary, "gone": gone}
 
 
-def _load(kb, summary: Summary, sha: str, same: list[str], records: list[dict], blocks: list[tuple], folders: list[str]) -> None:
+def _load(kb, summary: Summary, sha: str, same: list[str], extraction: Extraction, folders: list[str]) -> None:
+    records = extraction.records
     if records and records[0]["type"] == "document":
         records[0]["paths"] = [display_path(p) for p in same]
-        kb.save(records, blocks)
+        kb.save(records, extraction.blocks, extraction.thumbnails)
         for path in same:
             _note(kb, path, sha, sha[:16], folders)
         summary.extracted += 1

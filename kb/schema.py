@@ -2,7 +2,7 @@
 
 One table per record type (its columns are the model's fields; lists and dicts are stored as
 JSON text), plus `paths` (every path a document was seen at, for duplicates and reruns) and
-`blocks` (the reading-order text runs with their bboxes). Page text is indexed twice in FTS5:
+`blocks` (the reading-order text runs with their bboxes) and `thumbnails` (a small PNG per page). Page text is indexed twice in FTS5:
 as written and snowball-stemmed, so `kommunene` finds `kommune`; `remove_diacritics 0` keeps
 æ, ø and å as letters of their own (Våler is not Valer).
 """
@@ -66,6 +66,7 @@ def ddl() -> str:
             doc_id TEXT NOT NULL, page INTEGER NOT NULL, seq INTEGER NOT NULL, role TEXT, level INTEGER,
             text TEXT, x0 REAL, top REAL, x1 REAL, bottom REAL, method TEXT, confidence REAL)""",
         "CREATE INDEX IF NOT EXISTS blocks_doc ON blocks(doc_id, page, seq)",
+        "CREATE TABLE IF NOT EXISTS thumbnails (doc_id TEXT NOT NULL, page INTEGER NOT NULL, png BLOB, PRIMARY KEY (doc_id, page))",
     ]
     for record_type, table in TABLE_OF_TYPE.items():
         cols = record_columns(record_type)

@@ -104,8 +104,8 @@ class KB:
 
     # -- writing ----------------------------------------------------------------------------
 
-    def save(self, records: list[dict], blocks: list[tuple] = ()) -> None:
-        """Store one document's records and blocks (or one file's error) in a single transaction."""
+    def save(self, records: list[dict], blocks: list[tuple] = (), thumbnails: list[tuple[int, bytes]] = ()) -> None:
+        """Store one document's records, blocks and thumbnails (or one file's error) in a single transaction."""
         if not records:
             return
         first = records[0]
@@ -114,6 +114,7 @@ class KB:
                 self._delete_document(first["doc_id"])
                 self._insert(records)
                 self.db.executemany("INSERT INTO blocks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", blocks)
+                self.db.executemany("INSERT INTO thumbnails VALUES (?,?,?)", [(first["doc_id"], page, png) for page, png in thumbnails])
             else:  # a file that could not be read: one error per path, the latest wins
                 self.db.execute("DELETE FROM errors WHERE path = ? AND page IS NULL", (first["path"],))
                 self._insert(records)
@@ -122,6 +123,7 @@ class KB:
         for table in TABLE_OF_TYPE.values():
             self.db.execute(f"DELETE FROM [{table}] WHERE doc_id = ?", (doc_id,))
         self.db.execute("DELETE FROM blocks WHERE doc_id = ?", (doc_id,))
+        self.db.execute("DELETE FROM thumbnails WHERE doc_id = ?", (doc_id,))
 
     def _insert(self, records: list[dict]) -> None:
         for seq, record in enumerate(records):

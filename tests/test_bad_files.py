@@ -33,8 +33,8 @@ def test_each_bad_file_is_one_clear_error(tmp_path, make, kind, words):
         read_document(path, ocr=False)
     assert info.value.kind == kind
     assert words.lower() in info.value.message.lower()
-    records, blocks = extract_file(str(path), sha256_of(path))
-    assert [r["type"] for r in records] == ["error"] and blocks == []
+    records, blocks, thumbnails = extract_file(str(path), sha256_of(path))
+    assert [r["type"] for r in records] == ["error"] and blocks == [] and thumbnails == []
     assert records[0]["error_kind"] == kind and records[0]["path"] == str(path)
 
 

@@ -51,3 +51,18 @@ def test_same_content_under_two_names_is_one_document_with_both_paths(corpus_cop
         docs = [r for r in kb.records("document") if deck.name in r["path"] or twin.name in r["path"]]
         assert len(docs) == 1
         assert sorted(docs[0]["paths"]) == sorted([str(deck), str(twin)])
+
+
+def test_every_page_gets_a_thumbnail_and_blocks_with_bboxes(corpus_kb):
+    import io
+
+    from PIL import Image
+
+    with open_kb(corpus_kb, readonly=True) as kb:
+        pages = kb.db.execute("SELECT doc_id, page FROM pages").fetchall()
+        thumbs = {(r[0], r[1]): r[2] for r in kb.db.execute("SELECT doc_id, page, png FROM thumbnails")}
+        unplaced = kb.db.execute("SELECT count(*) FROM blocks WHERE x0 IS NULL AND role != 'notes'").fetchone()[0]
+    assert {(p[0], p[1]) for p in pages} == set(thumbs)
+    image = Image.open(io.BytesIO(next(iter(thumbs.values()))))
+    assert image.format == "PNG" and 100 <= image.width <= 800
+    assert unplaced == 0
