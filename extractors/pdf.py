@@ -35,7 +35,7 @@ _BULLET = re.compile(r"^([•▪◦●○■□►▸‣⁃–—\-\*])\s+")
 _SUB_BULLETS = "◦○–—-▸‣⁃"
 _PAGE_NUMBER = re.compile(r"^\s*(?:side|page|s\.)?\s*\d{1,4}\s*(?:(?:/|av|of)\s*\d{1,4})?\s*$", re.IGNORECASE)
 
-OcrPages = Callable[[str, list[int]], dict[int, "Page | tuple[str, str]"]]
+OcrPages = Callable[..., dict[int, "Page | tuple[str, str]"]]  # (path, page numbers, *, tables=list) → Page or error
 NeedsOcr = Callable[[list[dict], float, float], bool]
 
 
@@ -71,14 +71,16 @@ def read_pdf(path: str, sha256: str, needs_ocr: NeedsOcr | None = None, ocr_page
             pages.append(page)
             tables.extend(page_tables)
     _mark_repeated_furniture(pages)
-    tables = _merge_continued_tables(tables, pages)
     page_errors: list[tuple[int, str, str]] = []
     if to_ocr and ocr_pages is not None:
-        for number, result in ocr_pages(path, to_ocr).items():
+        ocr_tables: list[Table] = []
+        for number, result in ocr_pages(path, to_ocr, tables=ocr_tables).items():
             if isinstance(result, Page):
                 pages[number - 1] = result
             else:
                 page_errors.append((number, result[0], result[1]))
+        tables = sorted(tables + ocr_tables, key=lambda t: (t.page, t.bbox[1] if t.bbox else 0))
+    tables = _merge_continued_tables(tables, pages)
     first_text = "\n".join(p.text for p in pages[:2])
     first = pages[0]
     subtitle = next((b.text for b in first.blocks if b.role == "body"), None)

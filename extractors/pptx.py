@@ -10,10 +10,12 @@ This module only reads; it never decides facts.
 
 from __future__ import annotations
 
+import io
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
+from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 from pptx.shapes.base import BaseShape
@@ -30,8 +32,13 @@ _FURNITURE_TYPES = {PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER, PP_PLACE
 _PAGE_NUMBER = re.compile(r"^\s*(?:side\s*|slide\s*)?\d{1,3}\s*(?:/\s*\d{1,3})?\s*$", re.IGNORECASE)
 
 
-def read_pptx(path: str, sha256: str) -> Document:
-    """Read every slide in order. Pictures are not OCR'd here (see extractors.readers)."""
+PictureReader = Callable[[Image.Image, int, tuple[float, float]], tuple[Page, list[Table]] | None]
+"""(picture, slide number, picture size in points) → the picture's text as an OCR'd Page and its
+tables, or None for a picture without text (a photo, a logo)."""
+
+
+def read_pptx(path: str, sha256: str, read_picture: PictureReader | None = None) -> Document:
+    """Read every slide in order; pictures are read only through `read_picture` (OCR)."""
     prs = Presentation(path)
     slide_w = Emu(prs.slide_width or 0).pt
     slide_h = Emu(prs.slide_height or 0).pt
@@ -43,6 +50,12 @@ def read_pptx(path: str, sha256: str) -> Document:
             page.blocks.extend(_shape_blocks(shape, slide_h))
             for table in _shape_tables(shape, number, len(tables)):
                 tables.append(table)
+            if read_picture is not None and shape.shape_type == MSO_SHAPE_TYPE.PICTURE:
+                found = _picture_text(shape, number, read_picture, len(tables))
+                if found is not None:
+                    page.blocks.extend(found[0])
+                    tables.extend(found[1])
+                    page.confidence = _mean_confidence(page.blocks)
         if slide.has_notes_slide:
             notes = slide.notes_slide.notes_text_frame
             if notes is not None:
@@ -65,6 +78,36 @@ def read_pptx(path: str, sha256: str) -> Document:
         language=detect_language("\n".join(p.text for p in pages)),
         metadata={k: str(v) for k, v in {"author": props.author, "title": props.title}.items() if v},
     )
+
+
+def _picture_text(shape: BaseShape, number: int, read_picture: PictureReader, n_before: int) -> tuple[list[Block], list[Table]] | None:
+    """OCR blocks and tables of a picture, placed where the picture sits on the slide."""
+    try:
+        image = Image.open(io.BytesIO(shape.image.blob))
+        image.load()
+    except (OSError, ValueError, Image.DecompressionBombError):  # EMF/WMF and other formats Pillow cannot draw
+        return None
+    box = _bbox(shape)
+    if box is None:
+        return None
+    x0, top, x1, bottom = box
+    result = read_picture(image, number, (x1 - x0, bottom - top))
+    if result is None:
+        return None
+    ocr_page, ocr_tables = result
+
+    def shift(b: tuple[float, float, float, float] | None) -> tuple[float, float, float, float] | None:
+        return None if b is None else (b[0] + x0, b[1] + top, b[2] + x0, b[3] + top)
+
+    blocks = [b.model_copy(update={"bbox": shift(b.bbox), "role": "body" if b.role == "title" else b.role}) for b in ocr_page.blocks]
+    tables = [t.model_copy(update={"bbox": shift(t.bbox), "page": number, "pages": [number], "table_id": f"p{number}t{n_before + i}"})
+              for i, t in enumerate(ocr_tables, start=1)]
+    return blocks, tables
+
+
+def _mean_confidence(blocks: list[Block]) -> float | None:
+    scores = [b.confidence for b in blocks if b.method == "ocr" and b.confidence is not None]
+    return round(sum(scores) / len(scores), 4) if scores else None
 
 
 def _subtitle(page: Page) -> str | None:

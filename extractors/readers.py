@@ -18,8 +18,8 @@ from PIL import Image
 
 from extractors.errors import ReadError
 from extractors.pdf import read_pdf
-from extractors.pptx import read_pptx
-from models import Document
+from extractors.pptx import PictureReader, read_pptx
+from models import Document, Page, Table
 
 PDF_EXTENSIONS = {".pdf"}
 PPTX_EXTENSIONS = {".pptx", ".pptm", ".ppsx"}
@@ -117,7 +117,7 @@ def _read_as(path: str, sha: str, kind: str, ocr: bool) -> Document:
             return _read_pdf(path, sha, ocr)
         if kind == "pptx":
             _check_zip_sizes(path)
-            return read_pptx(path, sha)
+            return read_pptx(path, sha, _picture_reader(ocr))
         if kind in ("ole", "odp", "odt", "docx"):
             return _read_converted(path, sha, ocr)
         if kind in ("png", "jpeg", "tiff"):
@@ -141,13 +141,30 @@ def _read_pdf(path: str, sha: str, ocr: bool) -> Document:
     return read_pdf(path, sha, needs_ocr=needs_ocr, ocr_pages=ocr_pdf_pages)
 
 
+def _picture_reader(ocr: bool) -> PictureReader | None:
+    """OCR for pictures on slides that hold text (screenshots of slides, scanned handouts)."""
+    if not ocr:
+        return None
+    from extractors.ocr import image_has_text, ocr_image
+
+    def read(image: Image.Image, number: int, size_pt: tuple[float, float]) -> tuple[Page, list[Table]] | None:
+        if not image_has_text(image):
+            return None
+        try:
+            return ocr_image(image, number, page_size_pt=size_pt)
+        except ReadError:  # a picture that times out loses its text, not the slide
+            return None
+
+    return read
+
+
 def _read_converted(path: str, sha: str, ocr: bool) -> Document:
     """Legacy and other office formats: convert with LibreOffice, read the result as usual."""
     from extractors.office import convert_legacy
 
     converted = convert_legacy(path)
     try:
-        doc = read_pptx(str(converted), sha) if converted.suffix == ".pptx" else _read_pdf(str(converted), sha, ocr)
+        doc = read_pptx(str(converted), sha, _picture_reader(ocr)) if converted.suffix == ".pptx" else _read_pdf(str(converted), sha, ocr)
     finally:
         converted.unlink(missing_ok=True)
     return doc.model_copy(update={"path": path})

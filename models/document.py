@@ -119,7 +119,8 @@ class Document(BaseModel):
 
     @property
     def ocr_pages(self) -> list[int]:
-        return [p.number for p in self.pages if p.method == "ocr"]
+        """Pages read by OCR, wholly (a scanned page) or in part (a screenshot on a slide)."""
+        return [p.number for p in self.pages if p.method == "ocr" or any(b.method == "ocr" for b in p.blocks)]
 
     @property
     def text(self) -> str:
