@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 from pathlib import Path
 
@@ -25,10 +27,21 @@ def ingest(paths: list[str | Path], kb_path: str | Path) -> dict:
 
 @pytest.fixture(scope="session")
 def corpus_kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A KB holding the born-digital corpus files (decks, their PDF twins, the report)."""
-    kb_path = tmp_path_factory.mktemp("kb") / "corpus.db"
-    summary = ingest(BORN_DIGITAL, kb_path)
-    assert summary["extracted"] == len(BORN_DIGITAL), summary["errors"]
+    """A KB holding the born-digital corpus files (decks, their PDF twins, the report).
+
+    Built once per test session, also when pytest-xdist runs several workers: the first
+    worker builds it under a lock, the others wait and then use it read-only.
+    """
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # the run's own folder
+    kb_path = shared / "corpus.db"
+    with open(shared / "corpus.db.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / "corpus.db.done").exists():
+            kb_path.unlink(missing_ok=True)
+            summary = ingest(BORN_DIGITAL, kb_path)
+            assert summary["extracted"] == len(BORN_DIGITAL), summary["errors"]
+            (shared / "corpus.db.done").touch()
     return kb_path
 
 
