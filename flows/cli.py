@@ -193,6 +193,49 @@ def stats(kb_path: str | None, as_json: bool) -> None:
     out.print(table)
 
 
+@main.command()
+@click.argument("name")
+@_kb_option
+@click.option("--json", "as_json", is_flag=True, help="Print the dossier as JSON.")
+def municipality(name: str, kb_path: str | None, as_json: bool) -> None:
+    """The dossier of one municipality: documents, pages, themes, counts, measures, pulje."""
+    from kb.dossier import SECTIONS, dossier
+
+    with _open_readonly(kb_path) as kb:
+        found = dossier(kb, name)
+    if not found["municipality"]:
+        raise click.ClickException(f"no municipality named {name!r} in the knowledge base")
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    for section in SECTIONS:
+        rows = found[section]
+        if not rows:
+            continue
+        table = RichTable(title=section, title_justify="left", show_lines=False)
+        for column in ("item", "value", "detail", "file_name", "page", "n"):
+            table.add_column(column)
+        for row in rows:
+            table.add_row(*(escape("" if row[c] is None else str(row[c])) for c in ("item", "value", "detail", "file_name", "page", "n")))
+        out.print(table)
+
+
+@main.command()
+@_kb_option
+@click.option("--port", default=8001, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--allow-sql", is_flag=True, help="Allow arbitrary SQL from the web page.")
+def serve(kb_path: str | None, port: int, host: str, allow_sql: bool) -> None:
+    """Browse and search the knowledge base in a web browser (Datasette, read-only)."""
+    from kb.serve import ServeError
+    from kb.serve import serve as run_serve
+
+    try:
+        run_serve(kb_path or default_kb_path(), port=port, host=host, allow_sql=allow_sql)
+    except (FileNotFoundError, ServeError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 @main.group(invoke_without_command=True)
 @click.option("--at", "at", default=None, metavar="YYYY-MM-DD", help="List the municipalities valid on this date (default: today).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)

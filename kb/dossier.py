@@ -1,0 +1,160 @@
+"""A municipality's dossier: everything the KB holds about one municipality, in one query.
+
+`dossier(kb, name)` and Datasette's canned query `kommunedossier` run the same SQL
+(`DOSSIER_SQL`), so `saman municipality NAME` and the web page cannot disagree. The name is
+matched as the gazetteer compares names (case, hyphens and spaces folded: `nord aurdal` is
+Nord-Aurdal) against the name the municipality had on the document's date, or given as its
+kommunenummer of that date. Only a name or number that no document uses is looked up as
+today's: `Indre Østfold` (2020) gathers Askim, Eidsberg and the others merged into it, while
+`Drammen` is Drammen as the documents knew it, not Nedre Eiker, which joined it in 2020. The result has one row per fact, in sections:
+
+| section        | item            | value               | detail                         | n        |
+|----------------|-----------------|---------------------|--------------------------------|----------|
+| `municipality` | name            | fylke               | name (number) today, if changed| mentions |
+| `document`     | document title  | date                | pages naming it                | mentions |
+| `page`         | page title      | the line naming it  | page or slide                  | mentions |
+| `theme`        | theme           | documents           |                                | pages    |
+| `count`        | count as written| value               | subject                        |          |
+| `measure`      | measure         | value (cell)        | theme                          |          |
+| `pulje`        | `pulje N`       | where it says so    |                                |          |
+
+Themes and counts are those of the pages that name the municipality; a count belongs to it
+when it stands in the same line. Pulje membership is taken only where the documents state it:
+the page title or the line that names the municipality says "pulje N" ("Kommunane i pulje 2").
+Every row that comes from a page has its `file_name`, `page` and `doc_id`.
+
+This module only reads the KB. The SQL needs two functions, `saman_name_key` and
+`saman_pulje`; `register_functions` adds them to a connection (the Datasette plugin does the
+same for the server's connections).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from typing import Any
+
+from extractors.gazetteer import name_key
+from kb.store import KB
+
+SECTIONS = ("municipality", "document", "page", "theme", "count", "measure", "pulje")
+COLUMNS = ("section", "kommunenummer", "file_name", "page", "item", "value", "detail", "n", "doc_id")
+
+_PULJE = re.compile(r"\bpulj(?:e|en|a)\s+(\d+)\b|\b(\d+)\.\s*pulj(?:e|en|a)\b", re.IGNORECASE)
+
+
+def puljer(text: str | None) -> list[str]:
+    """Every cohort a text names, as `pulje N`, in order and once each."""
+    found: list[str] = []
+    for match in _PULJE.finditer(text or ""):
+        label = f"pulje {match.group(1) or match.group(2)}"
+        if label not in found:
+            found.append(label)
+    return found
+
+
+def _pulje_or_none(text: str | None) -> str | None:
+    return ", ".join(puljer(text)) or None
+
+
+def _key_or_none(text: str | None) -> str | None:
+    return name_key(text) if text else None
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """The SQL functions the dossier and the other canned queries call."""
+    conn.create_function("saman_name_key", 1, _key_or_none, deterministic=True)
+    conn.create_function("saman_pulje", 1, _pulje_or_none, deterministic=True)
+
+
+# One SELECT per section over the mentions `m` (and `mp`, one row per page naming it), each
+# giving the columns of COLUMNS after `section`, plus `_rank` for the order within the section.
+_MENTIONS = """
+named_then AS (
+    SELECT * FROM municipalities WHERE saman_name_key(name) = saman_name_key(:kommune) OR kommunenummer = trim(:kommune)
+),
+m AS (
+    SELECT * FROM named_then
+    UNION ALL
+    SELECT * FROM municipalities
+    WHERE NOT EXISTS (SELECT 1 FROM named_then)
+      AND (saman_name_key(current_name) = saman_name_key(:kommune) OR current_kommunenummer = trim(:kommune))
+),
+mp AS (
+    SELECT doc_id, page, count(*) AS mentions, min(seq) AS first_seq FROM m GROUP BY doc_id, page
+)"""
+
+_SECTION_SQL: dict[str, str] = {
+    "municipality": """
+        SELECT kommunenummer, NULL AS file_name, NULL AS page, name AS item, fylke AS value,
+               CASE WHEN current_kommunenummer IS NOT NULL AND current_kommunenummer <> kommunenummer
+                    THEN current_name || ' (' || current_kommunenummer || ')' END AS detail,
+               count(*) AS n, NULL AS doc_id,
+               row_number() OVER (ORDER BY count(*) DESC, name, kommunenummer) AS _rank
+        FROM m GROUP BY kommunenummer, name, fylke""",
+    "document": """
+        SELECT (SELECT group_concat(DISTINCT kommunenummer) FROM m WHERE m.doc_id = d.doc_id) AS kommunenummer,
+               d.file_name, NULL AS page, d.title AS item, d.date AS value,
+               group_concat(mp.page, ', ') AS detail, sum(mp.mentions) AS n, d.doc_id,
+               row_number() OVER (ORDER BY d.date, d.file_name) AS _rank
+        FROM mp JOIN documents d ON d.doc_id = mp.doc_id
+        GROUP BY d.doc_id""",
+    "page": """
+        SELECT (SELECT group_concat(DISTINCT kommunenummer) FROM m WHERE m.doc_id = p.doc_id AND m.page = p.page) AS kommunenummer,
+               p.file_name, p.page, p.title AS item,
+               (SELECT context FROM m WHERE m.doc_id = p.doc_id AND m.page = p.page AND m.seq = mp.first_seq) AS value,
+               p.kind AS detail, mp.mentions AS n, p.doc_id,
+               row_number() OVER (ORDER BY p.file_name, p.page) AS _rank
+        FROM mp JOIN pages p ON p.doc_id = mp.doc_id AND p.page = mp.page""",
+    "theme": """
+        SELECT NULL AS kommunenummer, NULL AS file_name, NULL AS page, t.theme AS item,
+               count(DISTINCT t.doc_id) AS value, NULL AS detail, count(*) AS n, NULL AS doc_id,
+               row_number() OVER (ORDER BY count(*) DESC, t.theme) AS _rank
+        FROM themes t JOIN mp ON t.doc_id = mp.doc_id AND t.page = mp.page
+        GROUP BY t.theme""",
+    "count": """
+        SELECT m.kommunenummer, c.file_name, c.page, c.text AS item, c.value, c.subject AS detail,
+               NULL AS n, c.doc_id,
+               row_number() OVER (ORDER BY c.file_name, c.page, c.seq) AS _rank
+        FROM counts c JOIN m ON c.doc_id = m.doc_id AND c.page = m.page AND instr(m.context, c.text) > 0
+        GROUP BY c.rowid""",
+    "measure": """
+        SELECT x.kommunenummer, x.file_name, x.page, x.measure AS item, x.value, x.theme AS detail,
+               NULL AS n, x.doc_id,
+               row_number() OVER (ORDER BY x.file_name, x.page, x.table_id, x.seq) AS _rank
+        FROM measures x
+        WHERE x.kommunenummer IN (SELECT kommunenummer FROM m)""",
+    "pulje": """
+        SELECT m.kommunenummer, m.file_name, m.page,
+               coalesce(saman_pulje(m.context), saman_pulje(p.title)) AS item,
+               CASE WHEN saman_pulje(m.context) IS NOT NULL THEN m.context ELSE p.title END AS value,
+               NULL AS detail, NULL AS n, m.doc_id,
+               row_number() OVER (ORDER BY coalesce(saman_pulje(m.context), saman_pulje(p.title)), m.file_name, m.page) AS _rank
+        FROM m JOIN pages p ON p.doc_id = m.doc_id AND p.page = m.page
+        WHERE coalesce(saman_pulje(m.context), saman_pulje(p.title)) IS NOT NULL
+        GROUP BY m.kommunenummer, m.doc_id, m.page""",
+}
+
+
+def _dossier_sql() -> str:
+    parts = [
+        f"SELECT '{section}' AS section, {order} AS _order, * FROM ({_SECTION_SQL[section]})"
+        for order, section in enumerate(SECTIONS)
+    ]
+    columns = ", ".join(COLUMNS)
+    union = "\n    UNION ALL\n    ".join(parts)
+    return f"WITH {_MENTIONS}\nSELECT {columns} FROM (\n    {union}\n)\nORDER BY _order, _rank"
+
+
+DOSSIER_SQL = _dossier_sql()
+
+
+def dossier(kb: KB, name: str) -> dict[str, Any]:
+    """Everything the KB holds about the municipality called `name` (or with that number)."""
+    register_functions(kb.db)
+    rows = kb.db.execute(DOSSIER_SQL, {"kommune": name}).fetchall()
+    out: dict[str, Any] = {"name": name}
+    out.update({section: [] for section in SECTIONS})
+    for row in rows:
+        out[row["section"]].append({c: row[c] for c in COLUMNS[1:]})
+    return out

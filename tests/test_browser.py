@@ -1,0 +1,144 @@
+"""The knowledge base in a real browser: headless Chromium (Debian's) driven by Playwright.
+
+What a researcher does on the site, from the front page: search, narrow by theme, open a
+municipality's dossier, open the page a hit came from, and mistype a query. Each test saves a
+screenshot under tests/artifacts/ to look at. The hits the browser shows are compared with the
+Python search function, so the site and `saman search` cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from kb.search import search
+from kb.serve import serving
+from kb.store import open_kb
+from tests.test_serve import served_copy
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="module")
+def site(corpus_kb, tmp_path_factory):
+    kb_path = served_copy(corpus_kb, tmp_path_factory.mktemp("browser"))
+    with serving(kb_path) as base:
+        yield base, kb_path
+
+
+@pytest.fixture(scope="module")
+def kb(site):
+    with open_kb(site[1], readonly=True) as kb:
+        yield kb
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def snapshot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def page(browser, site, request) -> Page:
+    """A fresh tab on the site; what it shows at the end of the test is saved as a screenshot."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=site[0])
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    yield tab
+    snapshot(tab, request.node.name)
+    context.close()
+
+
+def search_from_front_page(page: Page, query: str) -> None:
+    page.goto("/")
+    expect(page.locator("svg.saman-chart")).to_have_count(2)
+    page.get_by_label("Søk i sidene / Search the pages").fill(query)
+    page.get_by_role("button", name="Søk / Search").click()
+    page.wait_for_load_state()
+
+
+def shown_hits(page: Page) -> list[tuple[str, int]]:
+    hits = page.locator(".saman-hit")
+    return [(hits.nth(i).locator(".saman-file").inner_text(), int(hits.nth(i).locator(".saman-page").inner_text()))
+            for i in range(hits.count())]
+
+
+def test_search_langvakter_shows_each_hit_with_its_file_and_slide(page, kb):
+    page.goto("/")
+    snapshot(page, "front_page")
+    search_from_front_page(page, "langvakter")
+    expect(page).to_have_url(re.compile(r"/-/search\?q=langvakter"))
+    expected = search(kb, "langvakter")
+    assert shown_hits(page) == [(h.file_name, h.page) for h in expected]
+    first = page.locator(".saman-hit").first
+    slide = next(h for h in expected if h.kind == "slide")
+    expect(page.locator(".saman-hit", has_text=slide.file_name).first).to_contain_text(f"lysark / slide {slide.page}")
+    expect(first.locator("mark").first).to_have_text(re.compile("langvakter", re.IGNORECASE))
+
+
+def test_narrow_the_hits_by_theme(page, kb):
+    search_from_front_page(page, "kommune")
+    theme_facet = page.locator('.saman-facet[data-facet="theme"]')
+    expect(theme_facet).to_contain_text("Heltid/deltid")
+    theme_facet.get_by_role("link", name="Heltid/deltid").click()
+    expect(page).to_have_url(re.compile(r"theme=heltid_deltid"))
+    expect(page.locator(".saman-active")).to_contain_text("Heltid/deltid")
+    narrowed = search(kb, "kommune", theme="heltid_deltid")
+    assert narrowed and len(narrowed) < len(search(kb, "kommune", limit=1000))
+    assert shown_hits(page) == [(h.file_name, h.page) for h in narrowed]
+
+
+def test_open_the_dossier_of_drammen(page, kb):
+    page.goto("/")
+    page.get_by_label("Kommunedossier / Municipality dossier").fill("Drammen")
+    page.get_by_role("button", name="Vis / Show").click()
+    expect(page.locator("h1")).to_contain_text("Kommunedossier")
+    table = page.locator("table.rows-and-columns")
+    expect(table).to_contain_text("Buskerud")
+    m = kb.frame("municipality")
+    drammen = m[m.name == "Drammen"]
+    for file_name in set(drammen.file_name):
+        expect(table).to_contain_text(file_name)
+    snapshot(page, "dossier_drammen")
+    # A page row links to the page it names Drammen on.
+    table.locator("tr", has_text="Heltid – 8. mai i Drammen").first.locator("td.col-page a").click()
+    expect(page.locator(".saman-text").first).to_contain_text("Drammen")
+    expect(page.locator("h2", has_text="Kommuner / Municipalities")).to_be_visible()
+
+
+def test_open_the_page_picture_of_a_hit(page, kb):
+    search_from_front_page(page, "langvakter")
+    top = search(kb, "langvakter")[0]
+    page.locator(".saman-hit").first.locator("a.saman-picture").click()
+    expect(page).to_have_url(re.compile(rf"/-/page/{top.doc_id}/{top.page}$"))
+    picture = page.locator("img.saman-page-picture")
+    expect(picture).to_be_visible()
+    assert picture.evaluate("img => img.complete && img.naturalWidth") == 320
+    expect(page.locator(".saman-where")).to_contain_text(top.file_name)
+    expect(page.locator(".saman-text").first).to_contain_text("Langvakter")
+
+
+def test_a_malformed_search_shows_a_message_not_a_server_error(page):
+    page.goto("/")
+    page.get_by_label("Søk i sidene / Search the pages").fill('"unbalanced')
+    with page.expect_response(lambda r: "/-/search" in r.url) as answer:
+        page.get_by_role("button", name="Søk / Search").click()
+    assert answer.value.status == 400
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("unbalanced quote")
+    expect(page.locator("body")).not_to_contain_text("Internal Server Error")
+    expect(page.get_by_role("searchbox")).to_have_value('"unbalanced')

@@ -1,0 +1,104 @@
+"""Page pictures: small PNGs of real pages and slides that show what the page says, where it says it."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import pytesseract
+from PIL import Image
+
+from extractors.readers import read_document
+from extractors.thumbnails import WIDTH, draw_page, thumbnails
+from models import Document, Page
+from tests.conftest import CORPUS
+
+DECK = CORPUS / "2012-08-28_asker_nettverkssamling.pptx"
+DECK_PDF = CORPUS / "2012-08-28_asker_nettverkssamling.pdf"
+REPORT = CORPUS / "2015-06-30_sluttrapport_tiltak.pdf"
+SCAN = CORPUS / "scans" / "2015-06-30_sluttrapport_tiltak_skann.pdf"
+HANDOUT = CORPUS / "scans" / "handout_2014_temaverksted.png"
+LEGACY = CORPUS / "legacy" / "2012-08-28_asker_nettverkssamling.ppt"
+MAX_PNG_BYTES = 40_000
+
+
+def image(png: bytes) -> Image.Image:
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    return Image.open(io.BytesIO(png)).convert("L")
+
+
+def ink(picture: Image.Image, box: tuple[float, float, float, float]) -> int:
+    """How many clearly dark pixels lie inside the box."""
+    return sum(picture.crop(tuple(round(v) for v in box)).histogram()[:140])
+
+
+@pytest.fixture(scope="module")
+def deck() -> Document:
+    return read_document(DECK)
+
+
+def test_one_small_png_per_slide_drawn_where_the_slide_has_its_text(deck):
+    pictures = thumbnails(str(DECK), deck)
+    assert sorted(pictures) == [p.number for p in deck.pages]
+    for page in deck.pages:
+        picture = image(pictures[page.number])
+        assert len(pictures[page.number]) < MAX_PNG_BYTES
+        assert picture.width == WIDTH
+        assert picture.height == round(page.height * WIDTH / page.width)
+        scale = WIDTH / page.width
+        title = next(b for b in page.blocks if b.role == "title")
+        assert ink(picture, tuple(v * scale for v in title.bbox)) > 30
+        # Where no block and no table stands, the slide is blank.
+        boxes = [b.bbox for b in page.blocks if b.bbox] + [t.bbox for t in deck.tables if t.page == page.number and t.bbox]
+        top = min(b[1] for b in boxes) * scale
+        assert top > 4 and ink(picture, (2, 2, picture.width - 2, top - 1)) == 0
+
+
+def test_a_drawn_slide_reads_back_as_the_slide_text(deck):
+    slide = next(p for p in deck.pages if p.title == "Oppstartsrapportering: heltid/deltid")
+    drawn = draw_page(slide, deck.tables, width=1280)
+    text = pytesseract.image_to_string(drawn, lang="nor")
+    assert "Oppstartsrapportering: heltid/deltid" in text
+    assert "14 prosjekter" in text
+    table = next(t for t in deck.tables if t.page == slide.number)
+    for row in table.rows[1:6]:
+        assert row[0] in text  # the municipalities in the table's first column
+    assert "Langvakter helg" in text
+
+
+def test_pdf_pages_are_the_rendered_pages():
+    doc = read_document(REPORT)
+    pictures = thumbnails(str(REPORT), doc)
+    assert sorted(pictures) == [1, 2, 3]
+    for page in doc.pages:
+        picture = image(pictures[page.number])
+        assert len(pictures[page.number]) < MAX_PNG_BYTES
+        assert picture.width == WIDTH
+        assert abs(picture.height - page.height * WIDTH / page.width) <= 1
+        scale = WIDTH / page.width
+        first = next(b for b in page.blocks if b.bbox and b.role != "furniture")
+        assert ink(picture, tuple(v * scale for v in first.bbox)) > 10
+
+
+def test_a_scan_is_pictured_without_ocr():
+    doc = read_document(SCAN, ocr=False)
+    pictures = thumbnails(str(SCAN), doc)
+    assert sorted(pictures) == [p.number for p in doc.pages]
+    assert all(ink(image(png), (0, 0, WIDTH, 200)) > 100 for png in pictures.values())
+
+
+def test_an_image_file_is_its_own_picture():
+    with Image.open(HANDOUT) as original:
+        width, height = original.size
+    doc = Document(sha256="0" * 64, path=str(HANDOUT), media_type="image/png", pages=[Page(number=1)])
+    picture = image(thumbnails(str(HANDOUT), doc)[1])
+    assert picture.width == WIDTH
+    assert abs(picture.height - height * WIDTH / width) <= 1
+    assert ink(picture, (0, 0, picture.width, picture.height)) > 200
+
+
+def test_a_file_pdfium_cannot_open_is_drawn_from_its_content(deck):
+    # A legacy .ppt is read through LibreOffice; its Document is the converted deck's.
+    legacy = deck.model_copy(update={"path": str(LEGACY)})
+    drawn = thumbnails(str(LEGACY), legacy)
+    assert drawn == thumbnails(str(DECK), deck)
