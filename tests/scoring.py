@@ -47,8 +47,13 @@ class Score:
 def score(record_type: str, found: Iterable[dict], gold: Iterable[dict], files: set[str]) -> Score:
     """Score the records of one type on the given files (both sides restricted to them)."""
     key = KEYS[record_type]
-    want = Counter(key(g) for g in gold if g["type"] == record_type and g["file_name"] in files)
-    got = Counter(key(r) for r in found if r["type"] == record_type and r["file_name"] in files)
+    return prf((key(r) for r in found if r["type"] == record_type and r["file_name"] in files),
+               (key(g) for g in gold if g["type"] == record_type and g["file_name"] in files))
+
+
+def prf(found: Iterable[tuple], expected: Iterable[tuple]) -> Score:
+    """Score found keys against expected keys (a multiset: a key found twice counts twice)."""
+    got, want = Counter(found), Counter(expected)
     hits = want & got
     return Score(
         gold=sum(want.values()),
