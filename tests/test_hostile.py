@@ -7,7 +7,6 @@ import os
 import shutil
 import time
 
-import pytest
 
 from extractors.errors import ReadError
 from extractors.readers import read_document

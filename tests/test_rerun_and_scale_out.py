@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import shutil
 
-import pytest
 
 from kb.export import write_jsonl
 from kb.store import open_kb
