@@ -910,7 +910,8 @@ def gold_lines() -> dict[str, list[dict]]:
     pages.extend(_page_titles(legacy, ASKER_INFO.slide_titles, "pptx"))
 
     picture = f"{PICTURE_DECK_2014}.pptx"
-    documents.append(_document(picture, PPTX_TYPE, len(PICTURE_INFO.slide_titles), PICTURE_INFO.title,
+    # Its title slide has a title of its own (not the programme name), so that is its title.
+    documents.append(_document(picture, PPTX_TYPE, len(PICTURE_INFO.slide_titles), PICTURE_INFO.slide_titles[0],
                                PICTURE_INFO.date, "nb"))
     pages.extend(_page_titles(picture, PICTURE_INFO.slide_titles, "pptx"))
 
