@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from PIL import Image, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from extractors.errors import ReadError
-from extractors.metadata import date_in_text, detect_language
+from extractors.metadata import date_in_text, detect_language, document_title
 from extractors.ocr import DEFAULT_SETTINGS, OcrSettings, ocr_images
 from models import Document, Page, Table
 
@@ -26,6 +26,19 @@ MAX_PIXELS = 200_000_000
 _SCAN_DPI = 300
 _SCREEN_DPI = 96
 _SCAN_LONG_SIDE_PX = 2000
+# EXIF/TIFF tags: DateTimeOriginal, DateTime, ImageDescription.
+_EXIF_DATE_TAGS = (36867, 306)
+_EXIF_TITLE_TAG = 270
+
+
+def _metadata(image: Image.Image) -> tuple[str | None, str | None]:
+    """(date, title) the file states: PNG text chunks, TIFF tags or EXIF."""
+    exif = image.getexif()
+    stamps = [image.info.get("Creation Time"), *(exif.get(tag) for tag in _EXIF_DATE_TAGS)]
+    # EXIF writes dates as 2014:03:12 10:00:00.
+    dates = [date_in_text(str(v)[:10].replace(":", "-")) for v in stamps if v]
+    title = str(image.info.get("Title") or exif.get(_EXIF_TITLE_TAG) or "").strip()
+    return next((d for d in dates if d), None), title or None
 
 
 def _dpi(frame: Image.Image) -> float:
@@ -58,10 +71,13 @@ def read_image(path: str, sha256: str, settings: OcrSettings = DEFAULT_SETTINGS)
         def frames() -> Iterator[tuple[int, Image.Image, tuple[float, float]]]:
             for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
                 dpi = _dpi(frame)
-                # A copy: the iterator reuses one object that seeks to the next frame.
-                yield number, frame.copy(), (frame.width * 72 / dpi, frame.height * 72 / dpi)
+                # A copy (the iterator reuses one object that seeks to the next frame), turned
+                # upright as the camera's EXIF orientation says.
+                upright = ImageOps.exif_transpose(frame.copy())
+                yield number, upright, (upright.width * 72 / dpi, upright.height * 72 / dpi)
 
         try:
+            meta_date, meta_title = _metadata(image)
             results = ocr_images(frames(), settings)
         except (OSError, ValueError) as exc:
             raise ReadError("corrupt", f"the image could not be decoded ({exc}); it is damaged or truncated") from exc
@@ -81,8 +97,9 @@ def read_image(path: str, sha256: str, settings: OcrSettings = DEFAULT_SETTINGS)
         media_type=media_type,
         pages=pages,
         tables=tables,
-        title=next((p.title for p in pages if p.title), None),
-        date=date_in_text(text),
+        title=document_title(next((p.title for p in pages if p.title), None), meta_title),
+        date=date_in_text(text) or meta_date,
         language=detect_language(text),
+        metadata={"Title": meta_title} if meta_title else {},
         page_errors=errors,
     )

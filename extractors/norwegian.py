@@ -11,8 +11,9 @@ passes (gazetteer names, theme terms). The lists are loaded once per process int
 array of string hashes: 1.3 million words in ~10 MB instead of ~240 MB as a Python set, and
 membership of all candidates of a token is one vectorised search.
 
-This module must not change anything but the letters it restores: no spelling correction,
-no change to spacing, punctuation or the number of tokens, so OCR bboxes stay valid.
+One more OCR habit is undone here: the preposition `i` read as a capital `I` mid-sentence.
+This module must not change anything but those letters: no spelling correction, no change
+to spacing, punctuation or the number of tokens, so OCR bboxes stay valid.
 """
 
 from __future__ import annotations
@@ -57,8 +58,10 @@ _MIN_TAIL = 4
 # A token: a run of letters, digits and @ (OCR puts 0, 6 or @ in place of ø: `Omd0mme`).
 _TOKEN = re.compile(r"(?:[^\W_]|@)+")
 _DIGIT = re.compile(r"\d")
-# OCR reads the preposition `i` as `I`; between two lower-case words it cannot be anything else.
-_CAPITAL_I = re.compile(r"(\b[a-zæøå]+,? )I(?= [a-zæøå])")
+# OCR reads the preposition `i` as `I`. Before a lower-case word it is the preposition, unless
+# the word before it takes a Roman numeral (`pulje I`, `fase I`).
+_CAPITAL_I = re.compile(r"\b([^\W\d_]+)(,? )I(?= [a-zæøå])")
+_TAKES_NUMERAL = frozenset({"pulje", "fase", "del", "trinn", "nivå", "runde", "kapittel", "vedlegg", "tabell", "figur", "type"})
 
 
 def _hash_array(words: list[str]) -> np.ndarray:
@@ -165,7 +168,7 @@ class Lexicon:
     def __contains__(self, word: str) -> bool:
         return bool(self.known_many([word.lower()])[0])
 
-    def _compounds(self, words: list[str]) -> np.ndarray:
+    def compounds(self, words: list[str]) -> np.ndarray:
         """Which words split into a known head and a known tail (a linking s or e allowed)."""
         owners, heads, tails = [], [], []
         for i, word in enumerate(words):
@@ -189,7 +192,7 @@ class Lexicon:
         """The cheapest listed (or, with `compounds`, compound) candidate; None if none or a tie."""
         if compounds:
             candidates = candidates[:MAX_COMPOUND_CANDIDATES]
-            known = self._compounds([c for c, _ in candidates])
+            known = self.compounds([c for c, _ in candidates])
         else:
             known = self.known_many([c for c, _ in candidates])
         hits = sorted((cost, c) for (c, cost), ok in zip(candidates, known) if ok)
@@ -200,7 +203,8 @@ class Lexicon:
     def correct_word(self, token: str) -> str:
         """The token with lost æ/ø/å restored, or the token itself."""
         lower = token.lower()
-        if lower in self._confusions:
+        # A lone capital is a label (`A)`, `pulje A`) as often as a lost `Å`.
+        if lower in self._confusions and not (len(token) == 1 and token.isupper()):
             return _with_case(token, self._confusions[lower])
         digits = _DIGIT.findall(lower)
         if sum(ch.isalpha() for ch in lower) < 2 or len(digits) > 2 or any(d not in "06" for d in digits):
@@ -220,7 +224,7 @@ class Lexicon:
                 return _with_case(token, best)
             if budget <= 0:
                 break
-        if len(lower) < _MIN_HEAD + _MIN_TAIL or self._compounds([lower])[0]:
+        if len(lower) < _MIN_HEAD + _MIN_TAIL or self.compounds([lower])[0]:
             return token
         for candidates in levels:
             best = self._best(candidates, compounds=True)
@@ -231,7 +235,13 @@ class Lexicon:
     def correct_text(self, text: str) -> str:
         """The text with every token corrected; everything between tokens is kept as it was."""
         text = _TOKEN.sub(lambda m: self.correct_word(m.group(0)), text)
-        return _CAPITAL_I.sub(r"\1i", text)
+        return _CAPITAL_I.sub(_preposition_i, text)
+
+
+def _preposition_i(match: re.Match[str]) -> str:
+    word, between = match.group(1), match.group(2)
+    keep = word.lower() in _TAKES_NUMERAL or word.isupper()
+    return f"{word}{between}{'I' if keep else 'i'}"
 
 
 @lru_cache(maxsize=8)

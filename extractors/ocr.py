@@ -1,13 +1,17 @@
 """OCR reader: page images → models.Page with the same blocks the text-layer readers produce.
 
 Used for PDF pages without a usable text layer, image files and pictures in slides. A page is
-rendered once (pypdfium2, greyscale), dark backgrounds are inverted, small pictures enlarged,
-the skew measured and corrected, ruling lines found and erased, then tesseract (`nor+eng`)
-reads words with boxes and confidences. When the words look wrong (low confidence), OSD
-decides whether the page is upside down or on its side and the page is read again turned.
-Words become one Block per line in tesseract's reading order, with the bbox mapped back to
-the page as it was given (in points), the mean word confidence, the raw OCR line, and the
-line with æ/ø/å restored (extractors.norwegian). Tables come from extractors.ocr_tables.
+rendered once (pypdfium2, greyscale), a dark background is inverted, a low-resolution
+picture enlarged, the skew measured and corrected, ruling lines erased and dark bars turned
+light (extractors.ocr_tables), then tesseract (`nor+eng`) reads words with boxes and
+confidences. When the words look wrong (low confidence), OSD decides whether the page is
+upside down or on its side and the page is read again turned. Table cells that hold ink but
+got no word (a lone `x`) are read again together in one extra call.
+
+Words become one Block per line in tesseract's reading order (a table's rows, row by row, as
+the PDF reader gives them), with the bbox mapped back to the page as it was given (points),
+the mean word confidence, the raw OCR line, and the line with æ/ø/å restored
+(extractors.norwegian).
 
 Speed (shared STACK_NOTES): tesseract runs with one OpenMP thread per process and pages run
 in parallel, one tesseract subprocess per worker thread; images reach tesseract as PGM files
@@ -54,17 +58,25 @@ _MIN_WORDS_FOR_SHARES = 8
 # Below this mean word confidence (0–100) the page may be upside down or on its side: ask OSD.
 _OSD_BELOW_CONFIDENCE = 60.0
 _MIN_OSD_CONFIDENCE = 1.0
-# Skew: searched within ±_MAX_SKEW degrees, corrected when larger than _MIN_SKEW.
+# Skew: searched within ±_MAX_SKEW degrees; corrected when larger than _ALWAYS_DESKEW, or
+# larger than _MIN_SKEW on a page with rules (which must lie level to be found).
 _MAX_SKEW = 6.0
 _MIN_SKEW = 0.15
-# Pictures whose shorter side is below this many pixels are enlarged 2× for tesseract.
-_UPSCALE_BELOW_PX = 1000
-# Title of a slide-like page: a line this much taller than the page's median line, near the top.
-_TITLE_HEIGHT_RATIO = 1.3
-_TITLE_ZONE = 0.35
-# What tesseract makes of a bullet (•) and a dash bullet (–) at the start of a line.
+_ALWAYS_DESKEW = 2.0
+# Pictures of low resolution (screenshots) are enlarged 2×: tesseract wants text 20+ px tall.
+_UPSCALE_BELOW_DPI = 150
+_UPSCALE_MAX_PX = 3000
+# A table cell with no OCR word is read again when this share of it is ink (not just noise).
+_MIN_CELL_INK = 0.002
+_MIN_CELL_WORD_CONFIDENCE = 50.0
+# A page's title: a line in the top half this much taller than the page's typical line.
+_TITLE_HEIGHT_RATIO = 1.25
+# What tesseract makes of a bullet (•) at the start of a line.
 _BULLET = re.compile(r"^(?:[*¢«°·©®]|e(?= [A-ZÆØÅ]))(?= )")
-_DASH_BULLET = re.compile(r"^[-—](?= )")
+# Lone dashes, told apart by width relative to the line's text height.
+_DASHES = frozenset({"-", "–", "—"})
+_EN_DASH_WIDTH = 0.45
+_EM_DASH_WIDTH = 0.95
 
 
 @dataclass(frozen=True)
@@ -106,9 +118,11 @@ def needs_ocr(chars: list[dict], page_width: float, page_height: float) -> bool:
         return False
     lex = lexicon()
     known = lex.known_many(tokens)
-    if known.mean() < _MIN_KNOWN_WORD_SHARE:
+    unknown = [t for t, ok in zip(tokens, known) if not ok]
+    # Programme jargon (`prosjektledersamling`) is unlisted but a compound of listed words.
+    if len(tokens) - len(unknown) + int(lex.compounds(unknown).sum()) < _MIN_KNOWN_WORD_SHARE * len(tokens):
         return True
-    restorable = sum(lex.correct_word(t) != t for t, ok in zip(tokens, known) if not ok)
+    restorable = sum(lex.correct_word(t) != t for t in unknown)
     return restorable > _MAX_RESTORABLE_SHARE * len(tokens)
 
 
@@ -131,12 +145,12 @@ def image_has_text(image: Image.Image) -> bool:
     flat = float(np.sort(hist)[-3:].sum() / arr.size)
     row_ink = ink.mean(axis=1)
     blank_rows = float((row_ink < 0.002).mean())
-    padded = np.pad(ink, ((0, 0), (1, 1))).astype(np.int8)
-    edges = np.diff(padded, axis=1)
-    n_runs = int((edges == 1).sum())
-    mean_run = ink.sum() / max(n_runs, 1)
-    stroke_limit = max(3.0, 0.012 * max(arr.shape))
-    return mean_run <= stroke_limit and (flat >= 0.45 or blank_rows >= 0.15)
+    # Horizontal runs of ink, row by row: strokes of letters are short, filled shapes long.
+    # The median ignores the few long runs of a screenshot's selection bar or title bar.
+    edges = np.diff(np.pad(ink, ((0, 0), (1, 1))).astype(np.int8), axis=1)
+    starts, ends = np.nonzero(edges == 1)[1], np.nonzero(edges == -1)[1]
+    stroke = float(np.median(ends - starts)) if len(starts) else 0.0
+    return 0 < stroke <= max(3.0, 0.012 * max(arr.shape)) and (flat >= 0.45 or blank_rows >= 0.15)
 
 
 # ---------------------------------------------------------------------------- images
@@ -191,6 +205,17 @@ def _skew_angle(grey: np.ndarray) -> float:
     return -best
 
 
+def _has_rules(image: Image.Image, angle: float, dpi: int) -> bool:
+    """Whether the page, levelled, shows ruling lines or filled bars (a table), judged on a
+    small copy. Only then is a slightly tilted page turned: tesseract reads tilted text as
+    well, and the turned copy costs it 10–15% more time; rules must lie level to be found."""
+    factor = max(1, max(image.size) // 1200)
+    small = image.reduce(factor) if factor > 1 else image
+    level, _ = _turn(small, angle)
+    rules = find_rules(np.asarray(level), max(50, dpi // factor))
+    return len(rules.horizontal) >= 2 or bool(rules.bars)
+
+
 @dataclass(frozen=True)
 class _Turn:
     """A rotation applied to the page (Pillow sense, expand=True), to map boxes back."""
@@ -212,7 +237,10 @@ def _turn(image: Image.Image, angle: float) -> tuple[Image.Image, _Turn]:
     if abs(angle - round(angle)) < 1e-9 and key in exact:
         out = image.transpose(exact[key])
     else:
-        out = image.rotate(angle, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=255)
+        # Corners filled with the paper's own shade: white wedges on grey paper are edges
+        # tesseract spends time on.
+        paper = int(np.percentile(np.asarray(image)[::8, ::8], 90))
+        out = image.rotate(angle, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=paper)
     return out, _Turn(angle, image.size, out.size)
 
 
@@ -225,25 +253,30 @@ def _tesseract_env() -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
 
 
+def _timeout(page_number: int, budget: float) -> ReadError:
+    return ReadError("timeout", f"OCR of page {page_number} took longer than {budget:g} s; the page was skipped")
+
+
 def _remaining(deadline: float, page_number: int, budget: float) -> float:
     left = deadline - time.monotonic()
     if left < 0.5:
-        raise ReadError("timeout", f"OCR of page {page_number} took longer than {budget:.0f} s; the page was skipped")
+        raise _timeout(page_number, budget)
     return left
 
 
-def _run(call: Callable[..., object], *args: object, page_number: int, deadline: float, budget: float, **kwargs: object) -> object:
+def _run(call: Callable[..., object], *args: object, page_number: int, deadline: float, budget: float,
+         **kwargs: object) -> object:
     """A pytesseract call within the page's time budget; a timeout becomes ReadError('timeout')."""
     try:
         return call(*args, timeout=_remaining(deadline, page_number, budget), **kwargs)
     except RuntimeError as exc:
         if "timeout" in str(exc).lower():
-            raise ReadError("timeout", f"OCR of page {page_number} took longer than {budget:.0f} s; the page was skipped") from exc
+            raise _timeout(page_number, budget) from exc
         raise
 
 
-def _read_words(pgm: str, lang: str, dpi: int, run: Callable[..., object]) -> list[Word]:
-    data = run(pytesseract.image_to_data, pgm, lang=lang, config=f"--psm 3 --dpi {dpi}",
+def _read_words(pgm: str, lang: str, dpi: int, run: Callable[..., object], psm: int) -> list[Word]:
+    data = run(pytesseract.image_to_data, pgm, lang=lang, config=f"--psm {psm} --dpi {dpi}",
                output_type=pytesseract.Output.DICT)
     words = []
     for i, text in enumerate(data["text"]):
@@ -273,10 +306,14 @@ def _osd_rotation(pgm: str, dpi: int, run: Callable[..., object]) -> int:
 
 @dataclass
 class _Reading:
+    """One orientation of the page as read: words, ruled tables, the image tesseract saw."""
+
     words: list[Word]
     rules_tables: list[CellGrid]
     turns: list[_Turn]
-    size: tuple[int, int]
+    clean: np.ndarray
+    pgm: str
+    slope: float
 
     @property
     def confidence(self) -> float:
@@ -284,19 +321,71 @@ class _Reading:
 
 
 def _read_turned(base: Image.Image, turns: list[_Turn], dpi: int, settings: OcrSettings, workdir: str,
-                 run: Callable[..., object]) -> tuple[_Reading, str]:
+                 run: Callable[..., object]) -> _Reading:
     """Deskew, find and erase rules, and OCR one orientation of the page."""
     image = base
     angle = _skew_angle(np.asarray(image))
-    if abs(angle) >= _MIN_SKEW:
+    slope = 0.0
+    if abs(angle) >= _MIN_SKEW and (abs(angle) >= _ALWAYS_DESKEW or _has_rules(image, angle, dpi)):
         image, turn = _turn(image, angle)
         turns = turns + [turn]
+    else:
+        # Left tilted: text lines run at dy/dx = tan(angle) in image pixels (y down).
+        slope = math.tan(math.radians(angle))
     arr = np.asarray(image)
     rules = find_rules(arr, dpi)
+    clean = clean_for_ocr(arr, rules) if rules.mask.any() or rules.bars else arr
     pgm = os.path.join(workdir, f"page{len(turns)}.pgm")
-    Image.fromarray(clean_for_ocr(arr, rules) if rules.mask.any() or rules.bars else arr, "L").save(pgm, format="PPM")
-    words = _read_words(pgm, settings.lang, dpi, run)
-    return _Reading(words, ruled_tables(rules, words, dpi), turns, image.size), pgm
+    Image.fromarray(clean, "L").save(pgm, format="PPM")
+    words = _read_words(pgm, settings.lang, dpi, run, psm=3)
+    return _Reading(words, ruled_tables(rules, words, dpi), turns, clean, pgm, slope)
+
+
+def _read_empty_cells(reading: _Reading, grids: list[CellGrid], dpi: int, settings: OcrSettings, workdir: str,
+                      run: Callable[..., object]) -> None:
+    """Read again the table cells that hold ink but got no words, all in one tesseract call.
+
+    Page segmentation drops short lone marks (`x`, `3`) in a narrow cell as noise. The cells
+    are cut out and stacked on one strip, one below the other, which tesseract reads as lines;
+    each word found goes back to its cell in page coordinates.
+    """
+    empty = [(grid, cell) for grid in grids for cell in grid.empty_cells()]
+    if not empty:
+        return
+    # Ink by the page's threshold: a cell's own threshold would split a shaded band in two.
+    ink = ink_mask(reading.clean)
+    margin = max(2, int(dpi * 0.02))
+    gap = max(10, int(dpi * 0.1))
+    pieces: list[tuple[CellGrid, int, int, int, int, np.ndarray]] = []
+    for grid, (r, c, (x0, top, x1, bottom)) in empty:
+        box = (slice(max(top + margin, 0), bottom - margin), slice(max(x0 + margin, 0), x1 - margin))
+        if reading.clean[box].size and ink[box].mean() >= _MIN_CELL_INK:
+            pieces.append((grid, r, c, box[1].start, box[0].start, reading.clean[box]))
+    if not pieces:
+        return
+    width = max(p[5].shape[1] for p in pieces) + 2 * gap
+    height = sum(p[5].shape[0] + gap for p in pieces) + gap
+    strip = np.full((height, width), 255, dtype=np.uint8)
+    spans = []
+    y = gap
+    for grid, r, c, x0, top, crop in pieces:
+        # Each cell on white: a shaded band, pasted as it is, reads as a black bar.
+        background = max(float(np.median(crop)), 1.0)
+        flat = np.clip(crop.astype(np.float32) * (255.0 / background), 0, 255).astype(np.uint8)
+        strip[y:y + crop.shape[0], gap:gap + crop.shape[1]] = flat
+        spans.append((y, y + crop.shape[0], grid, r, c, x0 - gap, top - y))
+        y += crop.shape[0] + gap
+    path = os.path.join(workdir, "cells.pgm")
+    Image.fromarray(strip, "L").save(path, format="PPM")
+    for w in _read_words(path, settings.lang, dpi, run, psm=6):
+        if w.conf < _MIN_CELL_WORD_CONFIDENCE:
+            continue
+        for start, end, grid, r, c, dx, dy in spans:
+            if start <= w.cy < end:
+                moved = Word(w.text, w.conf, w.left + dx, w.top + dy, w.right + dx, w.bottom + dy, (-1, r, c))
+                grid.rows[r][c].append(moved)
+                reading.words.append(moved)
+                break
 
 
 # ---------------------------------------------------------------------------- one page
@@ -325,29 +414,29 @@ def ocr_image(image: Image.Image, page_number: int, settings: OcrSettings = DEFA
     if float(np.median(np.asarray(grey)[::4, ::4])) < 100:
         grey = Image.fromarray(255 - np.asarray(grey), "L")
     scale = 1.0
-    if min(grey.size) < _UPSCALE_BELOW_PX:
+    if dpi < _UPSCALE_BELOW_DPI and max(grey.size) < _UPSCALE_MAX_PX:
         scale = 2.0
         grey = grey.resize((width_px * 2, height_px * 2), Image.Resampling.LANCZOS)
         dpi *= 2
     with tempfile.TemporaryDirectory(prefix="saman-ocr-") as workdir:
-        reading, pgm = _read_turned(grey, [], dpi, settings, workdir, run)
-        if reading.confidence < _OSD_BELOW_CONFIDENCE:
-            rotation = _osd_rotation(pgm, dpi, run)
+        reading = _read_turned(grey, [], dpi, settings, workdir, run)
+        if reading.words and reading.confidence < _OSD_BELOW_CONFIDENCE:
+            rotation = _osd_rotation(reading.pgm, dpi, run)
             if rotation:
                 upright, turn = _turn(grey, rotation)
-                again, _ = _read_turned(upright, [turn], dpi, settings, workdir, run)
+                again = _read_turned(upright, [turn], dpi, settings, workdir, run)
                 if again.confidence > reading.confidence:
                     reading = again
+        grids = reading.rules_tables
+        in_ruled = {id(w) for g in grids for r in g.rows for c in r for w in c}
+        grids = grids + unruled_tables([w for w in reading.words if id(w) not in in_ruled], dpi, reading.slope)
+        _read_empty_cells(reading, grids, dpi, settings, workdir, run)
     to_points = _PointMapper(reading.turns, scale, page_size_pt[0] / width_px, page_size_pt[1] / height_px,
                              page_size_pt)
     lex = lexicon(settings.extra_words)
-    grids = reading.rules_tables
-    in_ruled = {id(w) for g in grids for r in g.rows for c in r for w in c}
-    grids = grids + unruled_tables([w for w in reading.words if id(w) not in in_ruled], dpi)
     found = [_OcrTable.of(g, lex) for g in grids]
     tables = [t.table(page_number, k, to_points) for k, t in enumerate(found, start=1)]
-    slide_like = page_size_pt[0] > page_size_pt[1]
-    blocks = _blocks(reading.words, found, to_points, lex, slide_like, reading.size[1])
+    blocks = _blocks(reading.words, found, to_points, lex, reading.clean.shape[0])
     page = Page(number=page_number, kind="page", width=page_size_pt[0], height=page_size_pt[1], blocks=blocks,
                 method="ocr", confidence=round(reading.confidence / 100, 4) if reading.words else None)
     return page, tables
@@ -403,21 +492,62 @@ class _OcrTable:
         return blocks
 
 
+def _line_height(line: list[Word]) -> float:
+    """The line's text height: the median word height, dashes and bullets left out."""
+    heights = [w.height for w in line if w.text not in _DASHES and not _BULLET.match(w.text + " ")]
+    return median(heights) if heights else median(w.height for w in line)
+
+
+def _dash(word: Word, line_height: float, first: bool) -> str:
+    """A lone dash as printed: tesseract reads -, – and — alike. At the start of a line it is
+    a bullet (–); elsewhere the width tells (a hyphen is about a third of the text height
+    wide, an en dash half or more)."""
+    if word.text not in _DASHES or not line_height:
+        return word.text
+    ratio = (word.right - word.left) / line_height
+    if ratio >= _EM_DASH_WIDTH:
+        return "—"
+    return "–" if first or ratio >= _EN_DASH_WIDTH else "-"
+
+
+def _title_lines(lines: dict[tuple[int, int, int], list[Word]], image_height: int) -> set[tuple[int, int, int]]:
+    """The title, as the PDF reader finds it from font sizes: the tallest line in the top half
+    when clearly taller than the page's typical line, with the lines next to it in reading
+    order that are about as tall (a title wrapped over two lines; tesseract may put each line
+    in a block of its own)."""
+    keys = list(lines)
+    heights = [_line_height(lines[k]) for k in keys]
+    if len(keys) < 2:
+        return set()
+    typical = median(heights)
+    top_half = [i for i, k in enumerate(keys) if min(w.top for w in lines[k]) < image_height / 2]
+    if not top_half:
+        return set()
+    tallest = max(top_half, key=heights.__getitem__)
+    # Descenders make one title line taller than the next (`prosjektorganisering`): 0.6, not 0.9.
+    floor = max(0.6 * heights[tallest], _TITLE_HEIGHT_RATIO * typical)
+    if heights[tallest] < _TITLE_HEIGHT_RATIO * typical:
+        return set()
+    first = last = tallest
+    while first > 0 and heights[first - 1] >= floor:
+        first -= 1
+    while last + 1 < len(keys) and heights[last + 1] >= floor:
+        last += 1
+    return set(keys[first:last + 1])
+
+
 def _blocks(words: list[Word], tables: list[_OcrTable], to_points: _PointMapper, lex: Lexicon,
-            slide_like: bool, image_height: int) -> list[Block]:
+            image_height: int) -> list[Block]:
     """One Block per tesseract line in tesseract's reading order (block, paragraph, line); a
     table's rows stand where its first line stood."""
     table_of = {id(w): k for k, t in enumerate(tables) for row in t.grid.rows for cell in row for w in cell}
     lines: dict[tuple[int, int, int], list[Word]] = {}
     for w in words:
         lines.setdefault(w.line_key, []).append(w)
-    heights = [median(w.height for w in ln) for ln in lines.values()]
-    typical = median(heights) if heights else 0.0
+    text_lines: dict[tuple[int, int, int], list[Word]] = {}
     blocks: list[Block] = []
     placed: set[int] = set()
-    title_key: tuple[int, int] | None = None
-    title_height = 0.0
-    for (key, line), height in zip(lines.items(), heights):
+    for key, line in lines.items():
         in_table = [table_of[id(w)] for w in line if id(w) in table_of]
         if 2 * len(in_table) >= len(line):
             # Words of a table line that fell in no cell are rule debris (`_`, `|`, `—`).
@@ -427,22 +557,24 @@ def _blocks(words: list[Word], tables: list[_OcrTable], to_points: _PointMapper,
                 blocks.extend(tables[k].row_blocks(to_points))
             continue
         line = [w for w in line if id(w) not in table_of]
-        raw = clean_line(" ".join(w.text for w in line))
-        if not raw:
+        if line:
+            text_lines[key] = line
+            blocks.append(Block(text=""))  # a place in reading order, filled below
+    titles = _title_lines(text_lines, image_height)
+    filled = iter(text_lines.items())
+    for i, block in enumerate(blocks):
+        if block.text:
             continue
+        key, line = next(filled)
+        height = _line_height(line)
+        raw = clean_line(" ".join(w.text for w in line))
+        shown = " ".join(_dash(w, height, first=n == 0) for n, w in enumerate(line))
+        text = _BULLET.sub("•", lex.correct_text(clean_line(shown)))
         x0, top = min(w.left for w in line), min(w.top for w in line)
         x1, bottom = max(w.right for w in line), max(w.bottom for w in line)
-        role = "body"
-        if slide_like and typical:
-            first_title = (title_key is None and len(blocks) < 3 and height >= _TITLE_HEIGHT_RATIO * typical
-                           and top <= _TITLE_ZONE * image_height)
-            continued = title_key == key[:2] and abs(height - title_height) <= 0.3 * title_height
-            if first_title or continued:
-                role = "title"
-                title_key, title_height = key[:2], height
-        text = _DASH_BULLET.sub("–", _BULLET.sub("•", lex.correct_text(raw)))
-        blocks.append(Block(text=text, role=role, bbox=to_points(x0, top, x1, bottom),
-                            method="ocr", confidence=round(mean(w.conf for w in line) / 100, 4), raw_text=raw))
+        blocks[i] = Block(text=text, role="title" if key in titles else "body", bbox=to_points(x0, top, x1, bottom),
+                          method="ocr", confidence=round(mean(w.conf for w in line) / 100, 4), raw_text=raw)
+    blocks = [b for b in blocks if b.text]
     for k, table in enumerate(tables):
         if k not in placed:
             blocks.extend(table.row_blocks(to_points))

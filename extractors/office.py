@@ -84,7 +84,8 @@ def convert_legacy(path: str, timeout_s: float = 120) -> Path:
         raise ReadError("empty", "the file is empty (0 bytes)")
     target, import_filter = _target(source)
     if shutil.which(SOFFICE) is None:
-        raise ReadError("conversion", "LibreOffice (soffice) is not installed; it is needed for .ppt, .doc and OpenDocument files")
+        raise ReadError("conversion", "LibreOffice (soffice) is not installed; "
+                                      "it is needed for .ppt, .doc and OpenDocument files")
     work = Path(tempfile.mkdtemp(prefix="saman-soffice-"))
     try:
         profile, outdir = work / "profile", work / "out"
@@ -93,8 +94,9 @@ def convert_legacy(path: str, timeout_s: float = 120) -> Path:
         # archive names (leading dashes, odd characters) confuse its command line.
         staged = outdir.parent / f"input{source.suffix.lower() or '.bin'}"
         shutil.copyfile(source, staged)
+        export_filter = _PPTX_FILTER if target == "pptx" else _PDF_FILTER
         cmd = [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nologo",
-               "--nodefault", "--nolockcheck", f"--infilter={import_filter}", "--convert-to", _PPTX_FILTER if target == "pptx" else _PDF_FILTER,
+               "--nodefault", "--nolockcheck", f"--infilter={import_filter}", "--convert-to", export_filter,
                "--outdir", str(outdir), str(staged)]
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
         try:
@@ -102,7 +104,8 @@ def convert_legacy(path: str, timeout_s: float = 120) -> Path:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
-            raise ReadError("timeout", f"LibreOffice took longer than {timeout_s:g} s to convert the file; it was stopped") from None
+            raise ReadError("timeout", f"LibreOffice took longer than {timeout_s:g} s to convert the file; "
+                                       "it was stopped") from None
         produced = outdir / f"input.{target}"
         if proc.returncode != 0 or not produced.is_file() or produced.stat().st_size == 0:
             detail = stderr.decode("utf-8", "replace").strip().splitlines()

@@ -70,7 +70,6 @@ def read_pdf(path: str, sha256: str, needs_ocr: NeedsOcr | None = None, ocr_page
                 pl_page.close()
             pages.append(page)
             tables.extend(page_tables)
-    _mark_repeated_furniture(pages)
     page_errors: list[tuple[int, str, str]] = []
     if to_ocr and ocr_pages is not None:
         ocr_tables: list[Table] = []
@@ -80,6 +79,7 @@ def read_pdf(path: str, sha256: str, needs_ocr: NeedsOcr | None = None, ocr_page
             else:
                 page_errors.append((number, result[0], result[1]))
         tables = sorted(tables + ocr_tables, key=lambda t: (t.page, t.bbox[1] if t.bbox else 0))
+    _mark_repeated_furniture(pages)  # after OCR, so running headers on scanned pages count too
     tables = _merge_continued_tables(tables, pages)
     first_text = "\n".join(p.text for p in pages[:2])
     first = pages[0]

@@ -1,0 +1,88 @@
+"""Restoring æ, ø and å in OCR text (extractors.norwegian), against the real word lists."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from extractors.norwegian import correct_text, lexicon
+
+
+@pytest.mark.parametrize(
+    ("ocr", "expected"),
+    [
+        ("Fgrste", "Første"),
+        ("arlig", "årlig"),
+        ("Sykefraveer", "Sykefravær"),
+        ("Omdpmme", "Omdømme"),
+        ("Hgst", "Høst"),
+        ("Kompetansemiljg", "Kompetansemiljø"),
+        # `malet` is not in the bokmål or nynorsk list; `målet` is.
+        ("malet", "målet"),
+        ("Omd0mme", "Omdømme"),
+        ("Fg@rste", "Første"),
+        ("Sjukefravaer", "Sjukefravær"),
+        ("Trandelag", "Trøndelag"),
+        # Listed `årsrapport` wins over reading `arsrapport` as the compound ar + s + rapport.
+        ("Arsrapport", "Årsrapport"),
+        # Not listed whole: accepted as a compound of two listed words.
+        ("naervaersarbeid", "nærværsarbeid"),
+        ("Tonsbergmodellen", "Tønsbergmodellen"),
+    ],
+)
+def test_lost_letters_are_restored(ocr: str, expected: str) -> None:
+    assert correct_text(ocr) == expected
+
+
+def test_case_is_kept() -> None:
+    assert correct_text("HGST") == "HØST"
+    assert correct_text("hgst") == "høst"
+    assert correct_text("Hgst") == "Høst"
+
+
+# `Skjaervo` must not become `Skjåervo` by way of an odd three-letter list entry (`rvo`).
+@pytest.mark.parametrize("word", ["kommune", "Asker", "heltid", "for", "Moss", "Strand", "the", "2014", "KS", "Skjaervo"])
+def test_known_words_and_numbers_are_left_alone(word: str) -> None:
+    assert correct_text(word) == word
+
+
+def test_curated_real_word_confusions() -> None:
+    # `pa` and `bade` are dictionary words, but in this archive they are lost `på` and `både`;
+    # `for` and `sa` are common words in their own right and stay.
+    assert correct_text("pa bade for sa") == "på både for sa"
+    assert correct_text("mye a gjore i pulje A") == "mye å gjøre i pulje A"
+
+
+def test_preposition_i_read_as_capital_i() -> None:
+    assert correct_text("samling I nettverket, Hovedprofil I lokalt") == "samling i nettverket, Hovedprofil i lokalt"
+    # A Roman numeral after a word that takes one, and a sentence start, stay capital.
+    assert correct_text("Pulje I er i gang. I dag") == "Pulje I er i gang. I dag"
+
+
+def test_extra_words_from_the_caller_count_as_known() -> None:
+    # A project name no word list holds: alone, only the compound `nærvær` + `s` + `loftet` is found.
+    assert correct_text("Naervaersloftet") == "Nærværsloftet"
+    assert correct_text("Naervaersloftet", frozenset({"Nærværsløftet", "Heltid"})) == "Nærværsløftet"
+
+
+def test_spacing_punctuation_and_token_count_are_kept() -> None:
+    raw = "Hgst 2014:  Fgrste samling (pa Gardermoen),\tsjukefraveer -- e-post navn@kommune.no"
+    fixed = correct_text(raw)
+    assert fixed == "Høst 2014:  Første samling (på Gardermoen),\tsjukefravær -- e-post navn@kommune.no"
+    assert len(fixed.split()) == len(raw.split())
+
+
+def test_garbage_tokens_are_bounded_in_time() -> None:
+    lex = lexicon()
+    tokens = ["aoaoaoaoaoaoaoaoaoaoaoaoaoaoaoaoaoae", "o" * 39, "rapporteringsprosessenesaeaeoo"]
+    start = time.perf_counter()
+    out = [lex.correct_word(t) for t in tokens]
+    assert time.perf_counter() - start < 0.5
+    assert out == tokens
+
+
+def test_lexicon_is_built_once_per_set_of_extra_words() -> None:
+    assert lexicon() is lexicon()
+    assert lexicon(frozenset({"Hamarøy"})) is not lexicon()
+    assert "sykefravær" in lexicon() and "sykefraveer" not in lexicon()

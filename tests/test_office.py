@@ -1,0 +1,123 @@
+"""LibreOffice conversion of legacy and OpenDocument files (extractors.office), run for real."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from pptx import Presentation
+
+from extractors.errors import ReadError
+from extractors.office import convert_legacy
+
+TITLE = "Sykefravær i Bærum"
+BODY = "Nærværsteam høsten 2013"
+
+
+def _soffice(source: Path, fmt: str, outdir: Path) -> Path:
+    """Make a test input the way a user's office suite would: soffice with its own profile."""
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(["soffice", f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
+                        "--convert-to", fmt, "--outdir", str(outdir), str(source)],
+                       check=True, capture_output=True, timeout=120)
+    return outdir / f"{source.stem}.{fmt.split(':')[0]}"
+
+
+@pytest.fixture(scope="module")
+def legacy_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("legacy")
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[1])
+    slide.shapes.title.text = TITLE
+    slide.placeholders[1].text = BODY
+    deck.save(folder / "samling.pptx")
+    text = folder / "notat.txt"
+    text.write_text(f"{TITLE}\n{BODY}\n", encoding="utf-8")
+    return {
+        "ppt": _soffice(folder / "samling.pptx", "ppt", folder),
+        "odp": _soffice(folder / "samling.pptx", "odp", folder),
+        "odt": _soffice(text, "odt", folder),
+    }
+
+
+def _slide_texts(path: Path) -> list[str]:
+    return [shape.text_frame.text for slide in Presentation(str(path)).slides
+            for shape in slide.shapes if shape.has_text_frame]
+
+
+@pytest.mark.parametrize("kind", ["ppt", "odp"])
+def test_presentation_round_trip(legacy_files: dict[str, Path], kind: str) -> None:
+    converted = convert_legacy(str(legacy_files[kind]))
+    try:
+        assert converted.suffix == ".pptx"
+        assert _slide_texts(converted) == [TITLE, BODY]
+    finally:
+        converted.unlink()
+
+
+def test_mislabelled_ole_presentation_still_becomes_pptx(legacy_files: dict[str, Path], tmp_path: Path) -> None:
+    # What a file is comes from its bytes: a .ppt saved under a .doc name is still slides.
+    renamed = tmp_path / "samling.doc"
+    renamed.write_bytes(legacy_files["ppt"].read_bytes())
+    converted = convert_legacy(str(renamed))
+    try:
+        assert converted.suffix == ".pptx" and TITLE in _slide_texts(converted)
+    finally:
+        converted.unlink()
+
+
+def test_text_document_becomes_pdf(legacy_files: dict[str, Path]) -> None:
+    converted = convert_legacy(str(legacy_files["odt"]))
+    try:
+        assert converted.suffix == ".pdf"
+        with pdfplumber.open(converted) as pdf:
+            text = pdf.pages[0].extract_text()
+        assert TITLE in text and BODY in text
+    finally:
+        converted.unlink()
+
+
+def test_conversion_leaves_only_the_result_behind(legacy_files: dict[str, Path], tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # A private temporary directory, so conversions running elsewhere do not show up here.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    converted = convert_legacy(str(legacy_files["ppt"]))
+    assert list(tmp_path.iterdir()) == [converted]
+
+
+def test_garbage_named_ppt_is_a_read_error(tmp_path: Path) -> None:
+    garbage = tmp_path / "slides.ppt"
+    garbage.write_bytes(b"\x00\x17garbage" * 200)
+    with pytest.raises(ReadError) as err:
+        convert_legacy(str(garbage))
+    assert err.value.kind == "corrupt" and ".ppt" in err.value.message
+
+
+def test_damaged_powerpoint_file_is_a_conversion_error(tmp_path: Path) -> None:
+    # OLE magic and a PowerPoint stream name, but no real content: LibreOffice must refuse it
+    # (named import filter), not "convert" it as plain text.
+    fake = tmp_path / "slides.ppt"
+    fake.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "PowerPoint Document".encode("utf-16-le") + b"\x00junk" * 300)
+    with pytest.raises(ReadError) as err:
+        convert_legacy(str(fake))
+    assert err.value.kind == "conversion"
+
+
+def test_empty_file_is_a_read_error(tmp_path: Path) -> None:
+    empty = tmp_path / "tom.ppt"
+    empty.write_bytes(b"")
+    with pytest.raises(ReadError) as err:
+        convert_legacy(str(empty))
+    assert err.value.kind == "empty"
+
+
+def test_conversion_over_its_time_limit_is_stopped(legacy_files: dict[str, Path]) -> None:
+    start = time.monotonic()
+    with pytest.raises(ReadError) as err:
+        convert_legacy(str(legacy_files["ppt"]), timeout_s=0.3)
+    assert err.value.kind == "timeout"
+    assert time.monotonic() - start < 5
