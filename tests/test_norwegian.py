@@ -78,7 +78,9 @@ def test_garbage_tokens_are_bounded_in_time() -> None:
     tokens = ["aoaoaoaoaoaoaoaoaoaoaoaoaoaoaoaoaoae", "o" * 39, "rapporteringsprosessenesaeaeoo"]
     start = time.perf_counter()
     out = [lex.correct_word(t) for t in tokens]
-    assert time.perf_counter() - start < 0.5
+    # A bound, not a speed figure: candidate generation must not explode on long junk tokens
+    # (unbounded, these take minutes); generous so a loaded CI machine cannot trip it.
+    assert time.perf_counter() - start < 5
     assert out == tokens
 
 
