@@ -9,6 +9,7 @@ Results are ranked by bm25, with a title match worth more than a body match.
 from __future__ import annotations
 
 import re
+import sqlite3
 from dataclasses import asdict, dataclass
 
 from kb.stemming import stem, tokens
@@ -39,8 +40,18 @@ class Hit:
         return asdict(self)
 
 
+MAX_QUERY_CHARS = 1000
+MAX_DEPTH = 16
+
+
 def fts_query(query: str) -> str:
-    """Translate a user query into an FTS5 MATCH expression over original and stemmed text."""
+    """Translate a user query into an FTS5 MATCH expression over original and stemmed text.
+
+    Words side by side must all match (an explicit AND goes between them: FTS5 accepts no
+    implied AND next to a bracketed group, and every word becomes one).
+    """
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is longer than {MAX_QUERY_CHARS} characters; shorten it")
     if query.count('"') % 2:
         raise QueryError('unbalanced quote: close the phrase with a second " or remove the quote')
     parts = _PART.findall(query)
@@ -55,6 +66,9 @@ def fts_query(query: str) -> str:
             out.append(part)
         elif part == "(":
             depth += 1
+            if depth > MAX_DEPTH:
+                raise QueryError(f"the query nests parentheses deeper than {MAX_DEPTH} levels")
+            _and_if_adjacent(out)
             out.append(part)
         elif part == ")":
             depth -= 1
@@ -64,12 +78,19 @@ def fts_query(query: str) -> str:
         else:
             term = _term(part)
             if term:
+                _and_if_adjacent(out)
                 out.append(term)
     if depth:
         raise QueryError("unbalanced parentheses: a '(' is never closed")
     if not any(p not in OPERATORS and p not in "()" for p in out):
         raise QueryError("the query has no words to search for")
     return " ".join(out)
+
+
+def _and_if_adjacent(out: list[str]) -> None:
+    """Join a new operand to the one before it (a term or a closing bracket) with AND."""
+    if out and out[-1] not in OPERATORS and out[-1] != "(":
+        out.append("AND")
 
 
 def _term(part: str) -> str | None:
@@ -99,7 +120,12 @@ def search(kb: KB, query: str, *, limit: int = 20, theme: str | None = None, cou
               WHERE {' AND '.join(where)}
               ORDER BY score, p.doc_id, p.page LIMIT ?"""
     params.append(limit)
-    rows = kb.db.execute(sql, params).fetchall()
+    try:
+        rows = kb.db.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as exc:  # what the parser above lets through, FTS5 still may not
+        if str(exc).startswith("fts5"):
+            raise QueryError(f"the query could not be understood ({exc}); simplify it") from None
+        raise
     wanted = _wanted(query)
     return [
         Hit(r["doc_id"], r["file_name"], r["page"], r["kind"], r["title"],

@@ -59,6 +59,31 @@ def test_phrase_and_boolean_queries(kb):
     assert both and both <= either
 
 
+@pytest.mark.parametrize("query, explicit", [
+    ("heltid deltid", "heltid AND deltid"),
+    ('"økt nærvær" kommuner', '"økt nærvær" AND kommuner'),
+    ("(turnus OR langvakter) kommune", "(turnus OR langvakter) AND kommune"),
+    ("langvakter (vikarpool OR turnus)", "langvakter AND (vikarpool OR turnus)"),
+    ("a + b", "a AND b"),
+    ("kommune - sykefravær", "kommune AND sykefravær"),
+])
+def test_words_side_by_side_must_all_match(kb, query, explicit):
+    assert [(h.file_name, h.page) for h in search(kb, query, limit=200)] == \
+           [(h.file_name, h.page) for h in search(kb, explicit, limit=200)]
+
+
+def test_two_words_narrow_what_one_word_finds(kb):
+    one = {(h.file_name, h.page) for h in search(kb, "heltid", limit=500)}
+    two = {(h.file_name, h.page) for h in search(kb, "heltid langvakter", limit=500)}
+    assert two and two < one
+
+
+@pytest.mark.parametrize("query", ["(" * 40 + "a" + ")" * 40, "x" * 2000])
+def test_absurd_queries_are_refused_clearly(query):
+    with pytest.raises(QueryError):
+        fts_query(query)
+
+
 @pytest.mark.parametrize("query", ['"unbalanced', "AND", "turnus AND", "OR langvakter", "(turnus", "turnus)", "  ", "NOT NOT x"])
 def test_malformed_queries_raise_a_clear_error(query):
     with pytest.raises(QueryError) as info:
