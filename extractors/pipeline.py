@@ -137,7 +137,13 @@ def extract_file(path: str, sha256: str) -> Extraction:
     """
     try:
         doc = read_document(path, sha256)
+        records = [r.model_dump(mode="json") for r in recognise(doc)]
+        pictures = sorted(thumbnails(path, doc).items())
     except ReadError as exc:
         return Extraction([error_record(path, sha256, exc.kind, exc.message).model_dump(mode="json")])
-    records = [r.model_dump(mode="json") for r in recognise(doc)]
-    return Extraction(records, block_rows(doc), sorted(thumbnails(path, doc).items()))
+    except MemoryError:
+        return Extraction([error_record(path, sha256, "too_large", "the file needs more memory than saman allows a file").model_dump(mode="json")])
+    except Exception as exc:  # a fault of ours on this file must cost this file only
+        message = f"saman failed on this file ({type(exc).__name__}: {exc}); please report it with the file"
+        return Extraction([error_record(path, sha256, "internal", message).model_dump(mode="json")])
+    return Extraction(records, block_rows(doc), pictures)

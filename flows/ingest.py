@@ -85,7 +85,7 @@ class Summary:
         return rows
 
 
-@flow(name="saman-ingest", task_runner=ThreadPoolTaskRunner(max_workers=4), log_prints=False)
+@flow(name="saman-ingest", task_runner=ThreadPoolTaskRunner(max_workers=8), log_prints=False)
 def ingest_flow(paths: list[str], kb_path: str, workers: int = 2, show_progress: bool = True,
                 local_workers: bool = True) -> dict:
     """Ingest files, folders or globs into the KB at `kb_path`; returns the run's summary.
@@ -161,10 +161,13 @@ def _load(kb, summary: Summary, sha: str, same: list[str], extraction: Extractio
         summary.records.update(r["type"] for r in records)
         summary.errors += [r for r in records if r["type"] == "error"]
     else:
+        # The same content extracted earlier (by an older pipeline) stays: a failed re-extraction
+        # adds its error beside the stored document, it does not take the document's place.
+        kept = sha[:16] if kb.stored_version(sha) else None
         for path in same:
             error = {**records[0], "path": display_path(path), "file_name": os.path.basename(display_path(path))}
             _save_error(kb, summary, error)
-            _note(kb, path, sha, None, folders)
+            _note(kb, path, sha, kept, folders)
 
 
 def _save_error(kb, summary: Summary, error: dict) -> None:

@@ -62,6 +62,8 @@ class WorkerPool:
         self.workers = workers
         self.memory_mb = memory_mb
         self._lock = threading.Lock()
+        # Files wait here, not in the pool's queue, so a file's timeout starts when it starts.
+        self._slots = threading.BoundedSemaphore(workers)
         self._pool: ProcessPoolExecutor | None = None
         self._generation = 0
 
@@ -90,17 +92,20 @@ class WorkerPool:
 
     def run(self, fn: Callable, *args: object, timeout: float) -> tuple[str, object]:
         """("ok", result), ("timeout", None) or ("crash", None); never raises for a bad file."""
-        for attempt in range(2):
-            pool, generation = self._current()
-            try:
-                future = pool.submit(fn, *args)
-                return "ok", future.result(timeout=timeout)
-            except FutureTimeout:
-                self._discard(generation, kill=True)
-                return "timeout", None
-            except BrokenProcessPool:
-                self._discard(generation, kill=False)
-                if attempt:
+        with self._slots:
+            for attempt in range(2):
+                pool, generation = self._current()
+                try:
+                    future = pool.submit(fn, *args)
+                    return "ok", future.result(timeout=timeout)
+                except FutureTimeout:
+                    self._discard(generation, kill=True)
+                    return "timeout", None
+                except BrokenProcessPool:
+                    self._discard(generation, kill=False)
+                    if attempt:
+                        return "crash", None
+                except Exception:  # the worker raised (it should not): this file failed, the pool is fine
                     return "crash", None
         return "crash", None
 

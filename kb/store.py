@@ -64,7 +64,7 @@ class KB:
 
     def stored_version(self, sha256: str) -> str | None:
         """The pipeline version a document with this content was extracted at, if any."""
-        row = self.db.execute("SELECT pipeline_version FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+        row = self.db.execute("SELECT pipeline_version FROM documents WHERE doc_id = ? AND sha256 = ?", (sha256[:16], sha256)).fetchone()
         return row[0] if row else None
 
     def note_path(self, path: str, sha256: str, doc_id: str | None, folder: str | None = None,
@@ -81,8 +81,7 @@ class KB:
                    last_seen=excluded.last_seen, gone=0""",
                 (path, doc_id, sha256, st.st_size if st else None, st.st_mtime if st else None, folder, _now(), _now()),
             )
-            if doc_id is not None:
-                self.db.execute("DELETE FROM errors WHERE path = ? AND page IS NULL", (path,))
+
             if old and old[0] and old[0] != doc_id:
                 still_used = self.db.execute("SELECT 1 FROM paths WHERE doc_id = ? LIMIT 1", (old[0],)).fetchone()
                 if not still_used:
@@ -112,6 +111,7 @@ class KB:
         with self.db:
             if first["type"] == "document":
                 self._delete_document(first["doc_id"])
+                self.db.executemany("DELETE FROM errors WHERE path = ? AND page IS NULL", [(p,) for p in first["paths"]])
                 self._insert(records)
                 self.db.executemany("INSERT INTO blocks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", blocks)
                 self.db.executemany("INSERT INTO thumbnails VALUES (?,?,?)", [(first["doc_id"], page, png) for page, png in thumbnails])

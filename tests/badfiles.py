@@ -98,3 +98,15 @@ def many_blank_pages_pdf(folder: Path, pages: int = 10_000) -> Path:
         c.showPage()
     c.save()
     return path
+
+
+def raises_in_worker(path: str) -> None:
+    """A worker job that fails the way a bug of ours would (for WorkerPool tests)."""
+    raise RuntimeError(f"a bug while reading {path}")
+
+
+def sleeps_in_worker(seconds: float) -> float:
+    import time
+
+    time.sleep(seconds)
+    return seconds

@@ -78,3 +78,49 @@ def test_odd_names_and_symlink_loops_in_a_batch(tmp_path):
         paths = sorted(p for d in kb.records("document") for p in d["paths"])
     assert any(p.endswith("møte på Bø – æøå.pptx") for p in paths)
     assert any(p.endswith("gammal \\xe6\\xf8\\xe5 latin1.pdf") for p in paths)
+
+
+def test_a_worker_that_raises_costs_that_file_only():
+    from flows.workers import WorkerPool
+
+    pool = WorkerPool(1)
+    try:
+        assert pool.run(badfiles.raises_in_worker, "x.pdf", timeout=60) == ("crash", None)
+        assert pool.run(badfiles.sleeps_in_worker, 0.01, timeout=60) == ("ok", 0.01)
+    finally:
+        pool.close()
+
+
+def test_a_timeout_counts_from_when_the_file_starts_not_from_the_queue():
+    import threading
+
+    from flows.workers import WorkerPool
+
+    pool = WorkerPool(1)
+    results = []
+    try:
+        pool.run(badfiles.sleeps_in_worker, 0.0, timeout=60)  # a warm worker, so start-up is not timed
+        threads = [threading.Thread(target=lambda: results.append(pool.run(badfiles.sleeps_in_worker, 1.5, timeout=4)))
+                   for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        pool.close()
+    assert results == [("ok", 1.5)] * 3, "files queued behind others must not time out"
+
+
+def test_a_failed_reextraction_keeps_the_stored_document(corpus_copy, tmp_path, monkeypatch):
+    kb_path = tmp_path / "kb.db"
+    ingest([corpus_copy], kb_path)
+    with open_kb(kb_path) as kb, kb.db:
+        kb.db.execute("UPDATE documents SET pipeline_version = '0.0.1'")
+    monkeypatch.setenv("SAMAN_FILE_TIMEOUT", "0.001")
+    summary = ingest([corpus_copy], kb_path)
+    assert summary["extracted"] == 0 and len(summary["errors"]) == 2
+    assert {e["error_kind"] for e in summary["errors"]} <= {"timeout", "crash"}
+    with open_kb(kb_path, readonly=True) as kb:
+        docs = list(kb.records("document"))
+        assert len(docs) == 2 and all(d["paths"] for d in docs), "the earlier extraction is still there"
+        assert kb.stats()["pages"] > 0
