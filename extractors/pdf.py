@@ -59,18 +59,19 @@ def read_pdf(path: str, sha256: str, needs_ocr: NeedsOcr | None = None, ocr_page
         pages: list[Page] = []
         tables: list[Table] = []
         to_ocr: list[int] = []
+        page_errors: list[tuple[int, str, str]] = []
         for pl_page in pdf.pages:
             try:
                 page, page_tables = _read_page(pl_page, len(tables))
                 if needs_ocr is not None and _has_ink(pl_page) and needs_ocr(pl_page.chars, float(pl_page.width), float(pl_page.height)):
                     to_ocr.append(page.number)
             except Exception as exc:  # one broken page must not lose the rest of the document
-                raise ReadError("corrupt", f"page {pl_page.page_number} could not be read ({type(exc).__name__}: {exc})") from exc
+                page, page_tables = Page(number=pl_page.page_number), []
+                page_errors.append((page.number, "corrupt", f"page {page.number} could not be read ({type(exc).__name__}: {exc})"))
             finally:
                 pl_page.close()
             pages.append(page)
             tables.extend(page_tables)
-    page_errors: list[tuple[int, str, str]] = []
     if to_ocr and ocr_pages is not None:
         ocr_tables: list[Table] = []
         for number, result in ocr_pages(path, to_ocr, tables=ocr_tables).items():

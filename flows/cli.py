@@ -33,7 +33,7 @@ def _kb_option(f):
 def _open_readonly(kb_path: str | None):
     try:
         return open_kb(kb_path or default_kb_path(), readonly=True)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -45,7 +45,7 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @_kb_option
-@click.option("--workers", default=2, show_default=True, help="Parallel worker processes.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1), help="Parallel worker processes.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--task-runner", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="local: worker processes on this machine; dask: the tasks of a Dask cluster.")
@@ -65,6 +65,10 @@ def ingest(paths: tuple[str, ...], kb_path: str | None, workers: int, quiet: boo
     from flows.ingest import ingest_flow
 
     kb_path = kb_path or default_kb_path()
+    try:
+        open_kb(kb_path).close()
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
     if task_runner == "dask":
         from prefect_dask import DaskTaskRunner
 
@@ -77,7 +81,7 @@ def ingest(paths: tuple[str, ...], kb_path: str | None, workers: int, quiet: boo
 
 @main.command()
 @_kb_option
-@click.option("--workers", default=2, show_default=True, help="Parallel worker processes.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1), help="Parallel worker processes.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def rerun(kb_path: str | None, workers: int, quiet: bool) -> None:
     """Re-scan the folders the KB was filled from: ingest new and changed files, mark deleted ones gone."""
@@ -167,7 +171,10 @@ def export(fmt: str, out: str | None, kb_path: str | None) -> None:
     from kb.export import export as run_export
 
     with _open_readonly(kb_path) as kb:
-        where = run_export(kb, fmt, out)
+        try:
+            where = run_export(kb, fmt, out)
+        except OSError as exc:
+            raise click.ClickException(f"cannot write the export to {exc.filename or out}: {exc.strerror}") from None
     if where != "-":
         err.print(f"exported to {where}")
 

@@ -50,7 +50,10 @@ def discover(targets: list[str]) -> Discovery:
         elif os.path.exists(target) or os.path.islink(target):
             add(target)
         elif glob.has_magic(target):
-            matches = sorted(m for m in glob.glob(target, recursive=True) if os.path.isfile(m))
+            # `**` follows links into folders; one path per real file keeps a link loop finite.
+            real: set[str] = set()
+            matches = [m for m in sorted(glob.glob(target, recursive=True), key=len)
+                       if os.path.isfile(m) and not (os.path.realpath(m) in real or real.add(os.path.realpath(m)))]
             if not matches:
                 found.missing.append(target)
             for match in matches:

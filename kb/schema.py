@@ -27,9 +27,6 @@ TABLE_OF_TYPE: dict[str, str] = {
     "measure": "measures",
 }
 
-# Columns the KB adds to every record table; they never appear in an export.
-INTERNAL_COLUMNS = ("seq",)
-
 
 def _sql_type(annotation: object) -> str:
     origin = typing.get_origin(annotation)

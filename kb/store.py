@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kb.schema import INTERNAL_COLUMNS, SCHEMA_VERSION, TABLE_OF_TYPE, ddl, json_columns, record_columns
+from kb.schema import SCHEMA_VERSION, TABLE_OF_TYPE, ddl, json_columns, record_columns
 from kb.stemming import stemmed_text
 from models import RECORD_TYPES
 
@@ -40,16 +40,29 @@ class KB:
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
         self.path = str(path)
-        if readonly:
-            if not Path(self.path).exists():
-                raise FileNotFoundError(f"no knowledge base at {self.path}: run `saman ingest` first")
-            self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)
-        else:
-            self.db = sqlite3.connect(self.path, timeout=30)
-            self.db.executescript(ddl())
-            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            self.db.commit()
+        try:
+            if readonly:
+                if not Path(self.path).is_file():
+                    raise FileNotFoundError(f"no knowledge base at {self.path}: run `saman ingest` first")
+                self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)
+                self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            else:
+                self.db = sqlite3.connect(self.path, timeout=30)
+                self.db.executescript(ddl())
+                self._add_new_columns()
+                self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+                self.db.commit()
+        except sqlite3.DatabaseError as exc:
+            raise ValueError(f"{self.path} is not a saman knowledge base ({exc})") from None
         self.db.row_factory = sqlite3.Row
+
+    def _add_new_columns(self) -> None:
+        """A KB made by an earlier saman gets the columns record types have gained since."""
+        for record_type, table in TABLE_OF_TYPE.items():
+            have = {row[1] for row in self.db.execute(f"PRAGMA table_info([{table}])")}
+            for name, kind in record_columns(record_type).items():
+                if name not in have:
+                    self.db.execute(f"ALTER TABLE [{table}] ADD COLUMN [{name}] {'TEXT' if kind == 'JSON' else kind}")
 
     def close(self) -> None:
         self.db.close()
@@ -179,8 +192,17 @@ class KB:
             self.db.rollback()
 
     def frame(self, record_type: str) -> pd.DataFrame:
-        """A pandas DataFrame of one record type, with the export's columns."""
-        return pd.DataFrame(list(self.records(record_type)), columns=list(record_columns(record_type)))
+        """A pandas DataFrame of one record type, with the export's columns.
+
+        Integer columns that may be null (`page` of a whole-document record) stay integers
+        (pandas' nullable Int64), not floats.
+        """
+        columns = record_columns(record_type)
+        frame = pd.DataFrame(list(self.records(record_type)), columns=list(columns))
+        for name, kind in columns.items():
+            if kind == "INTEGER" and RECORD_TYPES[record_type].model_fields[name].annotation is not bool:
+                frame[name] = frame[name].astype("Int64")
+        return frame
 
     def stats(self) -> dict[str, object]:
         counts = {t: self.db.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0] for t, table in TABLE_OF_TYPE.items()}
@@ -199,4 +221,4 @@ def open_kb(path: str | Path | None = None, *, readonly: bool = False) -> KB:
     return KB(path or default_kb_path(), readonly=readonly)
 
 
-__all__ = ["DEFAULT_KB", "INTERNAL_COLUMNS", "KB", "default_kb_path", "open_kb"]
+__all__ = ["DEFAULT_KB", "KB", "default_kb_path", "open_kb"]

@@ -88,3 +88,24 @@ def test_frame_has_the_export_columns(corpus_kb, jsonl):
         pages = kb.frame("page")
     assert len(pages) == sum(r["type"] == "page" for r in jsonl)
     assert list(pages.columns) == list(RECORD_TYPES["page"].model_fields)
+
+
+def test_page_numbers_stay_integers_in_tabular_exports(corpus_kb, tmp_path):
+    with open_kb(corpus_kb, readonly=True) as kb:
+        export(kb, "csv", str(tmp_path / "csv"))
+        export(kb, "parquet", str(tmp_path / "pq"))
+    pages = pd.read_csv(tmp_path / "csv" / "theme.csv", dtype=str, keep_default_na=False)["page"]
+    assert "" in set(pages) and all(p == "" or p.isdigit() for p in pages)
+    assert str(pd.read_parquet(tmp_path / "pq" / "theme.parquet")["page"].dtype) == "Int64"
+
+
+@pytest.mark.parametrize("args, words", [
+    (["stats", "--kb", "/etc/hostname"], "not a saman knowledge base"),
+    (["export", "--out", "/nonexistent/dir/x.jsonl"], "cannot write the export"),
+    (["ingest", ".", "--workers", "0"], "not in the range"),
+])
+def test_cli_mistakes_get_one_line_not_a_traceback(corpus_kb, args, words):
+    if "--kb" not in args:
+        args = args + ["--kb", str(corpus_kb)]
+    run = subprocess.run([sys.executable, "-m", "flows.cli", *args], capture_output=True, text=True, timeout=120)
+    assert run.returncode in (1, 2) and words in run.stderr and "Traceback" not in run.stderr

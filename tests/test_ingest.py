@@ -8,7 +8,7 @@ import time
 
 from kb.store import open_kb
 from pptx import Presentation
-from tests.conftest import ingest
+from tests.conftest import CORPUS, ingest
 
 
 def test_second_ingest_parses_nothing_and_touching_changes_nothing(corpus_copy, tmp_path):
@@ -66,3 +66,23 @@ def test_every_page_gets_a_thumbnail_and_blocks_with_bboxes(corpus_kb):
     image = Image.open(io.BytesIO(next(iter(thumbs.values()))))
     assert image.format == "PNG" and 100 <= image.width <= 800
     assert unplaced == 0
+
+
+def test_a_kb_from_an_earlier_saman_gains_new_columns(tmp_path):
+    import sqlite3
+
+    kb_path = tmp_path / "old.db"
+    open_kb(kb_path).close()
+    with sqlite3.connect(kb_path) as db:
+        db.execute("ALTER TABLE documents DROP COLUMN gone")
+    with open_kb(kb_path) as kb:
+        assert "gone" in {row[1] for row in kb.db.execute("PRAGMA table_info(documents)")}
+
+
+def test_globs_do_not_follow_symlink_loops(tmp_path):
+    from flows.discover import discover
+
+    (tmp_path / "a").mkdir()
+    shutil.copy(CORPUS / "2015-06-30_sluttrapport_tiltak.pdf", tmp_path / "a" / "r.pdf")
+    os.symlink(tmp_path, tmp_path / "a" / "back")
+    assert discover([str(tmp_path / "**" / "*.pdf")]).files == [str(tmp_path / "a" / "r.pdf")]
