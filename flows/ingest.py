@@ -103,7 +103,8 @@ def ingest_flow(paths: list[str], kb_path: str, workers: int = 2, show_progress:
         todo: dict[str, list[str]] = {}
         for path in found.files:
             try:
-                sha = sha256_of(path)
+                stat = os.stat(path)
+                sha = kb.unchanged_sha(display_path(path), stat.st_size, stat.st_mtime, PIPELINE_VERSION) or sha256_of(path)
             except OSError as exc:
                 _save_error(kb, summary, error_record(path, "0" * 64, "unreadable", f"the file could not be opened: {exc.strerror}").model_dump(mode="json"))
                 continue

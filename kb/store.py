@@ -80,6 +80,18 @@ class KB:
         row = self.db.execute("SELECT pipeline_version FROM documents WHERE doc_id = ? AND sha256 = ?", (sha256[:16], sha256)).fetchone()
         return row[0] if row else None
 
+    def unchanged_sha(self, path: str, size: int, mtime: float, pipeline_version: str) -> str | None:
+        """The content hash of `path` if it was stored with this size and mtime at this version.
+
+        Lets a rerun over thousands of unchanged files skip reading them to hash them; a file
+        whose mtime moved is hashed again (and still skipped if its content is the same).
+        """
+        row = self.db.execute(
+            """SELECT p.sha256 FROM paths p JOIN documents d ON d.doc_id = p.doc_id AND d.sha256 = p.sha256
+               WHERE p.path = ? AND p.size = ? AND p.mtime = ? AND d.pipeline_version = ?""",
+            (path, size, mtime, pipeline_version)).fetchone()
+        return row[0] if row else None
+
     def note_path(self, path: str, sha256: str, doc_id: str | None, folder: str | None = None,
                   stat: os.stat_result | None = None) -> None:
         """Remember that `path` (as displayed) holds this content now; drop what it held before if orphaned."""
