@@ -1,0 +1,98 @@
+"""Figure 6: peak memory of ingesting one long PDF and one long deck, each in a fresh process.
+
+The child (`python -m bench.memory FILE KB`) does in one process what the flow splits over a
+worker and the writer: `extract_file`, then `KB.save`, and reports its own peak RSS and its
+RSS after imports, so the figure is an upper bound for either process. The peak is VmHWM from
+/proc, not `ru_maxrss`: Linux carries the parent's high-water mark over fork and exec into
+the child's `ru_maxrss`, so a big parent would be reported as the child's peak.
+Run as a module it is that child; imported, it builds the files and runs the children.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.measure import REPO, WARM_UP_FILES, Figure, Measurement
+
+GOAL_MB = 500.0
+CHILD_TIMEOUT_S = 3600
+
+
+def _status_mb(field: str) -> float:
+    """A memory line of /proc/self/status (VmRSS now, VmHWM the peak) in MB."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no {field} in /proc/self/status")
+
+
+def child(path: str, kb_path: str) -> dict[str, object]:
+    from extractors.pipeline import extract_file
+    from extractors.readers import sha256_of
+    from kb.store import open_kb
+
+    baseline = _status_mb("VmRSS")
+    started = time.perf_counter()
+    extraction = extract_file(path, sha256_of(path))
+    with open_kb(kb_path) as kb:
+        kb.save(extraction.records, extraction.blocks, extraction.thumbnails)
+    first = extraction.records[0]
+    return {
+        "seconds": time.perf_counter() - started,
+        "pages": first.get("n_pages"),
+        "error": first.get("message") if first["type"] == "error" else None,
+        "baseline_mb": baseline,
+        "peak_mb": _status_mb("VmHWM"),
+    }
+
+
+def run_child(path: Path, kb_path: Path) -> dict[str, object]:
+    started = time.perf_counter()
+    try:
+        done = subprocess.run([sys.executable, "-m", "bench.memory", str(path), str(kb_path)], cwd=REPO,
+                              capture_output=True, text=True, check=True, timeout=CHILD_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        return _failed(started, f"stopped after {CHILD_TIMEOUT_S} s")
+    except subprocess.CalledProcessError as exc:
+        return _failed(started, f"the child failed: {(exc.stderr or '').strip().splitlines()[-1:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _failed(started: float, error: str) -> dict[str, object]:
+    return {"seconds": time.perf_counter() - started, "pages": None, "baseline_mb": None, "peak_mb": None, "error": error}
+
+
+def figure(workdir: Path, pdf_pages: int, deck_slides: int, seed: int) -> Figure:
+    from bench.archive import make_long_deck, make_long_pdf  # not in the child: it would weigh on its RSS
+
+    started = time.perf_counter()
+    pdf = make_long_pdf(workdir, pdf_pages, seed)
+    deck = make_long_deck(workdir, deck_slides, seed)
+    build_s = time.perf_counter() - started
+    runs = {"pdf": run_child(pdf, workdir / "memory-pdf.db"), "deck": run_child(deck, workdir / "memory-deck.db")}
+    floor = run_child(REPO / "corpus" / WARM_UP_FILES[0], workdir / "memory-small.db")
+    measurements = []
+    for label, size, unit, run in (("PDF", pdf_pages, "pages", runs["pdf"]), ("deck", deck_slides, "slides", runs["deck"])):
+        measurements.append(Measurement(f"{label} of {size} {unit}: peak RSS (extract_file + KB save, fresh process)",
+                                        run["seconds"], run["pages"], unit, run["peak_mb"], "MB"))
+        measurements.append(Measurement(f"{label}: RSS after imports, before reading", value=run["baseline_mb"], value_unit="MB"))
+    measurements.append(Measurement(f"the same for a {floor['pages']}-slide corpus deck (the size-independent floor)",
+                                    floor["seconds"], floor["pages"], "slides", floor["peak_mb"], "MB"))
+    measurements.append(Measurement("building the two files (not counted)", build_s))
+    peaks = [run["peak_mb"] for run in runs.values() if run["peak_mb"] is not None]
+    peak = max(peaks) if peaks else None
+    errors = [f"{k}: {r['error']}" for k, r in runs.items() if r["error"]]
+    note = f"PDF {pdf_pages} pages, deck {deck_slides} slides"
+    if errors:
+        note += "; " + "; ".join(errors)
+    return Figure(6, "peak memory", measurements, peak, "highest peak RSS (MB)", f"< {GOAL_MB:.0f} MB",
+                  peak is not None and peak < GOAL_MB and not errors, note, {**runs, "small_deck": floor})
+
+
+if __name__ == "__main__":
+    print(json.dumps(child(sys.argv[1], sys.argv[2])))
