@@ -50,7 +50,7 @@ def documents_in(kb_path: Path) -> int:
     try:
         with open_kb(kb_path, readonly=True) as kb:
             return kb.db.execute("SELECT count(*) FROM documents").fetchone()[0]
-    except sqlite3.OperationalError:  # the schema is still being created
+    except (sqlite3.OperationalError, ValueError):  # the ingest is still creating the schema
         return 0
 
 
