@@ -48,12 +48,14 @@ def thumbnails(path: str, doc: Document, *, width: int = WIDTH) -> dict[int, byt
     """One PNG per page of `doc`, keyed by page number, `width` pixels wide."""
     kind = sniff(path)
     if kind == "pdf":
-        pictures = dict(_pdf_pictures(path, doc, width))
+        rendered = _pdf_pictures(path, doc, width)
     elif kind in ("png", "jpeg", "tiff"):
-        pictures = dict(_image_pictures(path, doc, width))
+        rendered = _image_pictures(path, doc, width)
     else:
-        pictures = {}
-    return {page.number: _png(pictures.get(page.number) or draw_page(page, doc.tables, width)) for page in doc.pages}
+        rendered = iter(())
+    # Encoded as each page is rendered, so a long document never holds all its page images.
+    pngs = {number: _png(picture) for number, picture in rendered}
+    return {page.number: pngs.get(page.number) or _png(draw_page(page, doc.tables, width)) for page in doc.pages}
 
 
 def _pdf_pictures(path: str, doc: Document, width: int) -> Iterator[tuple[int, Image.Image]]:
