@@ -878,8 +878,9 @@ SLIDE_TABLES: dict[str, list[tuple[int, list[list[str]]]]] = {
 def gold_lines() -> dict[str, list[dict]]:
     """The document, table and page-title lines for every built file.
 
-    Born-digital twins share their deck's tables; the scanned deck's tables are left out on
-    purpose (banded tables without rules, read by OCR only), the scanned report's table is in.
+    Every copy of a document has its twin's tables: the born-digital twins, the `.ppt`, the
+    scans (banded slide tables and the ruled report table, read by OCR) and the screenshot
+    of the profile table on the picture deck's second slide.
     """
     documents, tables, pages = [], [], []
     twins = [(".pptx", PPTX_TYPE, "pptx", "pptx"), (".pdf", "application/pdf", "text", "pdf")]
@@ -901,6 +902,7 @@ def gold_lines() -> dict[str, list[dict]]:
     asker_scan = f"{ASKER_2012}_skann.pdf"
     documents.append(_document(asker_scan, "application/pdf", len(ASKER_INFO.slide_titles), ASKER_INFO.title,
                                ASKER_INFO.date, "nb"))
+    tables.extend(_table(asker_scan, page, rows, "ocr") for page, rows in SLIDE_TABLES[ASKER_2012])
     pages.extend(_page_titles(asker_scan, ASKER_INFO.slide_titles, "ocr"))
 
     legacy = f"{ASKER_2012}.ppt"
@@ -913,6 +915,7 @@ def gold_lines() -> dict[str, list[dict]]:
     # Its title slide has a title of its own (not the programme name), so that is its title.
     documents.append(_document(picture, PPTX_TYPE, len(PICTURE_INFO.slide_titles), PICTURE_INFO.slide_titles[0],
                                PICTURE_INFO.date, "nb"))
+    tables.append(_table(picture, 2, SYKEFRAVAER_PROFILES, "ocr"))
     pages.extend(_page_titles(picture, PICTURE_INFO.slide_titles, "pptx"))
 
     handout = f"{HANDOUT_2014}.png"

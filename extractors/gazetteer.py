@@ -151,6 +151,11 @@ class Gazetteer:
         """Every county name (and parallel name) used 2012 → today."""
         return {n for c in self.all_counties for n in c.names}
 
+    def place_names(self) -> frozenset[str]:
+        """Every municipality and county name ever in the gazetteer: what OCR correction may
+        restore a lost æ/ø/å towards (`Valer` → `Våler`)."""
+        return frozenset(n for m in self.municipalities for n in m.names) | frozenset(self.county_names_any_time())
+
 
 def read_gazetteer(directory: Path) -> Gazetteer:
     """A gazetteer from the CSV files in `directory` (the package's own unless testing a rebuild)."""

@@ -4,7 +4,9 @@ Scans from 2012–2015 read as `Hgst`, `Fgrste`, `Omdpmme`, `Sykefraveer`: the l
 carry Norwegian meaning come out as g, p, o, 0, a, e or ee. A token that is not a known word,
 but becomes one when a few of those letters are put back, is replaced (case kept). Known words
 are left alone, except a short curated list of dictionary words that in this archive nearly
-always stand for their æ/ø/å twin (`pa` → `på`, data/wordlists/real_word_confusions.txt).
+always stand for their æ/ø/å twin (`pa` → `på`, data/wordlists/real_word_confusions.txt),
+and a capitalised dictionary word whose restoration is a place name the caller passes
+(`Valer` → `Våler`: a municipality column reads names, not nynorsk plurals).
 
 Known words are the Debian `wnorwegian` lists (bokmål and nynorsk) plus words the caller
 passes (gazetteer names, theme terms). The lists are loaded once per process into a sorted
@@ -54,6 +56,8 @@ MAX_WORD_LENGTH = 40
 # Parts of a compound: the word lists hold odd short entries (`rvo`), so a tail must be longer.
 _MIN_HEAD = 3
 _MIN_TAIL = 4
+# Shorter capitalised words (`Bo`, `Sel`) open sentences too often to be read as places.
+_MIN_NAME_LENGTH = 5
 
 # A token: a run of letters, digits and @ (OCR puts 0, 6 or @ in place of ø: `Omd0mme`).
 _TOKEN = re.compile(r"(?:[^\W_]|@)+")
@@ -145,11 +149,12 @@ def _with_case(raw: str, restored: str) -> str:
 class Lexicon:
     """Known Norwegian words (the word lists plus the caller's extra words) and the corrector."""
 
-    def __init__(self, extra_words: Iterable[str] = ()) -> None:
+    def __init__(self, extra_words: Iterable[str] = (), names: Iterable[str] = ()) -> None:
         self._hashes = _base_hashes()
+        self._names = frozenset(n.lower() for n in names if _TOKEN.fullmatch(n))
         self._extra = frozenset(
             part.lower() for w in extra_words for part in _TOKEN.findall(w) if part
-        )
+        ) | self._names
         self._confusions = _real_word_confusions()
 
     def known_many(self, words: list[str]) -> np.ndarray:
@@ -209,8 +214,13 @@ class Lexicon:
         digits = _DIGIT.findall(lower)
         if sum(ch.isalpha() for ch in lower) < 2 or len(digits) > 2 or any(d not in "06" for d in digits):
             return token
-        if len(lower) > MAX_WORD_LENGTH or lower in self:
+        if len(lower) > MAX_WORD_LENGTH:
             return token
+        if lower in self:
+            name = None
+            if token[:1].isupper() and len(lower) >= _MIN_NAME_LENGTH and lower not in self._names:
+                name = self._restored_name(lower)
+            return _with_case(token, name) if name else token
         # A listed word is direct evidence; a compound is only inferred, so compounds are
         # tried after every listed restoration failed (`Arsrapport` → `Årsrapport`, although
         # `ar` + `s` + `rapport` would pass as a compound).
@@ -232,6 +242,12 @@ class Lexicon:
                 return _with_case(token, best)
         return token
 
+    def _restored_name(self, lower: str) -> str | None:
+        """The one place name that restoring letters of `lower` gives, if exactly one does."""
+        found = {c for n in range(1, MAX_RESTORED_LETTERS + 1)
+                 for c, _ in _candidates(lower, n, MAX_CANDIDATES) if c in self._names}
+        return found.pop() if len(found) == 1 else None
+
     def correct_text(self, text: str) -> str:
         """The text with every token corrected; everything between tokens is kept as it was."""
         text = _TOKEN.sub(lambda m: self.correct_word(m.group(0)), text)
@@ -245,11 +261,11 @@ def _preposition_i(match: re.Match[str]) -> str:
 
 
 @lru_cache(maxsize=8)
-def lexicon(extra_words: frozenset[str] = frozenset()) -> Lexicon:
-    """The lexicon for a set of extra words, built once per process and set of words."""
-    return Lexicon(extra_words)
+def lexicon(extra_words: frozenset[str] = frozenset(), names: frozenset[str] = frozenset()) -> Lexicon:
+    """The lexicon for a set of extra words and names, built once per process and set of words."""
+    return Lexicon(extra_words, names)
 
 
-def correct_text(text: str, extra_words: frozenset[str] = frozenset()) -> str:
+def correct_text(text: str, extra_words: frozenset[str] = frozenset(), names: frozenset[str] = frozenset()) -> str:
     """Restore lost æ/ø/å in OCR text; see the module docstring for what is and is not changed."""
-    return lexicon(extra_words).correct_text(text)
+    return lexicon(extra_words, names).correct_text(text)

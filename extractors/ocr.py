@@ -29,6 +29,7 @@ import re
 import tempfile
 import time
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -41,9 +42,11 @@ from PIL import Image
 from pdfplumber.utils import extract_words
 
 from extractors.errors import ReadError
+from extractors.gazetteer import load_gazetteer
 from extractors.norwegian import Lexicon, lexicon
 from extractors.ocr_tables import CellGrid, Word, clean_for_ocr, find_rules, ink_mask, ruled_tables, unruled_tables
 from extractors.textutil import clean_line
+from extractors.themes import surface_words
 from models import Block, Page, Table
 
 # needs_ocr: a page needs OCR when its text layer has fewer visible characters than this,
@@ -78,13 +81,18 @@ _BULLET = re.compile(r"^(?:[*¢«°·©®]|e(?= [A-ZÆØÅ]))(?= )")
 # Lone dashes, told apart by width relative to the line's text height.
 _DASHES = frozenset({"-", "–", "—"})
 _EN_DASH_WIDTH = 0.45
+# Table cells: below this confidence a word of one or two characters is noise; a column is
+# a tick column when this share of its filled cells hold one of the marks.
+_SPECK_CONFIDENCE = 45
+_MARKS = frozenset({"x", "✓", "✔", "v"})
+_MARK_COLUMN_SHARE = 0.6
 _EM_DASH_WIDTH = 0.95
 
 
 @dataclass(frozen=True)
 class OcrSettings:
-    """How pages are OCR'd; `extra_words` (gazetteer names, theme terms) count as known words
-    for the æ/ø/å post-correction."""
+    """How pages are OCR'd; `extra_words` count as known words for the æ/ø/å post-correction,
+    beside the word lists, theme terms and place names always known."""
 
     dpi: int = 300
     lang: str = "nor+eng"
@@ -94,6 +102,12 @@ class OcrSettings:
 
 
 DEFAULT_SETTINGS = OcrSettings()
+
+
+def ocr_lexicon(settings: OcrSettings) -> Lexicon:
+    """The corrector: the word lists, the theme terms and the caller's words, and the
+    gazetteer's place names."""
+    return lexicon(settings.extra_words | surface_words(), load_gazetteer().place_names())
 
 PageResult = tuple[Page, list[Table]] | tuple[str, str]
 
@@ -440,7 +454,7 @@ def ocr_image(image: Image.Image, page_number: int, settings: OcrSettings = DEFA
         _read_empty_cells(reading, grids, dpi, settings, workdir, run)
     to_points = _PointMapper(reading.turns, scale, page_size_pt[0] / width_px, page_size_pt[1] / height_px,
                              page_size_pt)
-    lex = lexicon(settings.extra_words)
+    lex = ocr_lexicon(settings)
     found = [_OcrTable.of(g, lex) for g in grids]
     tables = [t.table(page_number, k, to_points) for k, t in enumerate(found, start=1)]
     blocks = _blocks(reading.words, found, to_points, lex, reading.clean.shape[0])
@@ -475,7 +489,8 @@ class _OcrTable:
     @classmethod
     def of(cls, grid: CellGrid, lex: Lexicon) -> _OcrTable:
         raw = [[clean_line(" ".join(w.text for w in cell)) for cell in row] for row in grid.rows]
-        return cls(grid, raw, [[lex.correct_text(c) for c in row] for row in raw])
+        kept = [[clean_line(" ".join(w.text for w in cell if not _speck(w))) for cell in row] for row in grid.rows]
+        return cls(grid, raw, _mark_columns([[lex.correct_text(c) for c in row] for row in kept]))
 
     def table(self, page_number: int, k: int, to_points: _PointMapper) -> Table:
         confs = [w.conf for row in self.grid.rows for cell in row for w in cell]
@@ -497,6 +512,35 @@ class _OcrTable:
                                 confidence=round(mean(w.conf for w in words) / 100, 4),
                                 raw_text=" ".join(r for r in raw if r)))
         return blocks
+
+
+def _speck(word: Word) -> bool:
+    """A word of a character or two read with little confidence: a speck of noise or the
+    rim of a shaded cell, not text (`oe` before a header)."""
+    return len(word.text) <= 2 and word.conf < _SPECK_CONFIDENCE
+
+
+def _mark_columns(rows: list[list[str]]) -> list[list[str]]:
+    """Cells of a tick column read as the column's mark.
+
+    A column whose body cells are mostly one mark (`x`) holds nothing else short: tesseract,
+    leaning on its Norwegian dictionary, reads a lone `x` on a shaded band as `på` or `Xx` now
+    and then. Numbers (a `Sum` row) and longer text are left as read.
+    """
+    if len(rows) < 3:
+        return rows
+    out = [list(row) for row in rows]
+    for c in range(len(rows[0])):
+        cells = [row[c] for row in rows[1:] if row[c] and not any(ch.isdigit() for ch in row[c])]
+        marks = Counter(t for t in cells if t.lower() in _MARKS)
+        if not marks or sum(marks.values()) < max(3, _MARK_COLUMN_SHARE * len(cells)):
+            continue
+        mark = marks.most_common(1)[0][0]
+        for row in out[1:]:
+            text = row[c]
+            if text in cells and len(text) <= 3 and text not in marks:
+                row[c] = mark
+    return out
 
 
 def _line_height(line: list[Word]) -> float:
@@ -608,7 +652,7 @@ def ocr_images(pages: Iterable[tuple[int, Image.Image, tuple[float, float] | Non
     `pages` is consumed lazily, and never more than workers + 1 images are held at once, so a
     generator that renders pages keeps memory flat on a long scan.
     """
-    lexicon(settings.extra_words)  # built once here, not by each worker thread
+    ocr_lexicon(settings)  # built once here, not by each worker thread
     results: dict[int, PageResult] = {}
     pending: dict[Future[PageResult], int] = {}
 

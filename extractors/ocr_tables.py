@@ -40,6 +40,13 @@ _MAX_SINGLE_ROWS = 2
 _MIN_RULED_FILLED_SHARE = 0.3
 # Rows of one table lie at most this many text heights apart.
 _MAX_ROW_GAP = 3.5
+# Banded tables (a slide table printed and scanned) separate their shaded cells with thin
+# light lines, not dark rules: a separator is this many grey levels lighter than the fill on
+# both sides, looked at this far (inches) to either side; a fill is this much darker than the
+# paper, and the table's outer edge is where fill meets paper.
+_SEPARATOR_CONTRAST = 6
+_SEPARATOR_REACH_IN = 0.03
+_FILL_BELOW_PAPER = 10
 
 
 @dataclass(frozen=True)
@@ -221,15 +228,23 @@ def find_rules(grey: np.ndarray, dpi: int) -> Rules:
     sdpi = dpi / factor
     max_thickness = max(2, int(sdpi * _MAX_RULE_THICKNESS_IN))
     tol = max(2, int(sdpi * _JOIN_TOLERANCE_IN))
-    horizontal = _rules_along(_runs_mask(small, int(sdpi * _MIN_HORIZONTAL_RULE_IN)), max_thickness, tol)
+    min_h, min_v = int(sdpi * _MIN_HORIZONTAL_RULE_IN), int(sdpi * _MIN_VERTICAL_RULE_IN)
+    horizontal = _rules_along(_runs_mask(small, min_h), max_thickness, tol)
     bars = _bars(small, sdpi)
     for x0, top, x1, bottom in bars:
         horizontal += [Rule(float(top), float(x0), float(x1)), Rule(float(bottom), float(x0), float(x1))]
+    pooled = grey[:h, :w].reshape(h // factor, factor, w // factor, factor).mean(axis=(1, 3))
+    across, along = _separators(pooled, small, sdpi)
+    # The soft fringe of a dark rule or bar is shading too: a separator beside one is its edge.
+    horizontal += [Rule(r.pos, r.start, r.end) for r in _rules_along(_runs_mask(across, min_h), max_thickness, tol)
+                   if not any(abs(r.pos - h.pos) <= 2 * tol and r.start < h.end and h.start < r.end for h in horizontal)]
     vertical: list[Rule] = []
     if len(horizontal) >= 2:
-        candidates = _rules_along(_runs_mask(small.T, int(sdpi * _MIN_VERTICAL_RULE_IN)), max_thickness, tol)
+        candidates = _rules_along(_runs_mask(small.T, min_v), max_thickness, tol)
+        candidates += _rules_along(_runs_mask(along.T, min_v), max_thickness, tol)
         # The dark gaps between light letters on a filled bar look like short vertical rules.
-        vertical = [v for v in candidates if len(_touching(v, horizontal, tol)) >= 2
+        vertical = [v for v in candidates
+                    if len(_merge_positions([horizontal[i].pos for i in _touching(v, horizontal, tol)], tol)) >= 2
                     and not any(x0 <= v.pos <= x1 and v.start >= top - tol and v.end <= bottom + tol
                                 for x0, top, x1, bottom in bars)]
     horizontal = [r.scaled(factor) for r in horizontal]
@@ -237,6 +252,44 @@ def find_rules(grey: np.ndarray, dpi: int) -> Rules:
     bars = [(x0 * factor, top * factor, x1 * factor, bottom * factor) for x0, top, x1, bottom in bars]
     return Rules(horizontal, vertical, _rule_pixels(grey.shape, horizontal, vertical, dpi), ink, bars,
                  _bar_cell(sdpi) * factor)
+
+
+def _separators(grey: np.ndarray, ink: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
+    """Where the shaded cells of a banded table meet: light lines between two fills, and the
+    edges where a fill meets the paper. Returned as two masks, one of lines running across
+    (between rows) and one of lines running down (between columns), for the rule search.
+
+    Printed and scanned, a slide table's white cell borders blur into lines only 10-30 grey
+    levels lighter than the shading around them, far above the ink threshold.
+    """
+    g = grey.astype(np.float32)
+    paper = float(np.percentile(g[::4, ::4], 90))
+    # Shading, not ink: the light gap between two strokes is no separator, and the edges of
+    # a dark rule or bar are the rule search's own.
+    fill = (g < paper - _FILL_BELOW_PAPER) & ~ink
+    light = g >= paper - _FILL_BELOW_PAPER * 0.75
+    d = max(2, round(dpi * _SEPARATOR_REACH_IN))
+    masks = []
+    for axis in (0, 1):
+        before, after = np.roll(g, d, axis=axis), np.roll(g, -d, axis=axis)
+        # Lines are kept one pixel thin: the crest of a light ridge, the crossing of an edge.
+        crest = (g >= np.roll(g, 1, axis=axis)) & (g >= np.roll(g, -1, axis=axis))
+        ridge = (crest & (g - np.maximum(before, after) >= _SEPARATOR_CONTRAST)
+                 & np.roll(fill, d, axis=axis) & np.roll(fill, -d, axis=axis))
+        edge = ((light != np.roll(light, -1, axis=axis))
+                & ((np.roll(fill, d, axis=axis) & np.roll(light, -d, axis=axis))
+                   | (np.roll(light, d, axis=axis) & np.roll(fill, -d, axis=axis))))
+        mask = ridge | edge
+        # A line left a little tilted wanders between neighbouring pixel rows: widened by one
+        # pixel, it stays one unbroken run for the rule search.
+        mask = mask | np.roll(mask, 1, axis=axis) | np.roll(mask, -1, axis=axis)
+        # np.roll wraps around: the outermost d lines compare with the far side of the page.
+        if axis == 0:
+            mask[:d], mask[-d:] = False, False
+        else:
+            mask[:, :d], mask[:, -d:] = False, False
+        masks.append(mask)
+    return masks[0], masks[1]
 
 
 def _rule_pixels(shape: tuple[int, ...], horizontal: list[Rule], vertical: list[Rule], dpi: int) -> np.ndarray:

@@ -132,6 +132,20 @@ def _parse_line(theme: str, line: str) -> Term | None:
 
 
 @cache
+def surface_words() -> frozenset[str]:
+    """The words of every theme term as written (`flåteordning`, `sjukefråvær`): known words
+    for OCR correction, which would otherwise leave a compound it cannot find in the
+    dictionaries (`flateordning`) as OCR read it."""
+    words: set[str] = set()
+    for theme in THEMES:
+        for line in (LEXICON_DIR / f"{theme}.txt").read_text(encoding="utf-8").splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line and not line.startswith("!"):
+                words.update(w.lower() for w in _WORD.findall(line))
+    return frozenset(words)
+
+
+@cache
 def lexicon() -> tuple[Term, ...]:
     """Every term of every theme, most specific first (so the first match is the best)."""
     terms: list[Term] = []

@@ -66,6 +66,27 @@ def test_extra_words_from_the_caller_count_as_known() -> None:
     assert correct_text("Naervaersloftet", frozenset({"Nærværsløftet", "Heltid"})) == "Nærværsløftet"
 
 
+def test_a_capitalised_word_that_restores_to_a_place_name_is_the_place() -> None:
+    names = frozenset({"Våler", "Bø", "Vågan"})
+    # `valer` is in the nynorsk list; capitalised in a municipality column it is Våler.
+    assert correct_text("Valer x", names=names) == "Våler x"
+    assert correct_text("Vagan og Valer", names=names) == "Vågan og Våler"
+    # Lower case it is the word; short capitalised words open sentences (`Bo`, `Sel`).
+    assert correct_text("valer", names=names) == "valer"
+    assert correct_text("Bo i byen", names=names) == "Bo i byen"
+    assert correct_text("Valer") == "Valer"
+
+
+def test_ocr_knows_theme_terms_and_place_names() -> None:
+    from extractors.ocr import DEFAULT_SETTINGS, ocr_lexicon
+
+    lex = ocr_lexicon(DEFAULT_SETTINGS)
+    # `flate` + `ordning` passes as a compound; the theme lexicon holds the measure.
+    assert correct_text("Vikarpool/ flateordning") == "Vikarpool/ flateordning"
+    assert lex.correct_text("Vikarpool/ flateordning") == "Vikarpool/ flåteordning"
+    assert lex.correct_text("Valer og Vegarshei") == "Våler og Vegårshei"
+
+
 def test_spacing_punctuation_and_token_count_are_kept() -> None:
     raw = "Hgst 2014:  Fgrste samling (pa Gardermoen),\tsjukefraveer -- e-post navn@kommune.no"
     fixed = correct_text(raw)

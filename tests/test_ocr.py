@@ -23,6 +23,7 @@ from reportlab.pdfgen import canvas
 from extractors.errors import ReadError
 from extractors.images import read_image
 from extractors.ocr import OcrSettings, image_has_text, needs_ocr, ocr_image, ocr_images, ocr_pdf_pages
+from extractors.ocr_tables import find_rules
 from tests.gold import load_gold
 
 FONTS = Path("/usr/share/fonts/truetype/dejavu")
@@ -65,14 +66,22 @@ def scanned(image: Image.Image, angle: float = 0.0, quality: int = 60) -> Image.
 
 
 def table_page(rules: str) -> Image.Image:
-    """The TABLE drawn with a full grid of rules ("grid"), three horizontal rules ("booktabs") or none."""
+    """The TABLE drawn with a full grid of rules ("grid"), three horizontal rules ("booktabs"),
+    none, or as a slide draws it ("banded"): shaded cells parted by thin white gaps under a
+    dark header bar with white text, not one dark rule."""
     image = Image.new("L", (2000, 900), 255)
     draw = ImageDraw.Draw(image)
     draw.text((80, 40), "Tabell 2: Tiltak i kommunene", font=font(40, bold=True), fill=0)
     xs, y0, row_h = [80, 480, 880, 1500, 1800], 140, 110
+    if rules == "banded":
+        for r in range(len(TABLE)):
+            shade = 100 if r == 0 else (200 if r % 2 else 222)
+            for c in range(len(xs) - 1):
+                draw.rectangle([xs[c] + 3, y0 + r * row_h + 3, xs[c + 1] - 3, y0 + (r + 1) * row_h - 3], fill=shade)
     for r, row in enumerate(TABLE):
         for c, cell in enumerate(row):
-            draw.text((xs[c] + 20, y0 + r * row_h + 30), cell, font=font(38, bold=r == 0), fill=0)
+            ink = 255 if rules == "banded" and r == 0 else 0
+            draw.text((xs[c] + 20, y0 + r * row_h + 30), cell, font=font(38, bold=r == 0), fill=ink)
     if rules == "grid":
         for r in range(len(TABLE) + 1):
             draw.line([(xs[0], y0 + r * row_h), (xs[-1], y0 + r * row_h)], fill=0, width=4)
@@ -164,7 +173,7 @@ def test_slide_like_page_gets_a_title() -> None:
 # ---------------------------------------------------------------------------- tables
 
 
-@pytest.mark.parametrize("rules", ["grid", "booktabs", "none"])
+@pytest.mark.parametrize("rules", ["grid", "booktabs", "none", "banded"])
 def test_table_on_a_scan_is_rebuilt(rules: str) -> None:
     page, tables = ocr_image(scanned(table_page(rules), angle=-1.2), 2)
     assert len(tables) == 1
@@ -176,6 +185,35 @@ def test_table_on_a_scan_is_rebuilt(rules: str) -> None:
     rows = [b.text for b in page.blocks if b.role == "table-cell"]
     assert "Asker Sykefravær Nærværsteam 12" in rows
     assert not any(ch in page.text for ch in "|_—")
+
+
+def test_banded_table_is_ruled_by_the_light_gaps_between_its_cells() -> None:
+    """No dark rule on the page, yet every row and column edge is found: the white gaps
+    between shaded cells, and the edges where the shading meets the paper."""
+    rules = find_rules(np.asarray(scanned(table_page("banded"))), DPI)
+    xs, y0, row_h = [80, 480, 880, 1500, 1800], 140, 110
+
+    def near(values: list[float], target: float) -> bool:
+        return any(abs(v - target) <= 10 for v in values)
+
+    assert all(near([v.pos for v in rules.vertical], x) for x in xs)
+    assert all(near([h.pos for h in rules.horizontal], y0 + r * row_h) for r in range(len(TABLE) + 1))
+    plain = find_rules(np.asarray(scanned(text_page(LINES))), DPI)
+    assert plain.horizontal == [] and plain.vertical == []
+
+
+def test_a_tick_column_reads_its_odd_cells_as_its_mark() -> None:
+    from extractors.ocr import _mark_columns
+
+    rows = [["Kommune", "Langvakter", "Andre"], ["Drammen", "x", "på"], ["Moss", "på", "Fleksible stillinger"],
+            ["Time", "Xx", ""], ["Bjugn", "x", "x"], ["Løten", "x", ""], ["Elverum", "x", "langvakter"],
+            ["Sum", "6", ""]]
+    out = _mark_columns(rows)
+    # `Langvakter` is a tick column: `på` and `Xx` are misread marks, the Sum stays a number.
+    assert [r[1] for r in out] == ["Langvakter", "x", "x", "x", "x", "x", "x", "6"]
+    # `Andre` holds text as often as marks: left as read.
+    assert [r[2] for r in out] == [r[2] for r in rows]
+    assert rows[1][1] == "x" and rows[2][1] == "på"  # the input is not changed
 
 
 def test_text_without_columns_is_not_a_table(plain_page) -> None:
@@ -336,7 +374,16 @@ def test_scanned_report_matches_its_born_digital_twin() -> None:
 
 
 def test_scanned_slide_with_a_banded_table_matches_its_twin() -> None:
-    # Slide 7: a dark header bar with white text over banded rows of `x` marks, no rules.
-    pages = ocr_pdf_pages(str(CORPUS / "scans" / "2012-08-28_asker_nettverkssamling_skann.pdf"), [7])
-    # Measured 1.2–2.9% as the preprocessing changed: the lone `x` marks come and go.
-    assert cer(pages[7].text, _twin_text("2012-08-28_asker_nettverkssamling.pdf", 7)) <= 0.04
+    # Slide 7: a dark header bar with white text over banded rows of `x` marks, no dark rule,
+    # header cells wrapping onto a second line.
+    tables: list = []
+    pages = ocr_pdf_pages(str(CORPUS / "scans" / "2012-08-28_asker_nettverkssamling_skann.pdf"), [7], tables=tables)
+    gold = next(g["rows"] for g in load_gold("table")
+                if g["file_name"] == "2012-08-28_asker_nettverkssamling.pdf" and g["page"] == 7)
+    assert len(tables) == 1 and tables[0].rows == gold
+    # The twin's text layer gives a wrapped header line by line (`Langvakter ... Ikke`, then
+    # `helg ... bestemt`) where the OCR'd table gives each cell whole, so the words are
+    # compared in sorted order. Measured 0.3% (the slide number is left out as furniture).
+    words = sorted(pages[7].text.split())
+    twin = sorted(_twin_text("2012-08-28_asker_nettverkssamling.pdf", 7).split())
+    assert cer(" ".join(words), " ".join(twin)) <= 0.02
