@@ -47,12 +47,20 @@ def scan_path(stem: str) -> Path:
 
 
 def normalise(text: str) -> str:
+    """The page's words in sorted order, bullets and rules left out.
+
+    Sorted, because reading order is not what OCR is scored on here: a text layer gives a
+    table's wrapped header line by line (`Langvakter ... Ikke`, then `helg ... bestemt`), an
+    OCR'd table gives each cell whole, and the CLI reads a table column by column. Every
+    misread, lost or extra letter still counts.
+    """
     text = unicodedata.normalize("NFC", text)
-    return " ".join(_NOISE.sub(" ", text).split())
+    return " ".join(sorted(_NOISE.sub(" ", text).split()))
 
 
 def cer(pairs: list[tuple[str, str]]) -> float | None:
-    """Character error rate over pages: edit distance / reference length, in percent."""
+    """Character error rate over pages (words in sorted order): edit distance / reference
+    length, in percent."""
     total = sum(len(normalise(ref)) for _hyp, ref in pairs)
     if not total:
         return None
