@@ -158,6 +158,29 @@ def lexicon() -> tuple[Term, ...]:
     return tuple(sorted(terms, key=lambda t: (not t.exclude, tuple(-x for x in t.rank()))))
 
 
+# Prefix terms are indexed by this many leading letters of the prefix.
+_START = 3
+
+
+@cache
+def _term_index() -> tuple[dict[str, list[int]], dict[str, list[int]], list[int]]:
+    """Positions in lexicon() of the terms a word can start: by the word's stem key (phrases
+    and whole words), by its first letters (prefixes), and those tried at every word
+    (suffixes, fragments, acronyms). Trying all 111 terms at every word took most of the
+    time of recognising themes."""
+    by_first: dict[str, list[int]] = defaultdict(list)
+    by_start: dict[str, list[int]] = defaultdict(list)
+    always: list[int] = []
+    for k, term in enumerate(lexicon()):
+        if term.case_sensitive is None and (len(term.words) > 1 or term.kind == "word"):
+            by_first[term.words[0]].append(k)
+        elif term.case_sensitive is None and term.kind == "prefix" and len(term.words[0]) >= _START:
+            by_start[term.words[0][:_START]].append(k)
+        else:
+            always.append(k)
+    return dict(by_first), dict(by_start), always
+
+
 @dataclass(frozen=True)
 class Match:
     theme: str
@@ -179,8 +202,11 @@ def match_terms(text: str) -> list[Match]:
     out: list[Match] = []
     i = 0
     terms = lexicon()
+    by_first, by_start, always = _term_index()
     while i < len(surfaces):
-        hit = next((t for t in terms if t.matches(surfaces, keys, folded, i)), None)
+        # Only the terms that could start at this word, tried in the lexicon's order.
+        tried = sorted({*by_first.get(keys[i], ()), *by_start.get(folded[i][:_START], ()), *always})
+        hit = next((terms[k] for k in tried if terms[k].matches(surfaces, keys, folded, i)), None)
         if hit is None:
             i += 1
             continue
