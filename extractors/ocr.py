@@ -39,7 +39,6 @@ import numpy as np
 import pypdfium2 as pdfium
 import pytesseract
 from PIL import Image
-from pdfplumber.utils import extract_words
 
 from extractors.errors import ReadError
 from extractors.gazetteer import load_gazetteer
@@ -59,6 +58,9 @@ _MAX_RESTORABLE_SHARE = 0.05
 _MIN_WORDS_FOR_SHARES = 8
 _SAMPLE_CHARS = 1500
 _RESTORE_SAMPLE = 12
+_PUNCTUATION = ".,:;!?()[]«»\"'–-"
+# At this share of æ/ø/å among a layer's letters, none were lost wholesale.
+_MIN_NORWEGIAN_LETTER_SHARE = 0.01
 
 # Below this mean word confidence (0–100) the page may be upside down or on its side: ask OSD.
 _OSD_BELOW_CONFIDENCE = 60.0
@@ -115,9 +117,11 @@ PageResult = tuple[Page, list[Table]] | tuple[str, str]
 # ---------------------------------------------------------------------------- when to OCR
 
 
-def needs_ocr(chars: list[dict], page_width: float, page_height: float) -> bool:
+def needs_ocr(chars: list[dict], page_width: float, page_height: float, text: str) -> bool:
     """Whether a PDF page's text layer is missing, too thin, or garbage (e.g. a bad hidden
-    OCR layer that lost æ/ø/å), judged from pdfplumber's `page.chars`."""
+    OCR layer that lost æ/ø/å), judged from pdfplumber's `page.chars` and the text the
+    reader made of them (its words are judged; grouping chars into words again cost more
+    than the rest of the check)."""
     visible = [c for c in chars if c.get("text", "").strip()
                and -1 <= c.get("x0", 0) <= page_width + 1 and -1 <= c.get("top", 0) <= page_height + 1]
     if len(visible) < MIN_TEXT_CHARS:
@@ -130,8 +134,8 @@ def needs_ocr(chars: list[dict], page_width: float, page_height: float) -> bool:
         return True
     # The shares below are judged on a sample: the first ~1,500 characters decide as well as
     # a whole dense page would, at a fraction of the cost on text-heavy reports.
-    tokens = [w["text"].lower() for w in extract_words(visible[:_SAMPLE_CHARS])]
-    tokens = [t for t in tokens if t.isalpha() and len(t) >= 3]
+    words = (w.strip(_PUNCTUATION) for w in text[:_SAMPLE_CHARS].lower().split())
+    tokens = [t for t in words if len(t) >= 3 and t.isalpha()]
     if len(tokens) < _MIN_WORDS_FOR_SHARES:
         return False
     lex = lexicon()
@@ -141,6 +145,10 @@ def needs_ocr(chars: list[dict], page_width: float, page_height: float) -> bool:
     if len(tokens) - len(unknown) + int(lex.compounds(unknown).sum()) < _MIN_KNOWN_WORD_SHARE * len(tokens):
         return True
     if len(unknown) <= _MAX_RESTORABLE_SHARE * len(tokens):  # too few unknown words to matter
+        return False
+    # A layer that lost æ/ø/å has few of them left; Norwegian prose has ~2 in 100 letters.
+    letters = sum(len(t) for t in tokens)
+    if sum(t.count(ch) for t in tokens for ch in "æøå") >= _MIN_NORWEGIAN_LETTER_SHARE * letters:
         return False
     checked = unknown[:_RESTORE_SAMPLE]  # each check costs ~10 ms: estimate from a sample
     restorable = sum(lex.correct_word(t) != t for t in checked) * len(unknown) / len(checked)

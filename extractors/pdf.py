@@ -36,7 +36,7 @@ _SUB_BULLETS = "◦○–—-▸‣⁃"
 _PAGE_NUMBER = re.compile(r"^\s*(?:side|page|s\.)?\s*\d{1,4}\s*(?:(?:/|av|of)\s*\d{1,4})?\s*$", re.IGNORECASE)
 
 OcrPages = Callable[..., dict[int, "Page | tuple[str, str]"]]  # (path, page numbers, *, tables=list) → Page or error
-NeedsOcr = Callable[[list[dict], float, float], bool]
+NeedsOcr = Callable[[list[dict], float, float, str], bool]
 
 
 def read_pdf(path: str, sha256: str, needs_ocr: NeedsOcr | None = None, ocr_pages: OcrPages | None = None) -> Document:
@@ -63,7 +63,8 @@ def read_pdf(path: str, sha256: str, needs_ocr: NeedsOcr | None = None, ocr_page
         for pl_page in pdf.pages:
             try:
                 page, page_tables = _read_page(pl_page, len(tables))
-                if needs_ocr is not None and _has_ink(pl_page) and needs_ocr(pl_page.chars, float(pl_page.width), float(pl_page.height)):
+                if needs_ocr is not None and _has_ink(pl_page) and needs_ocr(pl_page.chars, float(pl_page.width), float(pl_page.height),
+                                                                                page.text):
                     to_ocr.append(page.number)
             except Exception as exc:  # one broken page must not lose the rest of the document
                 page, page_tables = Page(number=pl_page.page_number), []

@@ -257,7 +257,7 @@ def test_page_over_its_time_budget_is_an_error_and_the_rest_is_read() -> None:
 # ---------------------------------------------------------------------------- when to OCR
 
 
-def _chars_of(tmp_path: Path, lines: list[str]) -> tuple[list[dict], float, float]:
+def _chars_of(tmp_path: Path, lines: list[str]) -> tuple[list[dict], float, float, str]:
     pdfmetrics.registerFont(TTFont("DejaVu", str(FONTS / "DejaVuSans.ttf")))
     path = tmp_path / "tekst.pdf"
     pdf = canvas.Canvas(str(path))
@@ -267,7 +267,7 @@ def _chars_of(tmp_path: Path, lines: list[str]) -> tuple[list[dict], float, floa
     pdf.save()
     with pdfplumber.open(path) as doc:
         page = doc.pages[0]
-        return page.chars, float(page.width), float(page.height)
+        return page.chars, float(page.width), float(page.height), page.extract_text()
 
 
 def test_a_good_text_layer_needs_no_ocr(tmp_path: Path) -> None:
@@ -275,7 +275,7 @@ def test_a_good_text_layer_needs_no_ocr(tmp_path: Path) -> None:
 
 
 def test_missing_or_thin_text_layer_needs_ocr(tmp_path: Path) -> None:
-    assert needs_ocr([], 595, 842)
+    assert needs_ocr([], 595, 842, "")
     assert needs_ocr(*_chars_of(tmp_path, ["Side 3"]))
 
 
@@ -287,7 +287,7 @@ def test_a_hidden_ocr_layer_that_lost_letters_needs_ocr(tmp_path: Path) -> None:
 
 def test_unmapped_glyphs_need_ocr() -> None:
     chars = [{"text": f"(cid:{i})", "x0": 10.0 + i, "top": 20.0} for i in range(40)]
-    assert needs_ocr(chars, 595, 842)
+    assert needs_ocr(chars, 595, 842, "")
 
 
 # ---------------------------------------------------------------------------- pictures
