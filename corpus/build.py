@@ -839,6 +839,9 @@ def build_scanned_and_legacy() -> None:
                datetime.fromisoformat(ASKER_INFO.date), seed=2012)
     build_scan(CORPUS / f"{REPORT_2015}.pdf", SCANS / f"{REPORT_2015}_skann.pdf", REPORT_TITLE,
                datetime.fromisoformat(REPORT_DATE), seed=2015)
+    for info, seed in ((KMD_INFO, 2014), (PULJE2_INFO, 2013)):
+        build_scan(CORPUS / f"{info.base}.pdf", SCANS / f"{info.base}_skann.pdf", info.title,
+                   datetime.fromisoformat(info.date), seed=seed)
     build_handout(kmd_pdf, KMD_INFO.slide_titles.index(HANDOUT_TITLE) + 1, SCANS / f"{HANDOUT_2014}.png",
                   HANDOUT_TITLE, datetime.fromisoformat(KMD_INFO.date), seed=2014)
     build_picture_deck(CORPUS / f"{PICTURE_DECK_2014}.pptx", asker_pdf)
@@ -899,11 +902,14 @@ def gold_lines() -> dict[str, list[dict]]:
         tables.append(_table(name, REPORT_TABLE_PAGES[0], TILTAK_PER_KOMMUNE, "pdf" if method == "text" else "ocr"))
         pages.extend(_page_titles(name, (REPORT_TITLE,), method))
 
-    asker_scan = f"{ASKER_2012}_skann.pdf"
-    documents.append(_document(asker_scan, "application/pdf", len(ASKER_INFO.slide_titles), ASKER_INFO.title,
-                               ASKER_INFO.date, "nb"))
-    tables.extend(_table(asker_scan, page, rows, "ocr") for page, rows in SLIDE_TABLES[ASKER_2012])
-    pages.extend(_page_titles(asker_scan, ASKER_INFO.slide_titles, "ocr"))
+    # A chart scanned is a picture of bars: its numbers are not a table, so a deck's scan has
+    # the slide tables only.
+    for info in (ASKER_INFO, KMD_INFO, PULJE2_INFO):
+        scan = f"{info.base}_skann.pdf"
+        documents.append(_document(scan, "application/pdf", len(info.slide_titles), info.title, info.date,
+                                   info.language))
+        tables.extend(_table(scan, page, rows, "ocr") for page, rows in SLIDE_TABLES[info.base])
+        pages.extend(_page_titles(scan, info.slide_titles, "ocr"))
 
     legacy = f"{ASKER_2012}.ppt"
     documents.append(_document(legacy, "application/vnd.ms-powerpoint", len(ASKER_INFO.slide_titles),
