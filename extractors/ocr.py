@@ -83,12 +83,12 @@ _BULLET = re.compile(r"^(?:[*¢«°·©®]|e(?= [A-ZÆØÅ]))(?= )")
 # Lone dashes, told apart by width relative to the line's text height.
 _DASHES = frozenset({"-", "–", "—"})
 _EN_DASH_WIDTH = 0.45
+_EM_DASH_WIDTH = 0.95
 # Table cells: below this confidence a word of one or two characters is noise; a column is
 # a tick column when this share of its filled cells hold one of the marks.
 _SPECK_CONFIDENCE = 45
 _MARKS = frozenset({"x", "✓", "✔", "v"})
 _MARK_COLUMN_SHARE = 0.6
-_EM_DASH_WIDTH = 0.95
 
 
 @dataclass(frozen=True)
@@ -110,6 +110,7 @@ def ocr_lexicon(settings: OcrSettings) -> Lexicon:
     """The corrector: the word lists, the theme terms and the caller's words, and the
     gazetteer's place names."""
     return lexicon(settings.extra_words | surface_words(), load_gazetteer().place_names())
+
 
 PageResult = tuple[Page, list[Table]] | tuple[str, str]
 

@@ -3,8 +3,10 @@
 A scanned table has no structure left, only its lines and its words. Ruled tables are found
 from long horizontal and vertical runs of dark pixels (a vertical rule counts only when it
 joins two horizontal ones, which no letter stroke does); dark filled bars (a shaded header
-row) count by their edges. Tables with horizontal rules only, with banded rows or without
-any rules get their columns from the gaps that the words of every row leave free. Rules are
+row) count by their edges. A slide table printed and scanned has no dark rule at all, only
+shaded cells parted by thin light gaps: those gaps, and the edges where shading meets the
+paper, count as its rules. Tables with horizontal rules only or without any rules get their
+columns from the gaps that the words of every row leave free. Rules are
 found before OCR so they can be erased from the image (tesseract reads a rule as `|` or `_`
 and may merge a row into the next), and bars turned into dark text on white.
 

@@ -8,14 +8,16 @@ column descriptions; the canned queries answer the questions the archive is used
 - `tiltaksmatrise`: the measure matrix of a theme, one row per municipality × measure, and
   `tiltaksmatrise_<tema>` for every theme with measures: the same as a real matrix, one column
   per measure (generated from the KB, so the columns are the measures it holds);
-- `tall_for_emne`: every count whose subject (or unit) is the word asked for;
+- `tall_for_emne`: every count whose subject (or unit) is the word asked for, in any
+  inflection and in bokmål or nynorsk (`sykefravær` finds `sjukefråværet`);
 - `kommunedossier`: a municipality's dossier, the same SQL as `saman municipality NAME`;
 - `tema_oversikt`, `fylke_oversikt`: documents and mentions per theme and per county (the
   front page's chart shows these).
 
 `metadata(kb_path)` reads the KB only to name the database and to list the measures of each
 theme; it never writes. The SQL functions the queries call (`saman_name_key`, `saman_pulje`)
-are registered on every connection by the saman Datasette plugin (kb/plugins).
+are registered on every connection by the saman Datasette plugin (kb/plugins), with
+`saman_stems` for the counts query.
 """
 
 from __future__ import annotations
@@ -82,6 +84,7 @@ SELECT c.subject AS emne, c.value AS verdi, c.unit AS enhet, c.text AS tekst, d.
 FROM counts c JOIN documents d ON d.doc_id = c.doc_id
 WHERE :emne = ''
    OR saman_name_key(c.subject) LIKE '%' || saman_name_key(:emne) || '%'
+   OR ' ' || saman_stems(c.subject) || ' ' LIKE '% ' || saman_stems(:emne) || ' %'
    OR saman_name_key(c.unit) = saman_name_key(:emne)
 ORDER BY dato, c.file_name, c.page, c.seq"""
 

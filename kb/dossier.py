@@ -24,8 +24,8 @@ the page title or the line that names the municipality says "pulje N" ("Kommunan
 Every row that comes from a page has its `file_name`, `page` and `doc_id`.
 
 This module only reads the KB. The SQL needs two functions, `saman_name_key` and
-`saman_pulje`; `register_functions` adds them to a connection (the Datasette plugin does the
-same for the server's connections).
+`saman_pulje` (the counts query a third, `saman_stems`); `register_functions` adds them to a
+connection (the Datasette plugin does the same for the server's connections).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ import sqlite3
 from typing import Any
 
 from extractors.gazetteer import name_key
+from kb.stemming import stemmed_text
 from kb.store import KB
 
 SECTIONS = ("municipality", "document", "page", "theme", "count", "measure", "pulje")
@@ -61,10 +62,16 @@ def _key_or_none(text: str | None) -> str | None:
     return name_key(text) if text else None
 
 
+def _stems_or_none(text: str | None) -> str | None:
+    return stemmed_text(text) if text else None
+
+
 def register_functions(conn: sqlite3.Connection) -> None:
     """The SQL functions the dossier and the other canned queries call."""
     conn.create_function("saman_name_key", 1, _key_or_none, deterministic=True)
     conn.create_function("saman_pulje", 1, _pulje_or_none, deterministic=True)
+    # A text as search stems, nynorsk spelled the bokmål way: `sjukefråværet` → `sykefravær`.
+    conn.create_function("saman_stems", 1, _stems_or_none, deterministic=True)
 
 
 # One SELECT per section over the mentions `m` (and `mp`, one row per page naming it), each

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from kb.schema import SCHEMA_VERSION, TABLE_OF_TYPE, ddl, json_columns, record_columns
-from kb.stemming import stemmed_text
+from kb.stemming import STEMMING_VERSION, stemmed_text
 from models import RECORD_TYPES
 
 DEFAULT_KB = "saman.db"
@@ -33,6 +33,11 @@ def default_kb_path() -> str:
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _page_stems(text: str | None, raw_text: str | None) -> str:
+    """What the `stemmed` search column holds for a page: its corrected and raw OCR text, stemmed."""
+    return stemmed_text(f"{text or ''}\n{raw_text or ''}")
 
 
 class KB:
@@ -51,6 +56,7 @@ class KB:
                 self.db.executescript(ddl())
                 self._add_new_columns()
                 self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+                self._restem_if_older()
                 self.db.commit()
         except sqlite3.DatabaseError as exc:
             raise ValueError(f"{self.path} is not a saman knowledge base ({exc})") from None
@@ -63,6 +69,18 @@ class KB:
             for name, kind in record_columns(record_type).items():
                 if name not in have:
                     self.db.execute(f"ALTER TABLE [{table}] ADD COLUMN [{name}] {'TEXT' if kind == 'JSON' else kind}")
+
+    def _restem_if_older(self) -> None:
+        """A KB whose search stems an earlier saman made gets today's (the FTS index follows
+        through the pages' update trigger): queries are stemmed the new way, so old stems of
+        nynorsk words would no longer meet them."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'stemming_version'").fetchone()
+        if row and row[0] == STEMMING_VERSION:
+            return
+        pages = self.db.execute("SELECT rowid, text, raw_text FROM pages").fetchall()
+        self.db.executemany("UPDATE pages SET stemmed = ? WHERE rowid = ?",
+                            [(_page_stems(text, raw), rowid) for rowid, text, raw in pages])
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('stemming_version', ?)", (STEMMING_VERSION,))
 
     def close(self) -> None:
         self.db.close()
@@ -160,7 +178,7 @@ class KB:
             values.append(seq)
             if record_type == "page":
                 names.append("stemmed")
-                values.append(stemmed_text(f"{record.get('text') or ''}\n{record.get('raw_text') or ''}"))
+                values.append(_page_stems(record.get("text"), record.get("raw_text")))
             placeholders = ",".join("?" * len(names))
             column_sql = ",".join(f"[{n}]" for n in names)
             self.db.execute(f"INSERT INTO [{TABLE_OF_TYPE[record_type]}] ({column_sql}) VALUES ({placeholders})", values)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 import subprocess
 import sys
 
 import pytest
 
 from kb.search import QueryError, fts_query, search
+from kb.stemming import STEMMING_VERSION
 from kb.store import open_kb
 
 
@@ -38,6 +41,36 @@ def test_inflected_forms_find_each_other(kb):
     definite = {(h.file_name, h.page) for h in search(kb, "kommunene", limit=200)}
     assert pages_with(kb, "kommuner ") & definite
     assert {(h.file_name, h.page) for h in search(kb, "prosjekt", limit=200)} >= pages_with(kb, "prosjekter")
+
+
+def test_bokmal_finds_nynorsk_and_back(kb):
+    # The nynorsk deck and report say `sjukefråvær`, the bokmål decks `sykefravær`.
+    nynorsk = pages_with(kb, "sjukefråvær")
+    bokmal = pages_with(kb, "sykefravær")
+    assert nynorsk and bokmal and not nynorsk <= bokmal
+    assert {(h.file_name, h.page) for h in search(kb, "sykefravær", limit=200)} >= nynorsk | bokmal
+    assert {(h.file_name, h.page) for h in search(kb, "sjukefråværet", limit=200)} >= nynorsk | bokmal
+    # Only the spelling is bridged, not the meaning: every hit says sick leave in one form.
+    assert {(h.file_name, h.page) for h in search(kb, "sykefravær", limit=200)} <= (
+        pages_with(kb, "fravær") | pages_with(kb, "fråvær"))
+
+
+def test_a_kb_stemmed_by_an_earlier_saman_is_restemmed_when_opened(corpus_kb, tmp_path):
+    old = tmp_path / "old.db"
+    shutil.copy(corpus_kb, old)
+    with sqlite3.connect(old) as db:  # stems as an earlier saman wrote them: nynorsk as written
+        db.execute("UPDATE pages SET stemmed = lower(text)")
+        db.execute("DELETE FROM meta WHERE key = 'stemming_version'")
+    with open_kb(old, readonly=True) as stale:
+        nynorsk = pages_with(stale, "sjukefråvær")
+        before = {(h.file_name, h.page) for h in search(stale, "sykefravær", limit=200)}
+    assert nynorsk and not nynorsk <= before
+    with open_kb(old):  # opened for writing, as `saman ingest` and `saman rerun` do
+        pass
+    with open_kb(old, readonly=True) as fresh:
+        after = {(h.file_name, h.page) for h in search(fresh, "sykefravær", limit=200)}
+        version = fresh.db.execute("SELECT value FROM meta WHERE key = 'stemming_version'").fetchone()[0]
+    assert nynorsk <= after and version == STEMMING_VERSION
 
 
 def test_norwegian_letters_are_letters(kb):

@@ -28,6 +28,7 @@ from kb.datasette_metadata import MATRIX_SEPARATOR, THEME_LABELS, database_name
 from kb.dossier import COLUMNS, DOSSIER_SQL, SECTIONS, dossier
 from kb.search import QueryError, search
 from kb.serve import ServeError, datasette_command, serve, serving
+from kb.stemming import bokmal_spelling
 from kb.store import open_kb
 
 
@@ -257,6 +258,17 @@ def test_all_counts_for_a_subject(served, kb):
     rows = query_rows(served, "tall_for_emne", emne="Pulje 1")
     assert sorted((r["file_name"], r["page"], r["tekst"], r["verdi"]) for r in rows) == sorted(
         zip(expected.file_name, expected.page, expected.text, expected.value))
+
+
+def test_counts_for_a_subject_in_bokmal_include_nynorsk(served, kb):
+    counts = kb.frame("count")
+    nynorsk = counts[counts.subject.fillna("").str.casefold().str.contains("sjukefråvær")]
+    assert len(nynorsk)
+    rows = query_rows(served, "tall_for_emne", emne="sykefravær")
+    found = {(r["file_name"], r["page"], r["tekst"]) for r in rows}
+    assert set(zip(nynorsk.file_name, nynorsk.page, nynorsk.text)) <= found
+    # and nothing but sick leave, in either form
+    assert rows and all("sykefravær" in bokmal_spelling((r["emne"] or "").lower()) for r in rows)
 
 
 def test_the_front_page_charts_documents_and_pages_per_theme_and_county(served, kb):
