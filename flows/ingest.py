@@ -1,8 +1,9 @@
 """The ingest flow: discover → hash → skip what the KB holds → extract in parallel → load → report.
 
 Parsing and recognition run in worker processes (PDF parsing is pure Python, so threads would
-share one core); Prefect tasks wrap each file so a run shows per-file state, and the KB is
-written only here, from the flow, one transaction per document (SQLite has one writer).
+share one core); Prefect tasks wrap a file or a few (a run shows each task's state and the
+files it read), and the KB is written only here, from the flow, one transaction per
+document (SQLite has one writer).
 The KB is the cache: a file whose sha256 is stored at the current pipeline version is not
 parsed again, whatever its name or mtime, and an upgraded pipeline re-extracts everything.
 """
@@ -40,7 +41,13 @@ def file_timeout() -> float:
     return float(os.environ.get("SAMAN_FILE_TIMEOUT", "900"))
 
 
-def extract_one(path: str, sha256: str, file_name: str, pool_id: int | None) -> Extraction:
+# Prefect's server spends about 30 ms of CPU on every task run, a fifth of a large import's
+# time when each small file is a task of its own; so a task reads up to this many files in
+# turn, and fewer when a batch is too small to keep every worker busy otherwise.
+MAX_FILES_PER_TASK = 4
+
+
+def extract_one(path: str, sha256: str, pool_id: int | None) -> Extraction:
     """Parse and recognise one file in a worker process; failures come back as an error record.
 
     Without a pool (`pool_id` None: the task runs on a Dask worker, which is a process of its
@@ -55,8 +62,34 @@ def extract_one(path: str, sha256: str, file_name: str, pool_id: int | None) -> 
     return Extraction([error_record(path, sha256, status, message).model_dump(mode="json")])
 
 
+def extract_files(files: list[tuple[str, str]], label: str, pool_id: int | None) -> list[Extraction]:
+    """(path, sha256) after (path, sha256), one Extraction each; `label` names the task run."""
+    return [extract_one(path, sha, pool_id) for path, sha in files]
+
+
 # The task wraps a module-level function of another name so Dask can pickle it by reference.
-extract = task(name="extract", task_run_name="extract {file_name}", cache_policy=NO_CACHE)(extract_one)
+extract = task(name="extract", task_run_name="extract {label}", cache_policy=NO_CACHE)(extract_files)
+
+
+def _batches(todo: dict[str, list[str]], workers: int) -> list[list[tuple[str, list[str]]]]:
+    """The files to read cut into the tasks' batches: one file each until there are four
+    tasks per worker, then up to MAX_FILES_PER_TASK. Largest files first, so the run does not
+    end waiting on one big file while the other workers are idle."""
+    items = sorted(todo.items(), key=lambda item: -_size(item[1][0]))
+    size = max(1, min(MAX_FILES_PER_TASK, len(items) // (4 * max(1, workers))))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:  # gone since discovery: read last, where it becomes an error record
+        return -1
+
+
+def _label(batch: list[tuple[str, list[str]]]) -> str:
+    first = os.path.basename(batch[0][1][0])
+    return first if len(batch) == 1 else f"{first} and {len(batch) - 1} more"
 
 
 @dataclass
@@ -117,15 +150,15 @@ def ingest_flow(paths: list[str], kb_path: str, workers: int = 2, show_progress:
             else:
                 todo[sha] = [path]
         futures = {
-            extract.submit(paths_[0], sha, os.path.basename(paths_[0]), pool_id): (sha, paths_)
-            for sha, paths_ in todo.items()
+            extract.submit([(paths_[0], sha) for sha, paths_ in batch], _label(batch), pool_id): batch
+            for batch in _batches(todo, workers)
         }
         with _progress(show_progress) as progress:
-            bar = progress.add_task("extracting", total=len(futures))
+            bar = progress.add_task("extracting", total=len(todo))
             for future in as_completed(list(futures)):
-                sha, same = futures[future]
-                _load(kb, summary, sha, same, future.result(), found.folders)
-                progress.advance(bar)
+                for (sha, same), extraction in zip(futures[future], future.result()):
+                    _load(kb, summary, sha, same, extraction, found.folders)
+                    progress.advance(bar)
     finally:
         kb.close()
     summary.seconds = round(time.monotonic() - started, 2)
