@@ -85,3 +85,14 @@ def test_records_from_ocr_say_so_with_a_confidence(exported):
         # A measure is read from a table (method `table`); its table says the cells came by OCR.
         assert r["method"] == "table" and 0 < r["confidence"] <= 1
         assert tables[(r["doc_id"], r["table_id"])]["method"] == "ocr"
+
+
+def test_character_error_rate_of_a_scanned_deck_before_and_after_restoring_letters():
+    """`python -m bench.cer` scores every scan; here the nynorsk deck, whose `ø`, `å` and `æ`
+    OCR loses most (measured 4.8 % before the restoration, 1.2 % after, slide numbers and
+    the department's name included)."""
+    from bench.cer import score_file
+
+    row = score_file(CORPUS / "scans" / "2013-05-22_pulje2_samling_nynorsk_skann.pdf")
+    assert row["pages"] == row["ocr_pages"] == 6
+    assert row["after"] <= 2.0 and row["after"] < row["before"] / 2
