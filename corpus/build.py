@@ -620,6 +620,8 @@ def convert_with_libreoffice(sources: list[Path], fmt: str, outdir: Path) -> lis
 
 
 REPORT_TITLE = "Saman om ein betre kommune – tiltak i kommunane"
+# Each page's title: the report's on the first, then the largest heading in a page's top half.
+REPORT_PAGE_TITLES = (REPORT_TITLE, "5 Tiltak per kommune", "6 Vidare arbeid")
 REPORT_DATE = "2015-06-30"
 REPORT_PAGES = 3
 REPORT_TABLE_PAGES = (2, 3)
@@ -900,7 +902,7 @@ def gold_lines() -> dict[str, list[dict]]:
     for name, method in [(report, "text"), (report_scan, "ocr")]:
         documents.append(_document(name, "application/pdf", REPORT_PAGES, REPORT_TITLE, REPORT_DATE, "nn"))
         tables.append(_table(name, REPORT_TABLE_PAGES[0], TILTAK_PER_KOMMUNE, "pdf" if method == "text" else "ocr"))
-        pages.extend(_page_titles(name, (REPORT_TITLE,), method))
+        pages.extend(_page_titles(name, REPORT_PAGE_TITLES, method))
 
     # A chart scanned is a picture of bars: its numbers are not a table, so a deck's scan has
     # the slide tables only.

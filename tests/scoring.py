@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 KEYS: dict[str, Callable[[dict], tuple]] = {
     "document": lambda r: (r["file_name"], r["n_pages"], r["title"], r["date"], r["language"]),
+    "page": lambda r: (r["file_name"], r["page"], r["title"]),
     "table": lambda r: (r["file_name"], r["page"], json.dumps(r["rows"], ensure_ascii=False)),
     "municipality": lambda r: (r["file_name"], r["page"], r["kommunenummer"]),
     "theme": lambda r: (r["file_name"], r["page"], r["theme"]),

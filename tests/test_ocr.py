@@ -202,6 +202,22 @@ def test_banded_table_is_ruled_by_the_light_gaps_between_its_cells() -> None:
     assert plain.horizontal == [] and plain.vertical == []
 
 
+def test_a_bar_between_words_is_the_word_i_and_other_bars_are_rule_debris() -> None:
+    from extractors.ocr import _without_bars
+    from extractors.ocr_tables import Word
+
+    line = (1, 1, 1)
+    words = [Word("Hvor", 96, 0, 0, 90, 40, line), Word("er", 96, 100, 10, 140, 40, line),
+             Word("vi", 96, 150, 0, 190, 40, line), Word("|", 91, 200, 0, 210, 40, line),
+             Word("programmet?", 95, 220, 0, 480, 52, line),
+             Word("|", 90, 500, 0, 510, 40, line),  # at the end of the line: what a rule left
+             Word("Samlinger", 95, 0, 100, 200, 140, (2, 1, 1)),
+             Word("|", 90, 210, 60, 220, 400, (2, 1, 1)),  # as tall as a table: a rule
+             Word("Rapportering", 95, 230, 100, 480, 140, (2, 1, 1))]
+    assert [w.text for w in _without_bars(words)] == ["Hvor", "er", "vi", "i", "programmet?", "Samlinger",
+                                                       "Rapportering"]
+
+
 def test_a_tick_column_reads_its_odd_cells_as_its_mark() -> None:
     from extractors.ocr import _mark_columns
 
