@@ -92,6 +92,7 @@ _BARS = frozenset("|¦")
 # a tick column when this share of its filled cells hold one of the marks.
 _SPECK_CONFIDENCE = 45
 _MARKS = frozenset({"x", "✓", "✔", "v"})
+_MARK_MISREADS = frozenset({"på", "pa", "xx", "x.", "×"})
 _MARK_COLUMN_SHARE = 0.6
 
 
@@ -326,8 +327,14 @@ def _read_words(pgm: str, lang: str, dpi: int, run: Callable[..., object], psm: 
 
 def _without_bars(words: list[Word]) -> list[Word]:
     """Words without the `|` tesseract makes of what is left of a rule, but with the `|` it
-    makes of a lone `i` in large type (`Hvor er vi | programmet?`) read as `i`: a bar of the
-    line's letter height standing between two words of the line."""
+    makes of a lone `i` in a title's large type (`Hvor er vi | programmet?`) read as `i`.
+
+    Such a bar stands between two words of its line, in type clearly larger than the page's
+    own, and stops at the baseline; a printed `|` (a menu, a column rule) reaches below it.
+    """
+    if not words:
+        return words
+    typical = median(w.height for w in words)
     kept = []
     for k, word in enumerate(words):
         if not set(word.text) <= _BARS:
@@ -335,9 +342,14 @@ def _without_bars(words: list[Word]) -> list[Word]:
             continue
         before = words[k - 1] if k > 0 else None
         after = words[k + 1] if k + 1 < len(words) else None
-        between = (before is not None and after is not None and before.line_key == word.line_key == after.line_key
-                   and not set(before.text) <= _BARS and not set(after.text) <= _BARS)
-        if between and len(word.text) == 1 and word.height <= 1.2 * max(before.height, after.height):
+        if (before is None or after is None or len(word.text) != 1
+                or not before.line_key == word.line_key == after.line_key
+                or set(before.text) <= _BARS or set(after.text) <= _BARS):
+            continue
+        neighbours = min(before.height, after.height)
+        large_type = neighbours >= _TITLE_HEIGHT_RATIO * typical
+        on_baseline = word.bottom <= min(before.bottom, after.bottom) + 0.08 * word.height
+        if large_type and on_baseline and word.height <= 1.2 * max(before.height, after.height):
             kept.append(Word("i", word.conf, word.left, word.top, word.right, word.bottom, word.line_key))
     return kept
 
@@ -546,17 +558,19 @@ class _OcrTable:
 
 
 def _speck(word: Word) -> bool:
-    """A word of a character or two read with little confidence: a speck of noise or the
-    rim of a shaded cell, not text (`oe` before a header)."""
-    return len(word.text) <= 2 and word.conf < _SPECK_CONFIDENCE
+    """A word of a character or two, no digit in it, read with little confidence: a speck of
+    noise or the rim of a shaded cell, not text (`oe` before a header). A short number in a
+    shaded cell is often read with little confidence too, and is kept."""
+    return len(word.text) <= 2 and word.conf < _SPECK_CONFIDENCE and not any(ch.isdigit() for ch in word.text)
 
 
 def _mark_columns(rows: list[list[str]]) -> list[list[str]]:
     """Cells of a tick column read as the column's mark.
 
-    A column whose body cells are mostly one mark (`x`) holds nothing else short: tesseract,
-    leaning on its Norwegian dictionary, reads a lone `x` on a shaded band as `på` or `Xx` now
-    and then. Numbers (a `Sum` row) and longer text are left as read.
+    In a column whose body cells are mostly one mark (`x`), tesseract, leaning on its
+    Norwegian dictionary, reads a lone `x` on a shaded band as `på` or `Xx` now and then:
+    those misreads become the mark. Anything else (`-`, `Nei`, a number in a `Sum` row) is
+    an answer of its own and is left as read.
     """
     if len(rows) < 3:
         return rows
@@ -569,7 +583,7 @@ def _mark_columns(rows: list[list[str]]) -> list[list[str]]:
         mark = marks.most_common(1)[0][0]
         for row in out[1:]:
             text = row[c]
-            if text in cells and len(text) <= 3 and text not in marks:
+            if text.lower() in _MARK_MISREADS:
                 row[c] = mark
     return out
 

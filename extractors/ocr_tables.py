@@ -236,14 +236,20 @@ def find_rules(grey: np.ndarray, dpi: int) -> Rules:
     for x0, top, x1, bottom in bars:
         horizontal += [Rule(float(top), float(x0), float(x1)), Rule(float(bottom), float(x0), float(x1))]
     pooled = grey[:h, :w].reshape(h // factor, factor, w // factor, factor).mean(axis=(1, 3))
-    across, along = _separators(pooled, small, sdpi)
+    (ridges_across, edges_across), (ridges_along, edges_along) = _separators(pooled, small, sdpi)
+    across = _rules_along(_runs_mask(ridges_across, min_h), max_thickness, tol)
+    along = _rules_along(_runs_mask(ridges_along.T, min_v), max_thickness, tol)
+    # Where shading meets paper is a table's edge only on a page with light gaps between
+    # shaded cells: alone, it is the frame of a grey box or a photo.
+    if across or along:
+        across += _rules_along(_runs_mask(edges_across, min_h), max_thickness, tol)
+        along += _rules_along(_runs_mask(edges_along.T, min_v), max_thickness, tol)
     # The soft fringe of a dark rule or bar is shading too: a separator beside one is its edge.
-    horizontal += [Rule(r.pos, r.start, r.end) for r in _rules_along(_runs_mask(across, min_h), max_thickness, tol)
+    horizontal += [Rule(r.pos, r.start, r.end) for r in across
                    if not any(abs(r.pos - h.pos) <= 2 * tol and r.start < h.end and h.start < r.end for h in horizontal)]
     vertical: list[Rule] = []
     if len(horizontal) >= 2:
-        candidates = _rules_along(_runs_mask(small.T, min_v), max_thickness, tol)
-        candidates += _rules_along(_runs_mask(along.T, min_v), max_thickness, tol)
+        candidates = _rules_along(_runs_mask(small.T, min_v), max_thickness, tol) + along
         # The dark gaps between light letters on a filled bar look like short vertical rules.
         vertical = [v for v in candidates
                     if len(_merge_positions([horizontal[i].pos for i in _touching(v, horizontal, tol)], tol)) >= 2
@@ -256,21 +262,24 @@ def find_rules(grey: np.ndarray, dpi: int) -> Rules:
                  _bar_cell(sdpi) * factor)
 
 
-def _separators(grey: np.ndarray, ink: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
-    """Where the shaded cells of a banded table meet: light lines between two fills, and the
-    edges where a fill meets the paper. Returned as two masks, one of lines running across
-    (between rows) and one of lines running down (between columns), for the rule search.
+def _separators(grey: np.ndarray, ink: np.ndarray, dpi: float) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+    """Where the shaded cells of a banded table meet: light lines between two fills (ridges),
+    and the edges where a fill meets the paper. Returned as (ridges, edges) masks for lines
+    running across (between rows), then for lines running down (between columns).
 
     Printed and scanned, a slide table's white cell borders blur into lines only 10-30 grey
     levels lighter than the shading around them, far above the ink threshold.
     """
+    d = max(2, round(dpi * _SEPARATOR_REACH_IN))
+    if min(grey.shape) <= 2 * d + 2:  # a sliver of a picture: no room for a table
+        nothing = np.zeros(grey.shape, dtype=bool)
+        return (nothing, nothing), (nothing, nothing)
     g = grey.astype(np.float32)
     paper = float(np.percentile(g[::4, ::4], 90))
     # Shading, not ink: the light gap between two strokes is no separator, and the edges of
     # a dark rule or bar are the rule search's own.
     fill = (g < paper - _FILL_BELOW_PAPER) & ~ink
     light = g >= paper - _FILL_BELOW_PAPER * 0.75
-    d = max(2, round(dpi * _SEPARATOR_REACH_IN))
     masks = []
     for axis in (0, 1):
         before, after = np.roll(g, d, axis=axis), np.roll(g, -d, axis=axis)
@@ -281,17 +290,20 @@ def _separators(grey: np.ndarray, ink: np.ndarray, dpi: float) -> tuple[np.ndarr
         edge = ((light != np.roll(light, -1, axis=axis))
                 & ((np.roll(fill, d, axis=axis) & np.roll(light, -d, axis=axis))
                    | (np.roll(light, d, axis=axis) & np.roll(fill, -d, axis=axis))))
-        mask = ridge | edge
-        # A line left a little tilted wanders between neighbouring pixel rows: widened by one
-        # pixel, it stays one unbroken run for the rule search.
-        mask = mask | np.roll(mask, 1, axis=axis) | np.roll(mask, -1, axis=axis)
-        # np.roll wraps around: the outermost d lines compare with the far side of the page.
-        if axis == 0:
-            mask[:d], mask[-d:] = False, False
-        else:
-            mask[:, :d], mask[:, -d:] = False, False
-        masks.append(mask)
+        masks.append(tuple(_widened(m, axis, d) for m in (ridge, edge)))
     return masks[0], masks[1]
+
+
+def _widened(mask: np.ndarray, axis: int, d: int) -> np.ndarray:
+    """A one-pixel line mask widened by a pixel each side (a line left a little tilted wanders
+    between neighbouring pixel rows; widened, it stays one unbroken run for the rule search),
+    with the outermost `d` lines cleared: np.roll wrapped them round to the far side."""
+    mask = mask | np.roll(mask, 1, axis=axis) | np.roll(mask, -1, axis=axis)
+    if axis == 0:
+        mask[:d], mask[-d:] = False, False
+    else:
+        mask[:, :d], mask[:, -d:] = False, False
+    return mask
 
 
 def _rule_pixels(shape: tuple[int, ...], horizontal: list[Rule], vertical: list[Rule], dpi: int) -> np.ndarray:

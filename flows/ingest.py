@@ -63,8 +63,19 @@ def extract_one(path: str, sha256: str, pool_id: int | None) -> Extraction:
 
 
 def extract_files(files: list[tuple[str, str]], label: str, pool_id: int | None) -> list[Extraction]:
-    """(path, sha256) after (path, sha256), one Extraction each; `label` names the task run."""
-    return [extract_one(path, sha, pool_id) for path, sha in files]
+    """(path, sha256) after (path, sha256), one Extraction each; `label` names the task run.
+
+    A fault here of ours (extract_one already turns a reader's failure into an error record)
+    costs its own file only, not the other files of the task or the run.
+    """
+    out = []
+    for path, sha in files:
+        try:
+            out.append(extract_one(path, sha, pool_id))
+        except Exception as exc:  # noqa: BLE001 — one file's fault must not end the batch
+            message = f"the file could not be read ({type(exc).__name__}: {exc}); the rest of the batch went on"
+            out.append(Extraction([error_record(path, sha, "internal", message).model_dump(mode="json")]))
+    return out
 
 
 # The task wraps a module-level function of another name so Dask can pickle it by reference.
@@ -72,12 +83,14 @@ extract = task(name="extract", task_run_name="extract {label}", cache_policy=NO_
 
 
 def _batches(todo: dict[str, list[str]], workers: int) -> list[list[tuple[str, list[str]]]]:
-    """The files to read cut into the tasks' batches: one file each until there are four
-    tasks per worker, then up to MAX_FILES_PER_TASK. Largest files first, so the run does not
-    end waiting on one big file while the other workers are idle."""
+    """The files to read dealt into the tasks' batches: one file each until there are four
+    tasks per worker, then up to MAX_FILES_PER_TASK. Largest first and dealt like cards, so
+    each of the first tasks starts with one of the biggest files (the run does not end
+    waiting on one big file while the other workers idle) and no task holds two of them."""
     items = sorted(todo.items(), key=lambda item: -_size(item[1][0]))
     size = max(1, min(MAX_FILES_PER_TASK, len(items) // (4 * max(1, workers))))
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    n_batches = -(-len(items) // size)
+    return [items[k::n_batches] for k in range(n_batches)]
 
 
 def _size(path: str) -> int:

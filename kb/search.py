@@ -12,7 +12,7 @@ import re
 import sqlite3
 from dataclasses import asdict, dataclass
 
-from kb.stemming import stem, tokens
+from kb.stemming import STEMMING_VERSION, stem, tokens
 from kb.store import KB
 
 OPERATORS = {"AND", "OR", "NOT"}
@@ -44,11 +44,12 @@ MAX_QUERY_CHARS = 1000
 MAX_DEPTH = 16
 
 
-def fts_query(query: str) -> str:
+def fts_query(query: str, *, bridge_spellings: bool = True) -> str:
     """Translate a user query into an FTS5 MATCH expression over original and stemmed text.
 
     Words side by side must all match (an explicit AND goes between them: FTS5 accepts no
-    implied AND next to a bracketed group, and every word becomes one).
+    implied AND next to a bracketed group, and every word becomes one). The stems are made
+    the way the KB's were (`bridge_spellings`, see kb.stemming).
     """
     if len(query) > MAX_QUERY_CHARS:
         raise QueryError(f"the query is longer than {MAX_QUERY_CHARS} characters; shorten it")
@@ -76,7 +77,7 @@ def fts_query(query: str) -> str:
                 raise QueryError("unbalanced or empty parentheses in the query")
             out.append(part)
         else:
-            term = _term(part)
+            term = _term(part, bridge_spellings)
             if term:
                 _and_if_adjacent(out)
                 out.append(term)
@@ -93,20 +94,20 @@ def _and_if_adjacent(out: list[str]) -> None:
         out.append("AND")
 
 
-def _term(part: str) -> str | None:
+def _term(part: str, bridge_spellings: bool) -> str | None:
     prefix = part.endswith("*") and not part.startswith('"')
     words = tokens(part.strip('"'))
     if not words:
         return None
     star = "*" if prefix else ""
     phrase = " ".join(words)
-    stems = " ".join(stem(w) for w in words)
+    stems = " ".join(stem(w, bridge_spellings=bridge_spellings) for w in words)
     return f'({{title text raw_text}} : "{phrase}"{star} OR stemmed : "{stems}"{star})'
 
 
 def search(kb: KB, query: str, *, limit: int = 20, theme: str | None = None, county: str | None = None) -> list[Hit]:
     """Ranked hits for `query`, optionally only pages with a theme or a municipality in a county."""
-    match = fts_query(query)
+    match = fts_query(query, bridge_spellings=kb.stemming_version == STEMMING_VERSION)
     where, params = ["pages_fts MATCH ?"], [match]
     if theme:
         where.append("EXISTS (SELECT 1 FROM themes t WHERE t.doc_id = p.doc_id AND t.page = p.page AND t.theme = ?)")

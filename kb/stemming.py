@@ -51,8 +51,11 @@ def bokmal_spelling(word: str) -> str:
     return _SPELLING.sub(lambda m: _BOKMAL[m.group(0)], word)
 
 
-def stem(word: str) -> str:
-    return _stemmer().stemWord(bokmal_spelling(word.lower()))
+def stem(word: str, *, bridge_spellings: bool = True) -> str:
+    """The search stem of a word; `bridge_spellings=False` stems as a KB indexed before
+    STEMMING_VERSION 2 did (nynorsk spelled as written), for searching such a KB read-only."""
+    word = word.lower()
+    return _stemmer().stemWord(bokmal_spelling(word) if bridge_spellings else word)
 
 
 def stemmed_text(text: str) -> str:

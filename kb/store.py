@@ -70,16 +70,24 @@ class KB:
                 if name not in have:
                     self.db.execute(f"ALTER TABLE [{table}] ADD COLUMN [{name}] {'TEXT' if kind == 'JSON' else kind}")
 
-    def _restem_if_older(self) -> None:
-        """A KB whose search stems an earlier saman made gets today's (the FTS index follows
-        through the pages' update trigger): queries are stemmed the new way, so old stems of
-        nynorsk words would no longer meet them."""
+    @property
+    def stemming_version(self) -> str:
+        """How the KB's search stems were made ("1" for a KB from before the setting existed);
+        search stems queries the same way, also in a KB opened read-only."""
         row = self.db.execute("SELECT value FROM meta WHERE key = 'stemming_version'").fetchone()
-        if row and row[0] == STEMMING_VERSION:
+        return row[0] if row else "1"
+
+    def _restem_if_older(self) -> None:
+        """A KB whose search stems an earlier saman made gets today's, a few hundred pages at
+        a time (the FTS index follows through the pages' update trigger)."""
+        if self.stemming_version == STEMMING_VERSION:
             return
-        pages = self.db.execute("SELECT rowid, text, raw_text FROM pages").fetchall()
-        self.db.executemany("UPDATE pages SET stemmed = ? WHERE rowid = ?",
-                            [(_page_stems(text, raw), rowid) for rowid, text, raw in pages])
+        last = 0
+        while pages := self.db.execute("SELECT rowid, text, raw_text FROM pages WHERE rowid > ? ORDER BY rowid LIMIT 500",
+                                       (last,)).fetchall():
+            self.db.executemany("UPDATE pages SET stemmed = ? WHERE rowid = ?",
+                                [(_page_stems(text, raw), rowid) for rowid, text, raw in pages])
+            last = pages[-1][0]
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('stemming_version', ?)", (STEMMING_VERSION,))
 
     def close(self) -> None:

@@ -207,6 +207,9 @@ def test_a_bar_between_words_is_the_word_i_and_other_bars_are_rule_debris() -> N
     from extractors.ocr_tables import Word
 
     line = (1, 1, 1)
+    body = [Word(w, 95, 60 * k, 500, 60 * k + 50, 525, (3, 1, 1)) for k, w in enumerate("kva har vi lært så langt".split())]
+    menu = [Word("Hjem", 95, 0, 600, 50, 625, (4, 1, 1)), Word("|", 90, 60, 598, 65, 632, (4, 1, 1)),
+            Word("Kontakt", 95, 75, 600, 150, 625, (4, 1, 1))]  # a printed bar in body type
     words = [Word("Hvor", 96, 0, 0, 90, 40, line), Word("er", 96, 100, 10, 140, 40, line),
              Word("vi", 96, 150, 0, 190, 40, line), Word("|", 91, 200, 0, 210, 40, line),
              Word("programmet?", 95, 220, 0, 480, 52, line),
@@ -214,8 +217,14 @@ def test_a_bar_between_words_is_the_word_i_and_other_bars_are_rule_debris() -> N
              Word("Samlinger", 95, 0, 100, 200, 140, (2, 1, 1)),
              Word("|", 90, 210, 60, 220, 400, (2, 1, 1)),  # as tall as a table: a rule
              Word("Rapportering", 95, 230, 100, 480, 140, (2, 1, 1))]
-    assert [w.text for w in _without_bars(words)] == ["Hvor", "er", "vi", "i", "programmet?", "Samlinger",
-                                                       "Rapportering"]
+    # In a title's large type a bar standing on the baseline between two words is `i`.
+    assert [w.text for w in _without_bars(words + body + menu)] == [
+        "Hvor", "er", "vi", "i", "programmet?", "Samlinger", "Rapportering", *"kva har vi lært så langt".split(),
+        "Hjem", "Kontakt"]
+    # A bar that reaches below the baseline is a printed `|`, also in large type.
+    descending = [Word("Oslo", 96, 0, 0, 90, 40, line), Word("|", 90, 100, 0, 105, 50, line),
+                  Word("Bergen", 96, 115, 0, 240, 50, line)]
+    assert [w.text for w in _without_bars(descending + body)][:2] == ["Oslo", "Bergen"]
 
 
 def test_a_tick_column_reads_its_odd_cells_as_its_mark() -> None:
@@ -223,10 +232,11 @@ def test_a_tick_column_reads_its_odd_cells_as_its_mark() -> None:
 
     rows = [["Kommune", "Langvakter", "Andre"], ["Drammen", "x", "på"], ["Moss", "på", "Fleksible stillinger"],
             ["Time", "Xx", ""], ["Bjugn", "x", "x"], ["Løten", "x", ""], ["Elverum", "x", "langvakter"],
-            ["Sum", "6", ""]]
+            ["Ski", "Nei", ""], ["Moss", "-", ""], ["Sum", "6", ""]]
     out = _mark_columns(rows)
-    # `Langvakter` is a tick column: `på` and `Xx` are misread marks, the Sum stays a number.
-    assert [r[1] for r in out] == ["Langvakter", "x", "x", "x", "x", "x", "x", "6"]
+    # `Langvakter` is a tick column: `på` and `Xx` are misread marks; `Nei`, `-` and the Sum
+    # are answers of their own.
+    assert [r[1] for r in out] == ["Langvakter", "x", "x", "x", "x", "x", "x", "Nei", "-", "6"]
     # `Andre` holds text as often as marks: left as read.
     assert [r[2] for r in out] == [r[2] for r in rows]
     assert rows[1][1] == "x" and rows[2][1] == "på"  # the input is not changed
