@@ -578,7 +578,8 @@ def _mark_columns(rows: list[list[str]]) -> list[list[str]]:
     for c in range(len(rows[0])):
         cells = [row[c] for row in rows[1:] if row[c] and not any(ch.isdigit() for ch in row[c])]
         marks = Counter(t for t in cells if t.lower() in _MARKS)
-        if not marks or sum(marks.values()) < max(3, _MARK_COLUMN_SHARE * len(cells)):
+        misread = sum(t.lower() in _MARK_MISREADS for t in cells)
+        if sum(marks.values()) < 3 or sum(marks.values()) + misread < _MARK_COLUMN_SHARE * len(cells):
             continue
         mark = marks.most_common(1)[0][0]
         for row in out[1:]:
