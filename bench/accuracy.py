@@ -12,9 +12,9 @@ import json
 import tempfile
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 
+from bench.report import show_and_save
 from kb.export import write_jsonl
 from kb.store import open_kb
 from tests.gold import load_gold
@@ -61,9 +61,7 @@ def main(argv: list[str] | None = None) -> dict:
                 "gold": s.gold, "found": s.found, "precision": round(s.precision, 3), "recall": round(s.recall, 3),
                 "f1": round(s.f1, 3), "missed": [list(k) for k in s.missed], "extra": [list(k) for k in s.extra]}
             table.add_row(record_type, group, str(s.gold), str(s.found), f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}")
-    Console().print(table)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    show_and_save(table, results, args.json)
     return results
 
 

@@ -13,13 +13,12 @@ bench/results/cer.json.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 
 from bench.archive import CORPUS
+from bench.report import show_and_save
 from bench.scans import cer
 from models import Page
 
@@ -68,9 +67,7 @@ def main() -> list[dict]:
         table.add_column(column)
     for row in rows:
         table.add_row(row["file"], row["twin"], str(row["pages"]), f"{row['before']:.2f} %", f"{row['after']:.2f} %")
-    Console().print(table)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+    show_and_save(table, rows, args.json)
     return rows
 
 

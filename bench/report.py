@@ -80,6 +80,13 @@ def context(**extra: object) -> dict[str, object]:
     }
 
 
+def show_and_save(table: Table, results: object, path: Path) -> None:
+    """Print a scoring table and keep its results as JSON (bench.accuracy, bench.cer)."""
+    Console().print(table)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
 def write_json(figures: list[Figure], name: str, run: dict[str, object]) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"{name}.json"
