@@ -163,7 +163,7 @@ def _runs_mask(ink: np.ndarray, length: int) -> np.ndarray:
     return ((padded[:, length:length + w] - padded[:, :w]) > 0) & ink
 
 
-def _bands(counts: np.ndarray) -> list[tuple[int, int]]:
+def nonzero_runs(counts: np.ndarray) -> list[tuple[int, int]]:
     """Consecutive indices with a non-zero count, as half-open (start, end) pairs."""
     on = np.concatenate(([0], (counts > 0).astype(np.int8), [0]))
     edges = np.flatnonzero(np.diff(on))
@@ -174,7 +174,7 @@ def _rules_along(mask: np.ndarray, max_thickness: int, gap: int) -> list[Rule]:
     """Thin rules from a run mask (lines along axis 1); thicker bands are filled areas, not
     rules (`_bars` deals with them)."""
     rules: list[Rule] = []
-    for top, bottom in _bands(mask.sum(axis=1)):
+    for top, bottom in nonzero_runs(mask.sum(axis=1)):
         if bottom - top > max_thickness:
             continue
         for s, e in _merged_segments(mask[top:bottom].any(axis=0), gap):
@@ -184,7 +184,7 @@ def _rules_along(mask: np.ndarray, max_thickness: int, gap: int) -> list[Rule]:
 
 def _merged_segments(cover: np.ndarray, gap: int) -> list[tuple[int, int]]:
     merged: list[list[int]] = []
-    for s, e in _bands(cover.astype(np.int32)):
+    for s, e in nonzero_runs(cover.astype(np.int32)):
         if merged and s - merged[-1][1] <= gap:
             merged[-1][1] = e
         else:
@@ -208,7 +208,7 @@ def _bars(ink: np.ndarray, dpi: float) -> list[tuple[int, int, int, int]]:
     min_cells = max(2, int(dpi * _MIN_HORIZONTAL_RULE_IN) // cell)
     wide = _runs_mask(dense, min_cells)
     bars = []
-    for top, bottom in _bands(wide.sum(axis=1)):
+    for top, bottom in nonzero_runs(wide.sum(axis=1)):
         if bottom - top < 2:
             continue
         for s, e in _merged_segments(wide[top:bottom].any(axis=0), 2):
@@ -384,7 +384,7 @@ def _gap_columns(words: list[Word], x0: float, x1: float, n_rows: int, min_gap: 
         coverage[max(b, a)] -= 1
     covered = np.cumsum(coverage)[:width] > int(0.1 * n_rows)
     edges = [x0]
-    for start, end in _bands((~covered).astype(np.int32)):
+    for start, end in nonzero_runs((~covered).astype(np.int32)):
         if start > 0 and end < width and end - start >= min_gap:
             edges.append(x0 + (start + end) / 2)
     edges.append(x1)

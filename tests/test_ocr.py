@@ -149,6 +149,22 @@ def test_upside_down_page_is_turned_by_osd() -> None:
     assert page.blocks[0].bbox[1] > page.height / 2
 
 
+def test_a_space_before_a_per_cent_sign_is_kept_as_printed() -> None:
+    # In a shaded table cell tesseract reads `33 %` as one word `33%`; the blank on the page
+    # tells the two apart. Words boxed where the text was drawn, as tesseract boxes them.
+    from extractors.ocr import _spaced_percents
+    from extractors.ocr_tables import Word
+
+    image = Image.new("L", (900, 120), 210)
+    draw = ImageDraw.Draw(image)
+    words = []
+    for x, text in ((40, "33 %"), (400, "44%"), (700, "12,5 %")):
+        draw.text((x, 30), text, font=font(50), fill=20)
+        left, top, right, bottom = draw.textbbox((x, 30), text, font=font(50))
+        words.append(Word(text.replace(" ", ""), 90, left, top, right, bottom))
+    assert [w.text for w in _spaced_percents(words, np.asarray(image))] == ["33 %", "44%", "12,5 %"]
+
+
 def test_lost_letters_are_restored_and_raw_ocr_kept() -> None:
     # Without the Norwegian model tesseract loses æ/ø/å: the post-correction puts them back.
     page, _ = ocr_image(text_page(LINES[:3], size=(1900, 330)), 1, OcrSettings(lang="eng"))
