@@ -101,10 +101,19 @@ class Term:
         return last in raw
 
 
-def _parse_line(theme: str, line: str) -> Term | None:
-    line = line.split("#", 1)[0].strip()
-    if not line:
-        return None
+@cache
+def _term_lines() -> tuple[tuple[str, str], ...]:
+    """(theme, term line) of every lexicon file, comments and blank lines left out."""
+    lines = []
+    for theme in THEMES:
+        for line in (LEXICON_DIR / f"{theme}.txt").read_text(encoding="utf-8").splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line:
+                lines.append((theme, line))
+    return tuple(lines)
+
+
+def _parse_line(theme: str, line: str) -> Term:
     exclude = line.startswith("!")
     line = line.lstrip("!")
     parts = line.split()
@@ -136,25 +145,14 @@ def surface_words() -> frozenset[str]:
     """The words of every theme term as written (`flåteordning`, `sjukefråvær`): known words
     for OCR correction, which would otherwise leave a compound it cannot find in the
     dictionaries (`flateordning`) as OCR read it."""
-    words: set[str] = set()
-    for theme in THEMES:
-        for line in (LEXICON_DIR / f"{theme}.txt").read_text(encoding="utf-8").splitlines():
-            line = line.split("#", 1)[0].strip()
-            if line and not line.startswith("!"):
-                words.update(w.lower() for w in _WORD.findall(line))
-    return frozenset(words)
+    return frozenset(w.lower() for _theme, line in _term_lines() if not line.startswith("!")
+                     for w in _WORD.findall(line))
 
 
 @cache
 def lexicon() -> tuple[Term, ...]:
     """Every term of every theme, most specific first (so the first match is the best)."""
-    terms: list[Term] = []
-    for theme in THEMES:
-        path = LEXICON_DIR / f"{theme}.txt"
-        for line in path.read_text(encoding="utf-8").splitlines():
-            term = _parse_line(theme, line)
-            if term is not None:
-                terms.append(term)
+    terms = [_parse_line(theme, line) for theme, line in _term_lines()]
     return tuple(sorted(terms, key=lambda t: (not t.exclude, tuple(-x for x in t.rank()))))
 
 

@@ -82,22 +82,15 @@ def extract_files(files: list[tuple[str, str]], label: str, pool_id: int | None)
 extract = task(name="extract", task_run_name="extract {label}", cache_policy=NO_CACHE)(extract_files)
 
 
-def _batches(todo: dict[str, list[str]], workers: int) -> list[list[tuple[str, list[str]]]]:
+def _batches(todo: dict[str, list[str]], sizes: dict[str, int], workers: int) -> list[list[tuple[str, list[str]]]]:
     """The files to read dealt into the tasks' batches: one file each until there are four
     tasks per worker, then up to MAX_FILES_PER_TASK. Largest first and dealt like cards, so
     each of the first tasks starts with one of the biggest files (the run does not end
     waiting on one big file while the other workers idle) and no task holds two of them."""
-    items = sorted(todo.items(), key=lambda item: -_size(item[1][0]))
+    items = sorted(todo.items(), key=lambda item: -sizes[item[0]])
     size = max(1, min(MAX_FILES_PER_TASK, len(items) // (4 * max(1, workers))))
     n_batches = -(-len(items) // size)
     return [items[k::n_batches] for k in range(n_batches)]
-
-
-def _size(path: str) -> int:
-    try:
-        return os.path.getsize(path)
-    except OSError:  # gone since discovery: read last, where it becomes an error record
-        return -1
 
 
 def _label(batch: list[tuple[str, list[str]]]) -> str:
@@ -147,6 +140,7 @@ def ingest_flow(paths: list[str], kb_path: str, workers: int = 2, show_progress:
     pool_id = id(pool) if local_workers else None
     try:
         todo: dict[str, list[str]] = {}
+        sizes: dict[str, int] = {}  # bytes of each content to read, for dealing out the batches
         for path in found.files:
             try:
                 stat = os.stat(path)
@@ -162,9 +156,10 @@ def ingest_flow(paths: list[str], kb_path: str, workers: int = 2, show_progress:
                 summary.duplicates += 1
             else:
                 todo[sha] = [path]
+                sizes[sha] = stat.st_size
         futures = {
             extract.submit([(paths_[0], sha) for sha, paths_ in batch], _label(batch), pool_id): batch
-            for batch in _batches(todo, workers)
+            for batch in _batches(todo, sizes, workers)
         }
         with _progress(show_progress) as progress:
             bar = progress.add_task("extracting", total=len(todo))
