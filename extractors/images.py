@@ -18,7 +18,7 @@ from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 from extractors.errors import ReadError
 from extractors.metadata import date_in_text, detect_language, document_title
 from extractors.ocr import DEFAULT_SETTINGS, OcrSettings, ocr_images
-from models import Document, Page, Table
+from models import Document, Fault, Page, Table
 
 MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "MPO": "image/jpeg", "TIFF": "image/tiff"}
 MAX_FRAMES = 500
@@ -83,13 +83,13 @@ def read_image(path: str, sha256: str, settings: OcrSettings = DEFAULT_SETTINGS)
             raise ReadError("corrupt", f"the image could not be decoded ({exc}); it is damaged or truncated") from exc
     pages: list[Page] = []
     tables: list[Table] = []
-    errors: list[tuple[int, str, str]] = []
-    for number, result in results.items():
-        if isinstance(result[0], Page):
+    faults: list[Fault] = []
+    for result in results.values():
+        if isinstance(result, Fault):
+            faults.append(result)
+        else:
             pages.append(result[0])
             tables.extend(result[1])
-        else:
-            errors.append((number, result[0], result[1]))
     text = "\n".join(p.text for p in pages)
     return Document(
         sha256=sha256,
@@ -101,5 +101,5 @@ def read_image(path: str, sha256: str, settings: OcrSettings = DEFAULT_SETTINGS)
         date=date_in_text(text) or meta_date,
         language=detect_language(text),
         metadata={"Title": meta_title} if meta_title else {},
-        page_errors=errors,
+        faults=faults,
     )

@@ -40,14 +40,14 @@ import pypdfium2 as pdfium
 import pytesseract
 from PIL import Image
 
-from extractors.errors import ReadError
+from extractors.errors import INTERNAL_MESSAGE, ReadError, describe
 from extractors.gazetteer import load_gazetteer
 from extractors.norwegian import Lexicon, lexicon
 from extractors.ocr_tables import (CellGrid, Word, clean_for_ocr, find_rules, ink_mask, nonzero_runs, ruled_tables,
                                    unruled_tables)
 from extractors.textutil import clean_line
 from extractors.themes import surface_words
-from models import Block, Page, Table
+from models import Block, Fault, Page, Table
 
 # needs_ocr: a page needs OCR when its text layer has fewer visible characters than this,
 # when many of its glyphs are unmapped, or when few of its words are Norwegian words.
@@ -122,7 +122,7 @@ def ocr_lexicon(settings: OcrSettings) -> Lexicon:
     return lexicon(settings.extra_words | surface_words(), load_gazetteer().place_names())
 
 
-PageResult = tuple[Page, list[Table]] | tuple[str, str]
+PageResult = tuple[Page, list[Table]] | Fault
 
 
 # ---------------------------------------------------------------------------- when to OCR
@@ -667,7 +667,8 @@ def _blocks(words: list[Word], tables: list[_OcrTable], to_points: _PointMapper,
     for w in words:
         lines.setdefault(w.line_key, []).append(w)
     text_lines: dict[tuple[int, int, int], list[Word]] = {}
-    blocks: list[Block] = []
+    # Reading order: a table's row blocks, or the key of a text line made into a Block below.
+    slots: list[Block | tuple[int, int, int]] = []
     placed: set[int] = set()
     for key, line in lines.items():
         in_table = [table_of[id(w)] for w in line if id(w) in table_of]
@@ -676,26 +677,27 @@ def _blocks(words: list[Word], tables: list[_OcrTable], to_points: _PointMapper,
             k = max(set(in_table), key=in_table.count)
             if k not in placed:
                 placed.add(k)
-                blocks.extend(tables[k].row_blocks(to_points))
+                slots.extend(tables[k].row_blocks(to_points))
             continue
         line = [w for w in line if id(w) not in table_of]
         if line:
             text_lines[key] = line
-            blocks.append(Block(text=""))  # a place in reading order, filled below
+            slots.append(key)
     titles = _title_lines(text_lines, image_height)
-    filled = iter(text_lines.items())
-    for i, block in enumerate(blocks):
-        if block.text:
+    blocks: list[Block] = []
+    for slot in slots:
+        if isinstance(slot, Block):
+            blocks.append(slot)
             continue
-        key, line = next(filled)
+        line = text_lines[slot]
         height = _line_height(line)
         raw = clean_line(" ".join(w.text for w in line))
         shown = " ".join(_dash(w, height, first=n == 0) for n, w in enumerate(line))
         text = _BULLET.sub("•", lex.correct_text(clean_line(shown)))
         x0, top = min(w.left for w in line), min(w.top for w in line)
         x1, bottom = max(w.right for w in line), max(w.bottom for w in line)
-        blocks[i] = Block(text=text, role="title" if key in titles else "body", bbox=to_points(x0, top, x1, bottom),
-                          method="ocr", confidence=round(mean(w.conf for w in line) / 100, 4), raw_text=raw)
+        blocks.append(Block(text=text, role="title" if slot in titles else "body", bbox=to_points(x0, top, x1, bottom),
+                            method="ocr", confidence=round(mean(w.conf for w in line) / 100, 4), raw_text=raw))
     blocks = [b for b in blocks if b.text]
     for k, table in enumerate(tables):
         if k not in placed:
@@ -708,12 +710,20 @@ def _blocks(words: list[Word], tables: list[_OcrTable], to_points: _PointMapper,
 
 def _ocr_or_error(image: Image.Image, number: int, settings: OcrSettings,
                   size_pt: tuple[float, float] | None) -> PageResult:
+    """The page read, or the Fault that costs this page only: a failure of OCR on one page
+    never loses the document's other pages, nor the page's own text layer."""
     try:
         return ocr_image(image, number, settings, size_pt)
     except ReadError as exc:
-        return exc.kind, exc.message
-    except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError, OSError, RuntimeError) as exc:
-        return "ocr_failed", f"OCR of page {number} failed ({type(exc).__name__}: {exc})"
+        return Fault(page=number, kind=exc.kind, message=exc.message, detail=exc.detail)
+    except MemoryError as exc:
+        return Fault(page=number, kind="too_large", message=f"page {number} is too large to OCR within saman's memory limit",
+                     detail=describe(exc))
+    except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError, OSError) as exc:
+        return Fault(page=number, kind="ocr_failed", message=f"tesseract could not read page {number}; the page's text is missing",
+                     detail=describe(exc))
+    except Exception as exc:  # noqa: BLE001 — a fault of ours on one page costs that page
+        return Fault(page=number, kind="internal", message=f"page {number}: {INTERNAL_MESSAGE}", detail=describe(exc))
 
 
 def ocr_images(pages: Iterable[tuple[int, Image.Image, tuple[float, float] | None]],
@@ -741,7 +751,7 @@ def ocr_images(pages: Iterable[tuple[int, Image.Image, tuple[float, float] | Non
 
 
 def ocr_pdf_pages(path: str, page_numbers: list[int], settings: OcrSettings = DEFAULT_SETTINGS, *,
-                  tables: list[Table] | None = None) -> dict[int, Page | tuple[str, str]]:
+                  tables: list[Table] | None = None) -> dict[int, Page | Fault]:
     """OCR the given 1-based pages of a PDF: a Page per page, or (error_kind, message).
 
     Each page is rendered once, greyscale at settings.dpi, in this thread (pdfium is not
@@ -756,7 +766,7 @@ def ocr_pdf_pages(path: str, page_numbers: list[int], settings: OcrSettings = DE
             pdf = pdfium.PdfDocument(path)
         except pdfium.PdfiumError as exc:
             for number in page_numbers:
-                failed[number] = ("corrupt", f"page {number} could not be rendered for OCR ({exc})")
+                failed[number] = _render_fault(number, exc)
             return
         try:
             for number in page_numbers:
@@ -765,17 +775,17 @@ def ocr_pdf_pages(path: str, page_numbers: list[int], settings: OcrSettings = DE
                     image = page.render(scale=scale, grayscale=True).to_pil()
                     page.close()
                 except (pdfium.PdfiumError, IndexError) as exc:
-                    failed[number] = ("corrupt", f"page {number} could not be rendered for OCR ({exc})")
+                    failed[number] = _render_fault(number, exc)
                     continue
                 yield number, image, (image.width / scale, image.height / scale)
         finally:
             pdf.close()
 
     results = {**ocr_images(rendered(), settings), **failed}
-    out: dict[int, Page | tuple[str, str]] = {}
+    out: dict[int, Page | Fault] = {}
     for number in sorted(results):
         result = results[number]
-        if isinstance(result[0], Page):
+        if not isinstance(result, Fault):
             page, page_tables = result
             out[number] = page
             if tables is not None:
@@ -784,3 +794,8 @@ def ocr_pdf_pages(path: str, page_numbers: list[int], settings: OcrSettings = DE
             out[number] = result
     return out
 
+
+
+def _render_fault(number: int, exc: BaseException) -> Fault:
+    return Fault(page=number, kind="corrupt", message=f"page {number} could not be drawn for OCR; it is probably damaged",
+                 detail=describe(exc))

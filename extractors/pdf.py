@@ -20,10 +20,10 @@ from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
-from extractors.errors import ReadError
+from extractors.errors import ReadError, describe
 from extractors.metadata import date_in_text, detect_language, document_title, metadata_date
 from extractors.textutil import clean_cell, clean_line
-from models import Block, Document, Page, Table
+from models import Block, Document, Fault, Page, Table
 
 PDF_MEDIA_TYPE = "application/pdf"
 MAX_PAGES = 5000
@@ -35,7 +35,7 @@ _BULLET = re.compile(r"^([•▪◦●○■□►▸‣⁃–—\-\*])\s+")
 _SUB_BULLETS = "◦○–—-▸‣⁃"
 _PAGE_NUMBER = re.compile(r"^\s*(?:side|page|s\.)?\s*\d{1,4}\s*(?:(?:/|av|of)\s*\d{1,4})?\s*$", re.IGNORECASE)
 
-OcrPages = Callable[..., dict[int, "Page | tuple[str, str]"]]  # (path, page numbers, *, tables=list) → Page or error
+OcrPages = Callable[..., dict[int, "Page | Fault"]]  # (path, page numbers, *, tables=list) → Page or Fault
 NeedsOcr = Callable[[list[dict], float, float, str], bool]
 
 
@@ -59,7 +59,7 @@ def read_pdf(path: str, sha256: str, needs_ocr: NeedsOcr | None = None, ocr_page
         pages: list[Page] = []
         tables: list[Table] = []
         to_ocr: list[int] = []
-        page_errors: list[tuple[int, str, str]] = []
+        faults: list[Fault] = []
         for pl_page in pdf.pages:
             try:
                 page, page_tables = _read_page(pl_page, len(tables))
@@ -68,7 +68,8 @@ def read_pdf(path: str, sha256: str, needs_ocr: NeedsOcr | None = None, ocr_page
                     to_ocr.append(page.number)
             except Exception as exc:  # one broken page must not lose the rest of the document
                 page, page_tables = Page(number=pl_page.page_number), []
-                page_errors.append((page.number, "corrupt", f"page {page.number} could not be read ({type(exc).__name__}: {exc})"))
+                faults.append(Fault(page=page.number, kind="corrupt", message=f"page {page.number} could not be read; it is probably damaged",
+                                    detail=describe(exc)))
             finally:
                 pl_page.close()
             pages.append(page)
@@ -79,7 +80,7 @@ def read_pdf(path: str, sha256: str, needs_ocr: NeedsOcr | None = None, ocr_page
             if isinstance(result, Page):
                 pages[number - 1] = result
             else:
-                page_errors.append((number, result[0], result[1]))
+                faults.append(result)
         tables = sorted(tables + ocr_tables, key=lambda t: (t.page, t.bbox[1] if t.bbox else 0))
     _mark_repeated_furniture(pages)  # after OCR, so running headers on scanned pages count too
     tables = _merge_continued_tables(tables, pages)
@@ -97,7 +98,7 @@ def read_pdf(path: str, sha256: str, needs_ocr: NeedsOcr | None = None, ocr_page
         date=date_in_text(first_text) or metadata_date(info.get("CreationDate")) or metadata_date(info.get("ModDate")),
         language=detect_language("\n".join(p.text for p in pages)),
         metadata={k: v for k in ("Title", "Author", "Producer") if (v := _info_text(info.get(k)))},
-        page_errors=page_errors,
+        faults=faults,
     )
 
 

@@ -13,13 +13,14 @@ import importlib
 from collections.abc import Callable
 from typing import NamedTuple
 
-from extractors.errors import ReadError
+from extractors.errors import INTERNAL_MESSAGE, ReadError, describe
 from extractors.readers import display_path, read_document
 from extractors.thumbnails import thumbnails
 from models import (
     PIPELINE_VERSION,
     Document,
     DocumentRecord,
+    ErrorKind,
     ErrorRecord,
     PageRecord,
     Record,
@@ -57,6 +58,7 @@ def structural_records(doc: Document) -> list[Record]:
             n_pages=len(doc.pages),
             title=doc.title,
             date=doc.date,
+            date_source=doc.date_source,
             language=doc.language,
             ocr_pages=doc.ocr_pages,
             pipeline_version=PIPELINE_VERSION,
@@ -87,8 +89,9 @@ def structural_records(doc: Document) -> list[Record]:
                 source=table.source,
             )
         )
-    for number, kind, message in doc.page_errors:
-        records.append(ErrorRecord(**doc.provenance(number), path=doc.path, error_kind=kind, message=message))
+    for fault in doc.faults:
+        records.append(ErrorRecord(**doc.provenance(fault.page), path=doc.path, error_kind=fault.kind, scope=fault.scope,
+                                   message=fault.message, detail=fault.detail))
     return records
 
 
@@ -105,10 +108,12 @@ def recognise(doc: Document) -> list[Record]:
     return found
 
 
-def error_record(path: str, sha256: str, kind: str, message: str) -> ErrorRecord:
+def error_record(path: str, sha256: str, kind: ErrorKind, message: str, detail: str | None = None) -> ErrorRecord:
+    """The error record of a whole file that could not be read."""
     path = display_path(path)
     name = path.replace("\\", "/").rsplit("/", 1)[-1]
-    return ErrorRecord(doc_id=sha256[:16], file_name=name, sha256=sha256, page=None, path=path, error_kind=kind, message=message)
+    return ErrorRecord(doc_id=sha256[:16], file_name=name, sha256=sha256, page=None, path=path, error_kind=kind,
+                       scope="file", message=message, detail=detail)
 
 
 def block_rows(doc: Document) -> list[tuple]:
@@ -140,10 +145,10 @@ def extract_file(path: str, sha256: str) -> Extraction:
         records = [r.model_dump(mode="json") for r in recognise(doc)]
         pictures = sorted(thumbnails(path, doc).items())
     except ReadError as exc:
-        return Extraction([error_record(path, sha256, exc.kind, exc.message).model_dump(mode="json")])
-    except MemoryError:
-        return Extraction([error_record(path, sha256, "too_large", "the file needs more memory than saman allows a file").model_dump(mode="json")])
+        return Extraction([error_record(path, sha256, exc.kind, exc.message, exc.detail).model_dump(mode="json")])
+    except MemoryError as exc:
+        return Extraction([error_record(path, sha256, "too_large", "the file needs more memory than saman allows a file",
+                                        describe(exc)).model_dump(mode="json")])
     except Exception as exc:  # a fault of ours on this file must cost this file only
-        message = f"saman failed on this file ({type(exc).__name__}: {exc}); please report it with the file"
-        return Extraction([error_record(path, sha256, "internal", message).model_dump(mode="json")])
+        return Extraction([error_record(path, sha256, "internal", INTERNAL_MESSAGE, describe(exc)).model_dump(mode="json")])
     return Extraction(records, block_rows(doc), pictures)

@@ -24,6 +24,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from extractors.errors import INTERNAL_MESSAGE, describe
 from extractors.pipeline import Extraction, error_record, extract_file
 from extractors.readers import display_path, sha256_of
 from flows.discover import discover
@@ -73,8 +74,7 @@ def extract_files(files: list[tuple[str, str]], label: str, pool_id: int | None)
         try:
             out.append(extract_one(path, sha, pool_id))
         except Exception as exc:  # noqa: BLE001 — one file's fault must not end the batch
-            message = f"the file could not be read ({type(exc).__name__}: {exc}); the rest of the batch went on"
-            out.append(Extraction([error_record(path, sha, "internal", message).model_dump(mode="json")]))
+            out.append(Extraction([error_record(path, sha, "internal", INTERNAL_MESSAGE, describe(exc)).model_dump(mode="json")]))
     return out
 
 
@@ -146,7 +146,7 @@ def ingest_flow(paths: list[str], kb_path: str, workers: int = 2, show_progress:
                 stat = os.stat(path)
                 sha = kb.unchanged_sha(display_path(path), stat.st_size, stat.st_mtime, PIPELINE_VERSION) or sha256_of(path)
             except OSError as exc:
-                _save_error(kb, summary, error_record(path, "0" * 64, "unreadable", f"the file could not be opened: {exc.strerror}").model_dump(mode="json"))
+                _save_error(kb, summary, error_record(path, "0" * 64, "unreadable", "the file could not be opened (check that it exists and that saman may read it)", describe(exc)).model_dump(mode="json"))
                 continue
             if kb.stored_version(sha) == PIPELINE_VERSION:
                 _note(kb, path, sha, sha[:16], found.folders)

@@ -5,7 +5,8 @@ This package imports nothing else of saman's, so readers, recognisers, the KB an
 can all depend on it without cycles.
 """
 
-from models.document import BBox, Block, Document, Page, Table
+from models.document import BBox, Block, DateSource, Document, Page, Table
+from models.errors import ERROR_KINDS, ErrorKind, Fault, Scope
 from models.records import (
     RECORD_TYPES,
     AnyRecord,
@@ -27,6 +28,11 @@ __all__ = [
     "BBox",
     "Block",
     "CountRecord",
+    "DateSource",
+    "ERROR_KINDS",
+    "ErrorKind",
+    "Fault",
+    "Scope",
     "Document",
     "DocumentRecord",
     "ErrorRecord",

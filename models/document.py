@@ -11,10 +11,14 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from models.errors import Fault
+
 BBox = tuple[float, float, float, float]
 """x0, top, x1, bottom in points from the page's top-left corner."""
 
 Method = Literal["text", "ocr", "pptx"]
+DateSource = Literal["text", "year_in_text", "file_name", "metadata", "none"]
+"""Where a document's date came from, most trusted first (see RECORDS.md)."""
 Role = Literal["title", "body", "notes", "table-cell", "furniture"]
 
 # Roles whose text is part of what a page says; notes and furniture (footers, slide numbers,
@@ -103,11 +107,10 @@ class Document(BaseModel):
     tables: list[Table] = Field(default_factory=list)
     title: str | None = None
     date: str | None = None
-    language: Literal["nb", "nn"] = "nb"
+    date_source: DateSource = "none"
+    language: str = Field(default="und", description="ISO 639-1 code of what the text is written in; und when unknown")
     metadata: dict[str, str] = Field(default_factory=dict)
-    page_errors: list[tuple[int, str, str]] = Field(
-        default_factory=list, description="(page, error_kind, message) for pages that failed"
-    )
+    faults: list[Fault] = Field(default_factory=list, description="pages, shapes and regions that could not be read")
 
     @property
     def doc_id(self) -> str:

@@ -12,6 +12,9 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from models.document import DateSource
+from models.errors import ErrorKind, Scope
+
 ThemeName = Literal["sykefravaer", "heltid_deltid", "kompetanse_rekruttering", "omdomme", "innovasjon"]
 
 
@@ -37,7 +40,8 @@ class DocumentRecord(Record):
     n_pages: int
     title: str | None = None
     date: str | None = None
-    language: Literal["nb", "nn"] = "nb"
+    date_source: DateSource = Field(default="none", description="text, year_in_text, file_name, metadata or none")
+    language: str = Field(default="und", description="ISO 639-1 code (nb, nn, en, sv, da, ...); und when unknown")
     ocr_pages: list[int] = Field(default_factory=list)
     pipeline_version: str
     gone: bool = Field(default=False, description="every path it was seen at has been deleted since")
@@ -46,8 +50,10 @@ class DocumentRecord(Record):
 class ErrorRecord(Record):
     type: Literal["error"] = "error"
     path: str
-    error_kind: str
-    message: str
+    error_kind: ErrorKind
+    scope: Scope = "file"
+    message: str = Field(description="plain words for a clerk: what is wrong and what to do")
+    detail: str | None = Field(default=None, description="the technical cause (an exception), or null")
 
 
 class PageRecord(Record):

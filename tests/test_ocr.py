@@ -281,7 +281,7 @@ def test_ocr_pdf_pages_of_an_image_only_pdf(tmp_path: Path) -> None:
     # Pillow wrote the page at 300 dpi, so its size in points is the image's pixels * 72 / 300.
     assert first.width == pytest.approx(scanned(text_page(LINES), angle=0.8).width * 72 / DPI, abs=1)
     assert second.number == 2 and [t.page for t in tables] == [2]
-    assert results[3][0] == "corrupt" and "page 3" in results[3][1]
+    assert results[3].kind == "corrupt" and "page 3" in results[3].message and results[3].detail
 
 
 def test_page_over_its_time_budget_is_an_error_and_the_rest_is_read() -> None:
@@ -292,7 +292,7 @@ def test_page_over_its_time_budget_is_an_error_and_the_rest_is_read() -> None:
     start = time.monotonic()
     results = ocr_images([(1, dense, None), (2, small, None)], OcrSettings(page_timeout_s=6))
     assert time.monotonic() - start < 12
-    assert results[1][0] == "timeout" and "page 1" in results[1][1]
+    assert results[1].kind == "timeout" and "page 1" in results[1].message
     assert "Første samling" in results[2][0].text
 
 
@@ -371,7 +371,7 @@ def test_multi_page_tiff_is_one_document(tmp_path: Path) -> None:
     first, second = scanned(text_page(LINES[:2], size=(1900, 330))), text_page(LINES[2:4], size=(1900, 330))
     first.save(path, save_all=True, append_images=[second], dpi=(DPI, DPI), compression="tiff_lzw")
     doc = read_image(str(path), "ab" * 32)
-    assert doc.media_type == "image/tiff" and doc.ocr_pages == [1, 2] and doc.page_errors == []
+    assert doc.media_type == "image/tiff" and doc.ocr_pages == [1, 2] and doc.faults == []
     assert cer(doc.pages[1].text, "\n".join(LINES[2:4])) <= 0.03
     assert doc.pages[0].width == pytest.approx(1900 * 72 / DPI, abs=1)
 

@@ -1,0 +1,46 @@
+"""What can go wrong with a file, and where: the error kinds and scopes of the record contract.
+
+`ErrorKind` is the closed list of `error_kind` values the code may emit (a test walks the code
+for them), so the KB, the export and a clerk's filter all agree on the words. A `Fault` is a
+loss smaller than a file (a page, a shape on a slide, a region of a page) that a reader
+records beside what it did read; the pipeline turns each into an `error` record.
+
+This module imports nothing of ours.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel
+
+ErrorKind = Literal[
+    "empty",        # nothing in it: 0 bytes, a PDF without pages, a deck without slides
+    "corrupt",      # damaged or truncated beyond what any reader here can repair
+    "encrypted",    # protected by a password
+    "unsupported",  # a type saman does not read (a spreadsheet macro file, an audio file, ...)
+    "mislabelled",  # the name says one format, the bytes another that saman does not read
+    "too_large",    # over a size, page, pixel or memory limit
+    "timeout",      # reading took longer than allowed
+    "crash",        # the reader process died (out of memory, a fault in a library)
+    "conversion",   # LibreOffice could not convert a legacy file
+    "unreadable",   # the file system refused to open it (permissions, a vanished file)
+    "ocr_failed",   # tesseract failed on a page or picture
+    "internal",     # a fault of saman's own, not the file's: please report it
+]
+"""Every `error_kind` saman emits."""
+
+ERROR_KINDS: tuple[str, ...] = ErrorKind.__args__  # type: ignore[attr-defined]
+
+Scope = Literal["file", "page", "shape", "region"]
+"""How much an error cost: the whole file, one page or slide, one shape on a slide, or one region of a page."""
+
+
+class Fault(BaseModel):
+    """A part of a document that could not be read, while the rest was."""
+
+    page: int
+    kind: ErrorKind
+    message: str
+    detail: str | None = None
+    scope: Scope = "page"
