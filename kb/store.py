@@ -200,11 +200,17 @@ class KB:
         cols = list(record_columns(record_type))
         json_cols = json_columns(record_type)
         table = TABLE_OF_TYPE[record_type]
-        column_sql = ",".join(f"[{c}]" for c in cols)
+        # A KB written by an earlier saman and opened read-only lacks the fields added since:
+        # those read as the field's default, as the record model gives it.
+        have = {row[1] for row in self.db.execute(f"PRAGMA table_info([{table}])")}
+        fields = RECORD_TYPES[record_type].model_fields
+        missing = {c: fields[c].get_default(call_default_factory=True) for c in cols if c not in have}
+        column_sql = ",".join(f"[{c}]" if c in have else f"NULL AS [{c}]" for c in cols)
         rows = self.db.execute(f"SELECT {column_sql} FROM [{table}] ORDER BY doc_id, page IS NOT NULL, page, seq")
         paths = self._paths_by_doc() if record_type == "document" else {}
         for row in rows:
             record = {c: (json.loads(row[c]) if c in json_cols and row[c] is not None else row[c]) for c in cols}
+            record.update(missing)
             if record_type == "document" and record["doc_id"] in paths:
                 current = [p for p, gone in paths[record["doc_id"]] if not gone]
                 record["paths"] = current or [p for p, _ in paths[record["doc_id"]]]

@@ -16,8 +16,8 @@ from tests.gold import load_gold
 
 COMMON = {"type", "doc_id", "file_name", "sha256", "page"}
 REQUIRED = {
-    "document": {"path", "media_type", "n_pages", "title", "date", "language", "ocr_pages", "pipeline_version"},
-    "error": {"path", "error_kind", "message"},
+    "document": {"path", "media_type", "n_pages", "title", "date", "date_source", "language", "ocr_pages", "pipeline_version"},
+    "error": {"path", "error_kind", "scope", "message", "detail"},
     "page": {"text", "raw_text", "method", "confidence"},
     "municipality": {"name", "kommunenummer", "fylke", "current_name", "current_kommunenummer", "surface", "context", "method", "confidence"},
     "theme": {"theme", "score", "evidence"},
@@ -109,3 +109,18 @@ def test_cli_mistakes_get_one_line_not_a_traceback(corpus_kb, args, words):
         args = args + ["--kb", str(corpus_kb)]
     run = subprocess.run([sys.executable, "-m", "flows.cli", *args], capture_output=True, text=True, timeout=120)
     assert run.returncode in (1, 2) and words in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_kb_from_before_a_field_existed_exports_read_only_with_its_default(tmp_path):
+    """An older KB opened read-only (export, search, serve never alter it) lacks the columns
+    of fields added since; the export gives those fields their contract default."""
+    path = tmp_path / "old.db"
+    with open_kb(path) as kb:
+        kb.save([{"type": "document", "doc_id": "a" * 16, "file_name": "x.pdf", "sha256": "a" * 64, "page": None,
+                  "path": "/arkiv/x.pdf", "paths": ["/arkiv/x.pdf"], "media_type": "application/pdf", "n_pages": 0,
+                  "date": "2013-05-02", "date_source": "text", "language": "nb", "pipeline_version": "0"}])
+        kb.db.execute("ALTER TABLE documents DROP COLUMN date_source")
+        kb.db.commit()
+    with open_kb(path, readonly=True) as kb:
+        [doc] = list(kb.records("document"))
+    assert doc["date"] == "2013-05-02" and doc["date_source"] == "none"
