@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 KB ?= saman.db
 # Debian packages the pipeline and its tests need (OCR, legacy Office, word lists, browser tests).
 APT_PACKAGES := tesseract-ocr tesseract-ocr-nor tesseract-ocr-eng libreoffice-impress \
-	libreoffice-writer wnorwegian chromium chromium-driver poppler-utils fonts-dejavu-core
+	libreoffice-writer wnorwegian chromium chromium-driver poppler-utils fonts-dejavu-core \
+	fonts-crosextra-carlito fonts-crosextra-caladea fonts-liberation2
 
 .PHONY: setup system demo test bench lock corpus clean
 

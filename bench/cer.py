@@ -41,18 +41,20 @@ def score_file(scan: Path) -> dict:
     stem, twin_pages = twin_of(scan, len(doc.pages))
     twin_path = CORPUS / f"{stem}.pdf"
     twin = read_document(str(twin_path), sha256_of(str(twin_path)))
-    refs = [_all_text(twin.pages[n - 1], raw=False) for n in twin_pages]
+    refs = [all_text(twin.pages[n - 1], raw=False) for n in twin_pages]
     return {
         "file": scan.name,
         "twin": f"{stem}.pdf",
         "pages": len(doc.pages),
         "ocr_pages": len(doc.ocr_pages),
-        "before": cer([(_all_text(page, raw=True), ref) for page, ref in zip(doc.pages, refs)]),
-        "after": cer([(_all_text(page, raw=False), ref) for page, ref in zip(doc.pages, refs)]),
+        "before": cer([(all_text(page, raw=True), ref) for page, ref in zip(doc.pages, refs)]),
+        "after": cer([(all_text(page, raw=False), ref) for page, ref in zip(doc.pages, refs)]),
     }
 
 
-def _all_text(page: Page, *, raw: bool) -> str:
+def all_text(page: Page, *, raw: bool) -> str:
+    """Every block of a page but slide notes: its running heads and numbers too (a scan cannot
+    tell its footer from its text by repetition)."""
     return "\n".join((b.raw_text if raw and b.raw_text is not None else b.text)
                      for b in page.blocks if b.role != "notes" and b.text)
 
