@@ -109,7 +109,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 _RIFF = {b"WEBP": "webp", b"WAVE": "wav", b"AVI ": "avi"}
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 _AVIF_BRANDS = {b"avif", b"avis"}
-# Control bytes that plain text never holds (tab, line breaks, form feed and escape aside).
+# Control bytes that plain text hardly holds (tab, line breaks, form feed and escape aside).
 _BINARY_BYTES = bytes(set(range(32)) - {9, 10, 12, 13, 27})
 _ODF_KINDS = {"presentation": "odp", "text": "odt", "spreadsheet": "ods"}
 _OOXML_PARTS = (("ppt/", "pptx"), ("word/", "docx"), ("xl/", "xlsx"))
@@ -143,7 +143,7 @@ def sniff(path: str | Path) -> str:
         return "zip"
     if head.startswith(OLE_MAGIC):
         return _ole_kind(path)
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or not any(b in _BINARY_BYTES for b in head):
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_like_text(head):
         return _text_kind(head)
     # Binary formats only from here: a text that happens to start with "BM" or "MZ" is text.
     for magic, kind in _MAGIC:
@@ -157,6 +157,12 @@ def sniff(path: str | Path) -> str:
     if head[:2] in (b"\xff\xfb", b"\xff\xf3", b"\xff\xf2"):
         return "mp3"
     return "unknown"
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """No NUL and hardly any other control byte: binary formats are full of both, while text
+    holds at most a stray bell or escape sequence."""
+    return b"\x00" not in head and sum(b in _BINARY_BYTES for b in head) <= max(1, len(head) // 20)
 
 
 def _text_kind(head: bytes) -> str:

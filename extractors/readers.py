@@ -129,9 +129,9 @@ def _raised_by_library(exc: BaseException) -> bool:
     code whoever raised it. Known limit: a library that fails because we called it wrongly
     looks like a refusal of the file.
     """
-    if isinstance(exc, (NameError, ImportError, SyntaxError)):
-        return False
     module = type(exc).__module__.split(".")[0]
+    if module == "builtins" and isinstance(exc, (NameError, ImportError, SyntaxError)):
+        return False  # (lxml's XMLSyntaxError is a SyntaxError too, but a library's own class)
     if module not in _OUR_PACKAGES and module != "builtins" and module not in sys.stdlib_module_names:
         return True
     tb = exc.__traceback__
