@@ -152,21 +152,42 @@ def cell_text(value: Cell) -> str:
 
 # --- the used extent of each sheet, from the sheet XML's tags --------------------------------
 
-_TAG = re.compile(rb"<(/?)(?:[\w.-]+:)?([\w.-]+)((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>")
+_PREFIX = rb"(?:[\w.-]+:)?"
 _ATTR = re.compile(rb"(?:[\w.-]+:)?([\w.-]+)\s*=\s*[\"']([^\"']*)[\"']")
 _REF = re.compile(rb"([A-Z]{1,3})(\d{1,7})$")
+# An .xlsx cell with its reference, and (the slow case) one without: its place is implied.
+_CELL = re.compile(rb"<" + _PREFIX + rb"c(?=[\s/>])[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*?(/?)>")
+_CELL_WITHOUT_REF = re.compile(rb"<" + _PREFIX + rb"c(?=[\s/>])(?![^>]*\br=)")
 
 
-def _tags(zf: zipfile.ZipFile, member: str) -> Iterator[tuple[bool, bytes, dict[bytes, bytes], bool]]:
-    """(closing, local name, attributes, self-closing) of every tag of an XML member, read in chunks."""
+def _tag_pattern(names: bytes) -> re.Pattern[bytes]:
+    """Tags of these local names (longest first), as (closing slash, name, attributes, self-closing slash)."""
+    return re.compile(rb"<(/?)" + _PREFIX + rb"(" + names + rb")(?=[\s/>])([^>]*?)(/?)>")
+
+
+_XLSX_TAGS = _tag_pattern(rb"row|c")
+_ODS_TAGS = _tag_pattern(rb"table-row|table-cell|covered-table-cell|table")
+_RELATIONSHIP = _tag_pattern(rb"Relationship")
+_SHEET = _tag_pattern(rb"sheet")
+
+
+def _chunks(zf: zipfile.ZipFile, member: str) -> Iterator[bytes]:
+    """An XML member in pieces of about a megabyte, each ending after a tag."""
     with zf.open(member) as fh:
         rest = b""
         while chunk := fh.read(1 << 20):
             data = rest + chunk
             cut = data.rfind(b">") + 1
-            data, rest = data[:cut], data[cut:]
-            for m in _TAG.finditer(data):
-                yield m.group(1) == b"/", m.group(2), dict(_ATTR.findall(m.group(3))), m.group(4) == b"/"
+            yield data[:cut]
+            rest = data[cut:]
+
+
+def _tags(zf: zipfile.ZipFile, member: str, pattern: re.Pattern[bytes]) -> Iterator[tuple[bool, bytes, dict[bytes, bytes], bool]]:
+    """(closing, local name, attributes, self-closing) of the tags `pattern` picks out of a member."""
+    for data in _chunks(zf, member):
+        for m in pattern.finditer(data):
+            attrs = dict(_ATTR.findall(m.group(3))) if b"=" in m.group(3) else {}
+            yield m.group(1) == b"/", m.group(2), attrs, m.group(4) == b"/"
 
 
 def _xlsx_extents(path: str) -> dict[str, tuple[int, int]]:
@@ -174,14 +195,15 @@ def _xlsx_extents(path: str) -> dict[str, tuple[int, int]]:
     try:
         with zipfile.ZipFile(path) as zf:
             rels = {a.get(b"Id"): a.get(b"Target", b"").decode("utf-8", "replace")
-                    for closing, name, a, _ in _tags(zf, "xl/_rels/workbook.xml.rels") if name == b"Relationship"}
+                    for _, _, a, _ in _tags(zf, "xl/_rels/workbook.xml.rels", _RELATIONSHIP)}
+            members = set(zf.namelist())
             extents = {}
-            for _, name, attrs, _ in list(_tags(zf, "xl/workbook.xml")):
-                rid = next((v for k, v in attrs.items() if k == b"id"), None)
-                if name != b"sheet" or rid not in rels:
+            for _, _, attrs, _ in list(_tags(zf, "xl/workbook.xml", _SHEET)):
+                target = rels.get(attrs.get(b"id"))
+                if target is None:
                     continue
-                target = rels[rid].lstrip("/") if rels[rid].startswith("/") else posixpath.normpath(f"xl/{rels[rid]}")
-                if target in zf.namelist():
+                target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+                if target in members:
                     extents[_xml_text(attrs.get(b"name", b""))] = _xlsx_sheet_extent(zf, target)
             return extents
     except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError):
@@ -189,20 +211,35 @@ def _xlsx_extents(path: str) -> dict[str, tuple[int, int]]:
 
 
 def _xlsx_sheet_extent(zf: zipfile.ZipFile, member: str) -> tuple[int, int]:
+    rows: list[int] = []
+    cols: set[bytes] = set()
+    for data in _chunks(zf, member):
+        if _CELL_WITHOUT_REF.search(data):
+            return _xlsx_implied_extent(zf, member)
+        for col, row, empty in _CELL.findall(data):
+            if not empty:  # a cell with a value (<c r="A1" s="3"/> is formatting only)
+                rows.append(int(row))
+                cols.add(col)
+    if not rows:
+        return 0, 0
+    numbers = [_column_number(c) for c in cols]
+    return max(rows) - min(rows) + 1, max(numbers) - min(numbers) + 1
+
+
+def _xlsx_implied_extent(zf: zipfile.ZipFile, member: str) -> tuple[int, int]:
+    """The extent when cells leave out their reference: each stands after the one before it."""
     rows = cols = 0
     low_row = low_col = math.inf
     row = col = 0
-    for closing, name, attrs, empty in _tags(zf, member):
+    for closing, name, attrs, empty in _tags(zf, member, _XLSX_TAGS):
         if closing:
             continue
         if name == b"row":
-            row = int(attrs.get(b"r", row + 1))
-            col = 0
-        elif name == b"c":
+            row, col = int(attrs.get(b"r", row + 1)), 0
+        else:
             ref = _REF.match(attrs.get(b"r", b""))
-            col = _column_number(ref.group(1)) if ref else col + 1
-            row = int(ref.group(2)) if ref else row
-            if not empty:  # a cell with a value (<c r="A1" s="3"/> is formatting only)
+            col, row = (_column_number(ref.group(1)), int(ref.group(2))) if ref else (col + 1, row)
+            if not empty:
                 rows, cols = max(rows, row), max(cols, col)
                 low_row, low_col = min(low_row, row), min(low_col, col)
     return (0, 0) if not rows else (rows - int(low_row) + 1, cols - int(low_col) + 1)
@@ -227,7 +264,7 @@ def _ods_extents(path: str) -> dict[str, tuple[int, int]]:
         with zipfile.ZipFile(path) as zf:
             name, row, rows, cols, low_row, low_col = "", 0, 0, 0, math.inf, math.inf
             row_repeat, col, row_has = 1, 0, False
-            for closing, tag, attrs, empty in _tags(zf, "content.xml"):
+            for closing, tag, attrs, empty in _tags(zf, "content.xml", _ODS_TAGS):
                 if tag == b"table" and not closing:
                     name, row, rows, cols, low_row, low_col = _xml_text(attrs.get(b"name", b"")), 0, 0, 0, math.inf, math.inf
                 elif tag == b"table" and closing:
@@ -240,7 +277,7 @@ def _ods_extents(path: str) -> dict[str, tuple[int, int]]:
                     if row_has:
                         low_row, rows = min(low_row, row + 1), max(rows, row + row_repeat)
                     row += row_repeat
-                elif tag in (b"table-cell", b"covered-table-cell") and not closing:
+                elif not closing:  # a cell: it has content when it has a value type or a body
                     repeat = int(attrs.get(b"number-columns-repeated", b"1"))
                     if not empty or b"value-type" in attrs:
                         low_col, cols, row_has = min(low_col, col + 1), max(cols, col + repeat), True

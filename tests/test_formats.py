@@ -226,6 +226,22 @@ def test_a_sheet_spanning_the_whole_grid_costs_that_sheet_not_the_process(tmp_pa
     assert "Glissen" in doc.faults[0].message and f"{MAX_SHEET_CELLS:,}" in doc.faults[0].message
 
 
+def test_a_sheet_whose_cells_leave_out_their_references_is_measured_too(tmp_path):
+    """Cells may omit r="A1": each then follows the one before it; the rows still say where they are."""
+    path = ff.xlsx_workbook(tmp_path / "utan_ref.xlsx", {"Ark1": [["a", "b", "c"]]})
+    with zipfile.ZipFile(path) as zf:
+        parts = {i.filename: zf.read(i.filename) for i in zf.infolist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    far = '<row r="1048576"><c t="inlineStr"><is><t>x</t></is></c><c t="inlineStr"><is><t>y</t></is></c></row>'
+    sheet = re.sub(r' r="[A-Z]+1"', "", sheet).replace("</sheetData>", far + "</sheetData>")
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    doc = read_document(path, ocr=False)
+    assert [(f.kind, f.page) for f in doc.faults] == [("too_large", 1)] and "1,048,576 rows × 3 columns" in doc.faults[0].message
+
+
 def test_an_ods_spanning_the_whole_grid_is_too_large(tmp_path):
     far = ('<table:table-row><table:table-cell office:value-type="string"><text:p>a</text:p></table:table-cell></table:table-row>'
            '<table:table-row table:number-rows-repeated="1000000"><table:table-cell/></table:table-row>'
