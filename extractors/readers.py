@@ -35,10 +35,7 @@ from extractors.pptx import PictureReader, read_pptx
 from extractors.textutil import clean_line
 from models import Document, Page, Table
 
-__all__ = ["SUPPORTED_EXTENSIONS", "display_path", "read_document", "sha256_of", "sniff"]
-
-SUPPORTED_EXTENSIONS = frozenset(ext for fmt in FORMATS.values() if fmt.family for ext in fmt.extensions)
-"""Names of the formats saman reads (a file's bytes decide; a name only tells when it lies)."""
+__all__ = ["display_path", "read_document", "sha256_of", "sniff"]
 
 MAX_FILE_BYTES = 1 << 30
 # Declared uncompressed size above which a zip-based file is treated as a zip bomb rather than opened.
@@ -72,6 +69,8 @@ def read_document(path: str | Path, sha256: str | None = None, *, ocr: bool = Tr
     """Read any supported file into a Document; raise ReadError for anything that cannot be read."""
     path = str(path)
     p = Path(path)
+    if not p.exists():
+        raise ReadError("unreadable", "the file is gone: it was moved or deleted before saman could read it")
     if not p.is_file():
         raise ReadError("unsupported", "this is not a regular file (a folder, a device or a link to nothing)")
     size = p.stat().st_size
@@ -79,8 +78,13 @@ def read_document(path: str | Path, sha256: str | None = None, *, ocr: bool = Tr
         raise ReadError("empty", "the file is empty (0 bytes)")
     if size > MAX_FILE_BYTES:
         raise ReadError("too_large", f"the file is {size / 2**20:.0f} MB; saman reads files up to {MAX_FILE_BYTES >> 20} MB")
-    sha = sha256 or sha256_of(p)
-    doc = _read_as(path, sha, sniff(p), ocr)
+    try:
+        sha = sha256 or sha256_of(p)
+        kind = sniff(p)
+    except OSError as exc:
+        raise ReadError("unreadable", "the file could not be opened: the file system refused it (no permission to "
+                                      "read it, or it is gone)", describe(exc)) from exc
+    doc = _read_as(path, sha, kind, ocr)
     # Document-level text comes from file properties that no block cleaning saw.
     return doc.model_copy(update={
         "path": display_path(path),

@@ -289,6 +289,11 @@ def test_an_rtf_is_read_through_libreoffice(tmp_path):
     assert "Sluttrapport frå Stryn kommune" in doc.text and "Heltid" in doc.text
 
 
+def test_a_file_gone_before_it_is_read_is_unreadable_and_a_folder_unsupported(tmp_path):
+    assert read_error(tmp_path / "flytta.pdf").kind == "unreadable"
+    assert read_error(tmp_path).kind == "unsupported"
+
+
 def test_types_saman_does_not_read_are_named_in_plain_words(tmp_path):
     mp3 = tmp_path / "opptak.mp3"
     mp3.write_bytes(b"ID3\x03\x00\x00\x00\x00\x00\x00" + os.urandom(2000))
