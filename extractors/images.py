@@ -1,6 +1,9 @@
-"""Image files (.png .jpg .jpeg .tif .tiff) as documents of their own, read by OCR.
+"""Image files (PNG, JPEG, TIFF, BMP, GIF, WebP, HEIC, AVIF, JPEG 2000) as documents of their
+own, read by OCR; Pillow decodes them (HEIC through pillow-heif's plugin).
 
-A multi-page TIFF (a scanner's usual output) is one document with a page per frame. Boxes
+A multi-page TIFF (a scanner's usual output) is one document with a page per frame. The other
+formats' extra frames are not pages: a GIF's or WebP's are an animation, a JPEG's (MPO) a
+stereo or preview picture, a HEIC's a burst or a depth map, so only the first is read. Boxes
 are in points from the image's own resolution when the file states one; screenshots and
 phone pictures rarely do, so a large image without one is taken as a 300 dpi scan and a
 small one as a 96 dpi screen capture, which only sets the scale of the boxes and the text
@@ -13,14 +16,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pillow_heif
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
-from extractors.errors import ReadError
+from extractors.errors import ReadError, describe
 from extractors.metadata import date_in_text, detect_language, document_title
 from extractors.ocr import DEFAULT_SETTINGS, OcrSettings, ocr_images
+from extractors.textutil import clean_line
 from models import Document, Fault, Page, Table
 
-MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "MPO": "image/jpeg", "TIFF": "image/tiff"}
+pillow_heif.register_heif_opener()
+
+MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "MPO": "image/jpeg", "TIFF": "image/tiff", "BMP": "image/bmp",
+               "DIB": "image/bmp", "GIF": "image/gif", "WEBP": "image/webp", "HEIF": "image/heic", "AVIF": "image/avif",
+               "JPEG2000": "image/jp2"}
+# Formats whose frames are pages; every other format's first frame is the picture.
+_PAGED_FORMATS = {"TIFF"}
 MAX_FRAMES = 500
 MAX_PIXELS = 200_000_000
 _SCAN_DPI = 300
@@ -37,7 +48,7 @@ def _metadata(image: Image.Image) -> tuple[str | None, str | None]:
     stamps = [image.info.get("Creation Time"), *(exif.get(tag) for tag in _EXIF_DATE_TAGS)]
     # EXIF writes dates as 2014:03:12 10:00:00.
     dates = [date_in_text(str(v)[:10].replace(":", "-")) for v in stamps if v]
-    title = str(image.info.get("Title") or exif.get(_EXIF_TITLE_TAG) or "").strip()
+    title = clean_line(str(image.info.get("Title") or exif.get(_EXIF_TITLE_TAG) or ""))
     return next((d for d in dates if d), None), title or None
 
 
@@ -49,20 +60,21 @@ def _dpi(frame: Image.Image) -> float:
 
 
 def read_image(path: str, sha256: str, settings: OcrSettings = DEFAULT_SETTINGS) -> Document:
-    """OCR every frame of an image file into a Document (method "ocr" on every page).
+    """OCR an image file into a Document, a page per TIFF frame (method "ocr" on every page).
 
     Raises ReadError for a file that is not a readable image; a frame whose OCR fails or runs
     over its time limit becomes a page error and the other frames are still read.
     """
     try:
         image = Image.open(path)
-    except (UnidentifiedImageError, OSError) as exc:
-        raise ReadError("corrupt", f"the image could not be opened ({exc}); it is damaged or not an image") from exc
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise ReadError("corrupt", "the image could not be opened; it is damaged or was cut short",
+                        describe(exc)) from exc
     with image:
         media_type = MEDIA_TYPES.get(image.format or "")
         if media_type is None:
-            raise ReadError("unsupported", f"images of format {image.format} are not supported")
-        n_frames = getattr(image, "n_frames", 1)
+            raise ReadError("unsupported", f"the file is an image in the {image.format} format, which saman does not read")
+        n_frames = getattr(image, "n_frames", 1) if image.format in _PAGED_FORMATS else 1
         if n_frames > MAX_FRAMES:
             raise ReadError("too_large", f"the image has {n_frames} pages; saman reads at most {MAX_FRAMES}")
         if image.width * image.height > MAX_PIXELS:
@@ -70,6 +82,8 @@ def read_image(path: str, sha256: str, settings: OcrSettings = DEFAULT_SETTINGS)
 
         def frames() -> Iterator[tuple[int, Image.Image, tuple[float, float]]]:
             for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
+                if number > n_frames:
+                    return
                 dpi = _dpi(frame)
                 # A copy (the iterator reuses one object that seeks to the next frame), turned
                 # upright as the camera's EXIF orientation says.
@@ -79,8 +93,9 @@ def read_image(path: str, sha256: str, settings: OcrSettings = DEFAULT_SETTINGS)
         try:
             meta_date, meta_title = _metadata(image)
             results = ocr_images(frames(), settings)
-        except (OSError, ValueError) as exc:
-            raise ReadError("corrupt", f"the image could not be decoded ({exc}); it is damaged or truncated") from exc
+        except (OSError, ValueError, EOFError) as exc:
+            raise ReadError("corrupt", "the image could not be decoded; it is damaged or was cut short",
+                            describe(exc)) from exc
     pages: list[Page] = []
     tables: list[Table] = []
     faults: list[Fault] = []

@@ -2,8 +2,9 @@
 LibreOffice headless, so the pptx and PDF readers read them as usual.
 
 Presentations become .pptx (slides, titles, notes and tables survive, which a PDF would
-flatten); text documents become .pdf. What a file is comes from its bytes, not its name: an
-OLE file holding a "PowerPoint Document" stream is a presentation whatever it is called.
+flatten); text documents become .pdf. What a file is comes from its bytes (extractors.formats),
+not its name: an OLE file holding a "PowerPoint Document" stream is a presentation whatever it
+is called.
 Every call runs soffice with a private profile directory, so parallel conversions do not
 fight over one profile's lock, and within a time limit, after which the whole soffice
 process group is killed.
@@ -14,60 +15,43 @@ but the converted file, which the caller deletes when done.
 
 from __future__ import annotations
 
-import mmap
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
-import zipfile
 from pathlib import Path
 
 from extractors.errors import ReadError
+from extractors.formats import DAMAGED, damaged_error, format_of, kind_for_extension, sniff
 
 SOFFICE = "soffice"
 _PPTX_FILTER = "pptx:Impress MS PowerPoint 2007 XML"
 _PDF_FILTER = "pdf:writer_pdf_Export"
-_PRESENTATION_SUFFIXES = {".ppt", ".pps", ".pot", ".odp"}
-_DOCUMENT_SUFFIXES = {".doc", ".odt", ".docx", ".rtf"}
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# kind → (what it becomes, LibreOffice's import filter). Naming the import filter matters: left
+# to guess, LibreOffice opens a damaged file as plain text and "converts" the garbage.
+_TARGETS = {
+    "ppt": ("pptx", "MS PowerPoint 97"),
+    "odp": ("pptx", "impress8"),
+    "doc": ("pdf", "MS Word 97"),
+    "odt": ("pdf", "writer8"),
+    "docx": ("pdf", "MS Word 2007 XML"),
+    "rtf": ("pdf", "Rich Text Format"),
+}
 
 
 def _target(path: Path) -> tuple[str, str]:
-    """What the file should become ('pptx' or 'pdf') and the import filter for what it is.
-
-    Naming the import filter matters: left to guess, LibreOffice opens a damaged file as
-    plain text and "converts" the garbage without complaint.
-    """
-    with open(path, "rb") as fh:
-        head = fh.read(8)
-        if head == _OLE_MAGIC:
-            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
-                if data.find("PowerPoint Document".encode("utf-16-le")) != -1:
-                    return "pptx", "MS PowerPoint 97"
-                if data.find("WordDocument".encode("utf-16-le")) != -1:
-                    return "pdf", "MS Word 97"
-            raise ReadError("unsupported", "the file is an OLE (old Office) file that is neither PowerPoint nor Word")
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(path) as zf:
-                names = set(zf.namelist())
-                mimetype = zf.read("mimetype").decode("ascii", "ignore") if "mimetype" in names else ""
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
-            raise ReadError("corrupt", f"the file is a damaged zip archive ({exc})") from exc
-        if "presentation" in mimetype:
-            return "pptx", "impress8"
-        if "text" in mimetype:
-            return "pdf", "writer8"
-        if "word/document.xml" in names:
-            return "pdf", "MS Word 2007 XML"
-        raise ReadError("unsupported", "the file is a zip archive but not an OpenDocument or Word file")
-    if head.startswith(b"{\\rtf"):
-        return "pdf", "Rich Text Format"
+    """What the file should become ('pptx' or 'pdf') and the import filter for what it is."""
+    kind = sniff(path)
+    if kind in _TARGETS:
+        return _TARGETS[kind]
+    if kind.startswith(DAMAGED):
+        raise damaged_error(kind)
     suffix = path.suffix.lower()
-    expected = "PowerPoint" if suffix in _PRESENTATION_SUFFIXES else "Word" if suffix in _DOCUMENT_SUFFIXES else "office"
-    raise ReadError("corrupt", f"the file is named {suffix or '(no extension)'} but does not hold a {expected} file; "
-                               "it is damaged or not what its name says")
+    named = kind_for_extension(suffix)
+    expected = format_of(named).what if named in _TARGETS else "an Office file LibreOffice converts"
+    raise ReadError("corrupt", f"the file is named {suffix or '(no extension)'} but holds {format_of(kind).what}, "
+                               f"not {expected}; it is damaged or not what its name says")
 
 
 def convert_legacy(path: str, timeout_s: float = 120) -> Path:
@@ -79,7 +63,7 @@ def convert_legacy(path: str, timeout_s: float = 120) -> Path:
     """
     source = Path(path)
     if not source.is_file():
-        raise ReadError("unsupported", "not a regular file")
+        raise ReadError("unsupported", "this is not a regular file (a folder, a device or a link to nothing)")
     if source.stat().st_size == 0:
         raise ReadError("empty", "the file is empty (0 bytes)")
     target, import_filter = _target(source)
@@ -108,9 +92,10 @@ def convert_legacy(path: str, timeout_s: float = 120) -> Path:
                                        "it was stopped") from None
         produced = outdir / f"input.{target}"
         if proc.returncode != 0 or not produced.is_file() or produced.stat().st_size == 0:
-            detail = stderr.decode("utf-8", "replace").strip().splitlines()
-            raise ReadError("conversion", f"LibreOffice could not convert the file to {target}"
-                                          + (f" ({detail[-1]})" if detail else "") + "; it may be damaged")
+            said = stderr.decode("utf-8", "replace").strip().splitlines()
+            raise ReadError("conversion", "LibreOffice could not convert the file; it is probably damaged, "
+                                          "or saved by a program LibreOffice does not understand",
+                            detail=f"soffice exit {proc.returncode}" + (f": {said[-1]}" if said else ""))
         fd, result = tempfile.mkstemp(prefix="saman-converted-", suffix=f".{target}")
         os.close(fd)
         shutil.move(produced, result)

@@ -1,35 +1,50 @@
 """Which reader reads a file: decided by the bytes it holds, not by the name it was given.
 
-The archive holds files whose names lie (HTML saved as .pdf, a PDF named .pptx, old binary
-PowerPoint under .pptx), so every file is sniffed first. A file whose content is a format we
-read is read as that format; anything else becomes a `ReadError` that names what the file
-really is. Every reader failure leaves this module as a ReadError, never as a library
-exception, so a batch can always go on.
+Every file is sniffed first (extractors.formats); a file whose bytes are a format saman reads
+goes to that format's reader family, anything else becomes a `ReadError` that names in plain
+words what the file really is: `unsupported` for a type saman does not read, `mislabelled`
+when the name claims a type saman reads, `corrupt` for a zip or OLE file that was cut short.
+
+Every reader failure leaves this module as a ReadError, never as a library exception, so a
+batch can always go on. Whose fault a failure is decides its kind:
+- a reader that knows a library call may refuse bad input translates that refusal into a
+  ReadError itself, with a message of its own;
+- anything else that escapes is judged by where it was raised (`_raised_by_library`): an
+  exception raised inside a library's code, or of a library's own exception class, is that
+  library refusing the file's bytes (`corrupt`; `unsupported` for a NotImplementedError, a
+  feature the library does not read), while an exception that our own code raised with a
+  built-in type is a fault of ours (`internal`), never blamed on the file.
+The exception itself goes into the error's `detail`, never into its message.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image
 
-from extractors.errors import ReadError
+from extractors.errors import INTERNAL_MESSAGE, ReadError, describe
+from extractors.formats import DAMAGED, FORMATS, Format, damaged_error, kind_for_extension, sniff
 from extractors.pdf import read_pdf
 from extractors.pptx import PictureReader, read_pptx
+from extractors.textutil import clean_line
 from models import Document, Page, Table
 
-PDF_EXTENSIONS = {".pdf"}
-PPTX_EXTENSIONS = {".pptx", ".pptm", ".ppsx"}
-LEGACY_EXTENSIONS = {".ppt", ".pps", ".pot", ".doc", ".odp", ".odt", ".docx", ".rtf"}
-IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
-SUPPORTED_EXTENSIONS = PDF_EXTENSIONS | PPTX_EXTENSIONS | LEGACY_EXTENSIONS | IMAGE_EXTENSIONS
+__all__ = ["display_path", "read_document", "sha256_of", "sniff"]
 
 MAX_FILE_BYTES = 1 << 30
-# Declared uncompressed size above which a .pptx is treated as a zip bomb rather than opened.
+# Declared uncompressed size above which a zip-based file is treated as a zip bomb rather than opened.
 MAX_UNZIPPED_BYTES = 1 << 30
+_ZIP_KINDS = {"pptx", "docx", "xlsx", "odp", "odt", "ods"}
+_CSV_SUFFIXES = {".csv", ".tsv"}
+# Our own code; an exception raised here with a built-in type is our fault, not the file's.
+_OUR_PACKAGES = ("extractors", "models", "flows", "kb")
+_OUR_DIRS = tuple(str(Path(__file__).resolve().parent.parent / p) + os.sep for p in _OUR_PACKAGES)
 
 
 def display_path(path: str | Path) -> str:
@@ -50,95 +65,97 @@ def sha256_of(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def sniff(path: str | Path) -> str:
-    """What the file's bytes say it is: pdf, pptx, docx, odp, odt, ole, png, jpeg, tiff, zip, html, text or unknown."""
-    with open(path, "rb") as fh:
-        head = fh.read(2048)
-    if head.startswith(b"%PDF") or b"%PDF-" in head[:1024]:
-        return "pdf"
-    if head.startswith(b"PK\x03\x04"):
-        return _zip_kind(path)
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "ole"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head[:4] in (b"II*\x00", b"MM\x00*"):
-        return "tiff"
-    lowered = head.lstrip().lower()
-    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in lowered[:512]:
-        return "html"
-    try:
-        head.decode("utf-8")
-        return "text"
-    except UnicodeDecodeError:
-        return "unknown"
-
-
-def _zip_kind(path: str | Path) -> str:
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            if "mimetype" in names:
-                mimetype = zf.read("mimetype").decode("ascii", "ignore")
-                return "odp" if "presentation" in mimetype else "odt" if "text" in mimetype else "zip"
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return "zip"
-    if "ppt/presentation.xml" in names:
-        return "pptx"
-    if "word/document.xml" in names:
-        return "docx"
-    return "zip"
-
-
 def read_document(path: str | Path, sha256: str | None = None, *, ocr: bool = True) -> Document:
     """Read any supported file into a Document; raise ReadError for anything that cannot be read."""
     path = str(path)
     p = Path(path)
+    if not p.exists():
+        raise ReadError("unreadable", "the file is gone: it was moved or deleted before saman could read it")
     if not p.is_file():
-        raise ReadError("unsupported", "not a regular file")
+        raise ReadError("unsupported", "this is not a regular file (a folder, a device or a link to nothing)")
     size = p.stat().st_size
     if size == 0:
         raise ReadError("empty", "the file is empty (0 bytes)")
     if size > MAX_FILE_BYTES:
         raise ReadError("too_large", f"the file is {size / 2**20:.0f} MB; saman reads files up to {MAX_FILE_BYTES >> 20} MB")
-    sha = sha256 or sha256_of(p)
-    kind = sniff(p)
+    try:
+        sha = sha256 or sha256_of(p)
+        kind = sniff(p)
+    except OSError as exc:
+        raise ReadError("unreadable", "the file could not be opened: the file system refused it (no permission to "
+                                      "read it, or it is gone)", describe(exc)) from exc
     doc = _read_as(path, sha, kind, ocr)
-    shown = display_path(path)
-    return doc if doc.path == shown else doc.model_copy(update={"path": shown})
+    # Document-level text comes from file properties that no block cleaning saw.
+    return doc.model_copy(update={
+        "path": display_path(path),
+        "title": clean_line(doc.title or "") or None,
+        "metadata": {k: v for k, value in doc.metadata.items() if (v := clean_line(value))},
+    })
 
 
 def _read_as(path: str, sha: str, kind: str, ocr: bool) -> Document:
-    p = Path(path)
+    if kind.startswith(DAMAGED):
+        raise damaged_error(kind)
+    fmt = FORMATS[kind]
+    read = _FAMILIES.get(fmt.family or "")
+    if read is None:
+        raise _not_readable(Path(path), kind)
     try:
-        if kind == "pdf":
-            return _read_pdf(path, sha, ocr)
-        if kind == "pptx":
+        if kind in _ZIP_KINDS:
             _check_zip_sizes(path)
-            return read_pptx(path, sha, _picture_reader(ocr))
-        if kind in ("ole", "odp", "odt", "docx"):
-            return _read_converted(path, sha, ocr)
-        if kind in ("png", "jpeg", "tiff"):
-            from extractors.images import read_image
-
-            return read_image(path, sha)
+        return read(path, sha, kind, ocr)
     except ReadError:
         raise
     except (Image.DecompressionBombError, MemoryError) as exc:
-        raise ReadError("too_large", f"the {kind} file needs more memory than saman allows a file ({type(exc).__name__}: {exc})") from exc
+        raise ReadError("too_large", f"the file ({fmt.what}) needs more memory than saman allows a file",
+                        describe(exc)) from exc
     except Exception as exc:
-        raise ReadError("corrupt", f"the {kind} file could not be read ({type(exc).__name__}: {exc}); it is probably damaged") from exc
-    raise _not_readable(p, kind)
+        raise _translate(exc, fmt) from exc
 
 
-def _read_pdf(path: str, sha: str, ocr: bool) -> Document:
+def _translate(exc: Exception, fmt: Format) -> ReadError:
+    """A failure no reader translated, as the error of its kind (see the module docstring)."""
+    if not _raised_by_library(exc):
+        return ReadError("internal", INTERNAL_MESSAGE, describe(exc))
+    if isinstance(exc, NotImplementedError):
+        return ReadError("unsupported", f"the file ({fmt.what}) uses a feature that saman's reader for it "
+                                        "cannot read yet", describe(exc))
+    return ReadError("corrupt", f"the file ({fmt.what}) could not be read; it is probably damaged. "
+                                "Ask the sender for a new copy", describe(exc))
+
+
+def _raised_by_library(exc: BaseException) -> bool:
+    """Whether a library raised `exc` while reading the file, rather than saman's own code.
+
+    A library's own exception class (zipfile.BadZipFile, lxml's XMLSyntaxError, pdfminer's
+    PSEOF, calamine's errors) or an exception whose innermost frame is in a library's or the
+    standard library's code counts as the library's; a NameError or ImportError is a fault in
+    code whoever raised it. Known limit: a library that fails because we called it wrongly
+    looks like a refusal of the file.
+    """
+    module = type(exc).__module__.split(".")[0]
+    if module == "builtins" and isinstance(exc, (NameError, ImportError, SyntaxError)):
+        return False  # (lxml's XMLSyntaxError is a SyntaxError too, but a library's own class)
+    if module not in _OUR_PACKAGES and module != "builtins" and module not in sys.stdlib_module_names:
+        return True
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return not os.path.realpath(tb.tb_frame.f_code.co_filename).startswith(_OUR_DIRS)
+
+
+def _read_pdf(path: str, sha: str, kind: str, ocr: bool) -> Document:
     if not ocr:
         return read_pdf(path, sha)
     from extractors.ocr import needs_ocr, ocr_pdf_pages
 
     return read_pdf(path, sha, needs_ocr=needs_ocr, ocr_pages=ocr_pdf_pages)
+
+
+def _read_pptx(path: str, sha: str, kind: str, ocr: bool) -> Document:
+    return read_pptx(path, sha, _picture_reader(ocr))
 
 
 def _picture_reader(ocr: bool) -> PictureReader | None:
@@ -158,16 +175,51 @@ def _picture_reader(ocr: bool) -> PictureReader | None:
     return read
 
 
-def _read_converted(path: str, sha: str, ocr: bool) -> Document:
+def _read_converted(path: str, sha: str, kind: str, ocr: bool) -> Document:
     """Legacy and other office formats: convert with LibreOffice, read the result as usual."""
     from extractors.office import convert_legacy
 
     converted = convert_legacy(path)
     try:
-        doc = read_pptx(str(converted), sha, _picture_reader(ocr)) if converted.suffix == ".pptx" else _read_pdf(str(converted), sha, ocr)
+        doc = (_read_pptx if converted.suffix == ".pptx" else _read_pdf)(str(converted), sha, kind, ocr)
     finally:
         converted.unlink(missing_ok=True)
     return doc.model_copy(update={"path": path})
+
+
+def _read_image(path: str, sha: str, kind: str, ocr: bool) -> Document:
+    from extractors.images import read_image
+
+    return read_image(path, sha)
+
+
+def _read_sheet(path: str, sha: str, kind: str, ocr: bool) -> Document:
+    from extractors.spreadsheet import read_spreadsheet
+
+    return read_spreadsheet(path, sha, kind)
+
+
+def _read_text(path: str, sha: str, kind: str, ocr: bool) -> Document:
+    """Plain text is read by its name: .csv and .tsv as a table, .txt and .md as text; text
+    under any other name (.json, .log, a .pptx that is a note) is not a document."""
+    from extractors.textfiles import read_csv, read_text
+
+    suffix = Path(path).suffix.lower()
+    if suffix in _CSV_SUFFIXES:
+        return read_csv(path, sha)
+    if suffix in FORMATS["text"].extensions:
+        return read_text(path, sha)
+    raise _not_readable(Path(path), kind)
+
+
+def _refuse_encrypted(path: str, sha: str, kind: str, ocr: bool) -> Document:
+    raise ReadError("encrypted", "the file is protected by a password; ask the sender for an unprotected copy")
+
+
+_FAMILIES: dict[str, Callable[[str, str, str, bool], Document]] = {
+    "pdf": _read_pdf, "pptx": _read_pptx, "office": _read_converted, "image": _read_image,
+    "sheet": _read_sheet, "text": _read_text, "encrypted": _refuse_encrypted,
+}
 
 
 def _check_zip_sizes(path: str) -> None:
@@ -178,9 +230,17 @@ def _check_zip_sizes(path: str) -> None:
 
 
 def _not_readable(p: Path, kind: str) -> ReadError:
+    """The error for a file of a kind saman does not read: mislabelled when its name claims a
+    kind saman reads, unsupported otherwise."""
     suffix = p.suffix.lower()
-    described = {"html": "an HTML web page", "text": "plain text", "zip": "a zip archive", "unknown": "binary data of an unknown kind"}
-    what = described.get(kind, kind)
-    if suffix in SUPPORTED_EXTENSIONS:
-        return ReadError("mislabelled", f"the file is named {suffix} but holds {what}; it is not a document saman can read")
-    return ReadError("unsupported", f"files of type {suffix or kind!r} ({what}) are not supported")
+    what = FORMATS[kind].what
+    claimed = kind_for_extension(suffix)
+    if claimed is not None and claimed != kind and FORMATS[claimed].family is not None:
+        return ReadError("mislabelled", f"the file is named {suffix} but holds {what}, not {FORMATS[claimed].what}; "
+                                        "saman cannot read it")
+    if kind == "text":
+        readable = ", ".join(FORMATS["text"].extensions)
+        return ReadError("unsupported", f"the file is plain text named {suffix or '(no extension)'}; saman reads "
+                                        f"plain text only from files named {readable}")
+    named = f" ({suffix})" if suffix else ""
+    return ReadError("unsupported", f"the file is {what}{named}; saman does not read this type of file")

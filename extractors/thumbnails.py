@@ -26,7 +26,7 @@ from functools import lru_cache
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFont, ImageSequence
 
-from extractors.readers import sniff
+from extractors.formats import format_of, sniff
 from models import Block, Document, Page, Table
 
 WIDTH = 320
@@ -49,7 +49,7 @@ def thumbnails(path: str, doc: Document, *, width: int = WIDTH) -> dict[int, byt
     kind = sniff(path)
     if kind == "pdf":
         rendered = _pdf_pictures(path, doc, width)
-    elif kind in ("png", "jpeg", "tiff"):
+    elif format_of(kind).family == "image":
         rendered = _image_pictures(path, doc, width)
     else:
         rendered = iter(())

@@ -1,27 +1,37 @@
 """Which files an ingest covers: files, folders (recursively) and glob patterns.
 
+Every regular file under a folder is handed to the readers, whatever its name: the readers
+sniff its bytes and either read it or say in an error record what it is and why it is not
+read, so no file in a folder passes without a trace. Hidden files and folders (a name with a
+leading dot: .DS_Store, ._x AppleDouble shadows of a Mac copy, .~lock files of an open office
+document, .git) are the system's, not the archive's; they are not read but listed in
+`Discovery.hidden`, so the summary can say how many were left out.
+
 Folders are walked without following symlinks, so a link loop in an archive folder cannot
-make the walk run forever; hidden files and files of types saman does not read are left out
-of a folder walk (and counted, so the summary can say so). A file named explicitly is always
-tried, so the user hears why it could not be read.
+make the walk run forever. A file named explicitly is always tried, hidden or not, so the
+user hears why it could not be read.
 """
 
 from __future__ import annotations
 
 import glob
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-
-from extractors.readers import SUPPORTED_EXTENSIONS
 
 
 @dataclass
 class Discovery:
     files: list[str] = field(default_factory=list)
     folders: list[str] = field(default_factory=list)
-    skipped: int = 0
+    hidden: list[str] = field(default_factory=list)
+    """Hidden files and folders under the folders walked, not read (a folder counts once)."""
     missing: list[str] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> int:
+        """How many hidden files and folders were left out of the folder walk."""
+        return len(self.hidden)
 
 
 def discover(targets: list[str]) -> Discovery:
@@ -37,16 +47,7 @@ def discover(targets: list[str]) -> Discovery:
     for target in targets:
         if os.path.isdir(target):
             found.folders.append(os.path.abspath(target))
-            for root, dirs, files in os.walk(target, followlinks=False):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    full = os.path.join(root, name)
-                    if name.startswith(".") or not os.path.isfile(full):
-                        continue
-                    if Path(name).suffix.lower() in SUPPORTED_EXTENSIONS:
-                        add(full)
-                    else:
-                        found.skipped += 1
+            _walk(target, add, found.hidden)
         elif os.path.exists(target) or os.path.islink(target):
             add(target)
         elif glob.has_magic(target):
@@ -61,4 +62,18 @@ def discover(targets: list[str]) -> Discovery:
         else:
             found.missing.append(target)
     found.files.sort()
+    found.hidden.sort()
     return found
+
+
+def _walk(folder: str, add: Callable[[str], None], hidden: list[str]) -> None:
+    """Every regular file under `folder` to `add`, hidden files and folders to `hidden`."""
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        hidden.extend(os.path.abspath(os.path.join(root, d)) for d in dirs if d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            full = os.path.join(root, name)
+            if name.startswith("."):
+                hidden.append(os.path.abspath(full))
+            elif os.path.isfile(full):  # not a link to nothing, a socket or a device
+                add(full)

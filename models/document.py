@@ -46,7 +46,8 @@ class Table(BaseModel):
     pages: list[int]
     rows: list[list[str]]
     bbox: BBox | None = None
-    method: Literal["pptx", "pdf", "ocr"] = "pdf"
+    method: Literal["pptx", "pdf", "ocr", "sheet"] = "pdf"
+    """How the cells were read: a deck's table, a PDF's ruled table, OCR, or a spreadsheet's (or .csv's) cells."""
     confidence: float | None = None
     source: Literal["table", "chart"] = "table"
 

@@ -18,7 +18,7 @@ ErrorKind = Literal[
     "empty",        # nothing in it: 0 bytes, a PDF without pages, a deck without slides
     "corrupt",      # damaged or truncated beyond what any reader here can repair
     "encrypted",    # protected by a password
-    "unsupported",  # a type saman does not read (a spreadsheet macro file, an audio file, ...)
+    "unsupported",  # a type saman does not read (an audio file, an archive, an e-mail message, ...)
     "mislabelled",  # the name says one format, the bytes another that saman does not read
     "too_large",    # over a size, page, pixel or memory limit
     "timeout",      # reading took longer than allowed

@@ -22,7 +22,7 @@ CASES = [
     (badfiles.html_named_pdf, "mislabelled", "HTML"),
     (badfiles.text_named_pptx, "mislabelled", "plain text"),
     (badfiles.broken_pptx, "corrupt", "damaged"),
-    (badfiles.unsupported, "unsupported", "not supported"),
+    (badfiles.unsupported, "unsupported", "does not read this type"),
 ]
 
 

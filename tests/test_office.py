@@ -13,6 +13,7 @@ from pptx import Presentation
 
 from extractors.errors import ReadError
 from extractors.office import convert_legacy
+from tests.formatfiles import ole_file
 
 TITLE = "Sykefravær i Bærum"
 BODY = "Nærværsteam høsten 2013"
@@ -98,13 +99,21 @@ def test_garbage_named_ppt_is_a_read_error(tmp_path: Path) -> None:
 
 
 def test_damaged_powerpoint_file_is_a_conversion_error(tmp_path: Path) -> None:
-    # OLE magic and a PowerPoint stream name, but no real content: LibreOffice must refuse it
+    # A sound OLE container whose PowerPoint stream is junk: LibreOffice must refuse it
     # (named import filter), not "convert" it as plain text.
+    fake = ole_file(tmp_path / "slides.ppt", {"PowerPoint Document": b"\x00junk" * 300, "Current User": b"x"})
+    with pytest.raises(ReadError) as err:
+        convert_legacy(str(fake))
+    assert err.value.kind == "conversion"
+    assert "LibreOffice could not convert" in err.value.message and "soffice" in (err.value.detail or "")
+
+
+def test_ole_magic_with_no_container_behind_it_is_corrupt(tmp_path: Path) -> None:
     fake = tmp_path / "slides.ppt"
     fake.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "PowerPoint Document".encode("utf-16-le") + b"\x00junk" * 300)
     with pytest.raises(ReadError) as err:
         convert_legacy(str(fake))
-    assert err.value.kind == "conversion"
+    assert err.value.kind == "corrupt" and "cut short" in err.value.message
 
 
 def test_empty_file_is_a_read_error(tmp_path: Path) -> None:
