@@ -82,7 +82,10 @@ def context(**extra: object) -> dict[str, object]:
 
 def show_and_save(table: Table, results: object, path: Path) -> None:
     """Print a scoring table and keep its results as JSON (bench.accuracy, bench.cer)."""
-    Console().print(table)
+    console = Console()
+    if not console.is_terminal:  # a log file: wide lines beat a table folded into 80 columns
+        console.width = 180
+    console.print(table)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
 
