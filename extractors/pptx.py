@@ -30,6 +30,7 @@ from pptx.exc import PythonPptxError
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.package import Part, XmlPart
 from pptx.oxml import parse_xml
+from pptx.oxml.shapes.shared import BaseShapeElement
 from pptx.parts.chart import ChartPart
 from pptx.parts.coreprops import CorePropertiesPart
 from pptx.parts.slide import NotesSlidePart, SlidePart
@@ -38,6 +39,7 @@ from pptx.shapes.base import BaseShape
 from pptx.shapes.graphfrm import GraphicFrame
 from pptx.shapes.group import GroupShape
 from pptx.shapes.picture import Picture
+from pptx.shapes.shapetree import _BaseShapes
 from pptx.slide import Slide
 from pptx.spec import GRAPHIC_DATA_URI_CHART, GRAPHIC_DATA_URI_OLEOBJ, GRAPHIC_DATA_URI_TABLE
 from pptx.util import Emu
@@ -173,15 +175,33 @@ class _SlideReader:
         self.faults: list[Fault] = []
 
     def read(self, slide: Slide, page: Page) -> None:
-        for shape in self.geo.reading_order(slide.shapes):
+        for shape in self.geo.reading_order(self._shapes(slide.shapes, page)):
             self._shape(shape, page)
         self._notes(slide, page)
+
+    def _shapes(self, shapes: _BaseShapes, page: Page) -> list[BaseShape]:
+        """The shapes of a slide or group, each made on its own.
+
+        python-pptx's own walk stops at the first element it has no class for (p:contentPart,
+        ink), losing the slide; such elements hold no text and are passed over here.
+        """
+        found = []
+        for element in shapes._spTree.iter_shape_elms():
+            if not isinstance(element, BaseShapeElement):
+                continue
+            try:
+                found.append(shapes._shape_factory(element))
+            except MemoryError:
+                raise
+            except Exception as exc:
+                self.faults.append(_fault(page.number, f"a shape on slide {page.number}", exc, "shape"))
+        return found
 
     def _shape(self, shape: BaseShape, page: Page) -> None:
         """One shape's blocks and tables, all or nothing; a group's children each on their own."""
         try:
             if isinstance(shape, GroupShape):
-                children = self.geo.reading_order(shape.shapes)
+                children = self.geo.reading_order(self._shapes(shape.shapes, page))
             else:
                 blocks, tables = self._leaf(shape, page.number)
         except MemoryError:
