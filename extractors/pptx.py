@@ -21,7 +21,7 @@ import io
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from lxml import etree
 from PIL import Image
@@ -57,9 +57,15 @@ _TITLE_TYPES = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDE
 _FURNITURE_TYPES = {PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER, PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.HEADER}
 _PAGE_NUMBER = re.compile(r"^\s*(?:side\s*|slide\s*)?\d{1,3}\s*(?:/\s*\d{1,3})?\s*$", re.IGNORECASE)
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_P = "http://schemas.openxmlformats.org/presentationml/2006/main"
 _DGM = "{http://schemas.openxmlformats.org/drawingml/2006/diagram}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _GRAPHIC_DATA_URI_DIAGRAM = "http://schemas.openxmlformats.org/drawingml/2006/diagram"
+_GRAPHIC_DATA_URI_CHARTEX = "http://schemas.microsoft.com/office/drawing/2014/chartex"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_MC_ALTERNATE, _MC_CHOICE, _MC_FALLBACK = f"{_MC}AlternateContent", f"{_MC}Choice", f"{_MC}Fallback"
+# The shapes python-pptx has classes for (p:contentPart, ink, has none)
+_SHAPE_TAGS = {f"{{{_P}}}{tag}" for tag in ("sp", "grpSp", "graphicFrame", "cxnSp", "pic")}
 # SmartArt points that hold text a reader sees: content nodes and assistants (not the layout's own)
 _DIAGRAM_TEXT_POINTS = {"node", "asst"}
 # What python-pptx and lxml raise on a damaged or odd file; anything else is a fault of saman's.
@@ -183,12 +189,12 @@ class _SlideReader:
         """The shapes of a slide or group, each made on its own.
 
         python-pptx's own walk stops at the first element it has no class for (p:contentPart,
-        ink), losing the slide; such elements hold no text and are passed over here.
+        ink), losing the slide; such elements hold no text and are passed over here. It also
+        never looks inside mc:AlternateContent, where newer shapes (the newer chart kinds,
+        equations, 3-D models) sit beside a fallback for older readers.
         """
         found = []
-        for element in shapes._spTree.iter_shape_elms():
-            if not isinstance(element, BaseShapeElement):
-                continue
+        for element in _shape_elements(shapes._spTree):
             try:
                 found.append(shapes._shape_factory(element))
             except MemoryError:
@@ -239,8 +245,9 @@ class _SlideReader:
         uri = _graphic_data_uri(shape)
         if uri == GRAPHIC_DATA_URI_TABLE:
             return _table(shape, number, table_id, bbox)
-        if uri == GRAPHIC_DATA_URI_CHART:
-            space = _expect(self.deck, shape.chart_part, ChartPart)._element
+        if uri in (GRAPHIC_DATA_URI_CHART, _GRAPHIC_DATA_URI_CHARTEX):
+            space = (_expect(self.deck, shape.chart_part, ChartPart)._element if uri == GRAPHIC_DATA_URI_CHART
+                     else _chartex_space(shape))
             title = chart_title(space)
             blocks = [Block(text=title, bbox=bbox, method="pptx")] if title else []
             rows = chart_rows(space)
@@ -274,6 +281,22 @@ class _SlideReader:
         page.blocks.extend(blocks)
 
 
+def _shape_elements(tree: etree._Element) -> Iterator[BaseShapeElement]:
+    """The shape elements of a p:spTree or p:grpSp, in order, the chosen branch of each mc:AlternateContent.
+
+    A reader takes the first mc:Choice it understands, else the mc:Fallback; for text the
+    Choice is the real content (the Fallback is a picture of it, or a note that the reader is
+    too old), so the first Choice holding shapes is taken.
+    """
+    for element in tree.iterchildren():
+        if element.tag == _MC_ALTERNATE:
+            branches = [*element.iterchildren(_MC_CHOICE), *element.iterchildren(_MC_FALLBACK)]
+            chosen = next((found for branch in branches if (found := list(_shape_elements(branch)))), [])
+            yield from chosen
+        elif element.tag in _SHAPE_TAGS and isinstance(element, BaseShapeElement):
+            yield element
+
+
 def _what(shape: BaseShape) -> str:
     """What kind of shape it is, in a clerk's words, from its XML alone (this must not raise)."""
     if isinstance(shape, GroupShape):
@@ -282,7 +305,8 @@ def _what(shape: BaseShape) -> str:
         return "a picture"
     if isinstance(shape, GraphicFrame):
         return {GRAPHIC_DATA_URI_TABLE: "a table", GRAPHIC_DATA_URI_CHART: "a chart",
-                _GRAPHIC_DATA_URI_DIAGRAM: "a SmartArt diagram", GRAPHIC_DATA_URI_OLEOBJ: "an embedded object",
+                _GRAPHIC_DATA_URI_CHARTEX: "a chart", _GRAPHIC_DATA_URI_DIAGRAM: "a SmartArt diagram",
+                GRAPHIC_DATA_URI_OLEOBJ: "an embedded object",
                 }.get(_graphic_data_uri(shape) or "", "a graphic")
     return "a text box or shape"
 
@@ -329,6 +353,14 @@ def _diagram_texts(shape: GraphicFrame) -> list[str]:
             if text := clean_line("".join(t.text or "" for t in p.iter(f"{_A}t"))):
                 texts.append(text)
     return texts
+
+
+def _chartex_space(shape: GraphicFrame) -> etree._Element:
+    """The cx:chartSpace of a newer kind of chart (waterfall, treemap, ...): a part python-pptx keeps unparsed."""
+    ref = next((e for e in shape._element.find(f"{_A}graphic/{_A}graphicData") if e.get(f"{_R}id")), None)
+    if ref is None:
+        raise ValueError("the chart frame names no chart part")
+    return parse_xml(shape.part.related_part(ref.get(f"{_R}id")).blob)
 
 
 def _embedded_object(shape: GraphicFrame, number: int) -> Fault:

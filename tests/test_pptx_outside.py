@@ -35,7 +35,7 @@ from models import Document
 SLIDE_TEXT = {1: "Samling i Bodø", 2: "Prosjekter per tema", 3: "Deltakerne i arbeid"}
 CHART_ROWS = [["", "Prosjekter", "Kommuner"], ["Sykefravær", "18", "6"], ["Heltid", "14", "4.5"]]
 NOTES = "Husk å takke vertskommunen"
-_P = "http://schemas.openxmlformats.org/presentationml/2006/main"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _EXCEPTION_WORDS = re.compile(r"Error|Exception|Traceback|NotImplemented|<|\{http")
 
 Edit = Callable[[bytes], bytes | None]
@@ -135,32 +135,68 @@ def test_a_shape_python_pptx_does_not_recognise_is_read_and_unknown_elements_are
     assert doc.faults == []
 
 
+def _with_part(path: Path, slide: int, shape_xml: str, part: str, content_type: str, rel_type: str, data: str) -> Path:
+    """The deck with `shape_xml` added to a slide's shape tree and a part it refers to as rId90."""
+    rel = f'<Relationship Id="rId90" Target="../{part}" Type="{rel_type}"/>'
+    override = f'<Override PartName="/ppt/{part}" ContentType="{content_type}"/>'
+    return _rewrite(path, {
+        f"ppt/slides/slide{slide}.xml": _into_shape_tree(shape_xml),
+        f"ppt/slides/_rels/slide{slide}.xml.rels": lambda d: d.replace(b"</Relationships>", rel.encode() + b"</Relationships>"),
+        "[Content_Types].xml": lambda d: d.replace(b"</Types>", override.encode() + b"</Types>"),
+    }, appended=((f"ppt/{part}", data.encode()),))
+
+
+def _frame(uri: str, reference: str) -> str:
+    return ('<p:graphicFrame><p:nvGraphicFramePr><p:cNvPr id="41" name="Ramme"/><p:cNvGraphicFramePr/><p:nvPr/>'
+            '</p:nvGraphicFramePr><p:xfrm><a:off x="457200" y="4000000"/><a:ext cx="4000000" cy="1000000"/></p:xfrm>'
+            f'<a:graphic><a:graphicData uri="{uri}">{reference}</a:graphicData></a:graphic></p:graphicFrame>')
+
+
 def test_smartart_text_is_read_from_its_data_part(tmp_path):
     dgm = "http://schemas.openxmlformats.org/drawingml/2006/diagram"
-    frame = ('<p:graphicFrame><p:nvGraphicFramePr><p:cNvPr id="41" name="Diagram"/><p:cNvGraphicFramePr/><p:nvPr/>'
-             '</p:nvGraphicFramePr><p:xfrm><a:off x="457200" y="4000000"/><a:ext cx="4000000" cy="1000000"/></p:xfrm>'
-             f'<a:graphic><a:graphicData uri="{dgm}"><dgm:relIds xmlns:dgm="{dgm}" '
-             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:dm="rId90"/>'
-             '</a:graphicData></a:graphic></p:graphicFrame>')
+    frame = _frame(dgm, f'<dgm:relIds xmlns:dgm="{dgm}" xmlns:r="{_R}" r:dm="rId90"/>')
     points = "".join(f'<dgm:pt modelId="{i}"{kind}><dgm:t><a:bodyPr/><a:p><a:r><a:t>{text}</a:t></a:r></a:p></dgm:t></dgm:pt>'
                      for i, (kind, text) in enumerate([("", "Kartlegging"), (' type="asst"', "Tiltak"),
                                                        (' type="pres"', "layoutens egen tekst")], start=1))
     data = (f'<dgm:dataModel xmlns:dgm="{dgm}" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
             f'<dgm:ptLst><dgm:pt modelId="0" type="doc"/>{points}</dgm:ptLst></dgm:dataModel>')
-    rel = ('<Relationship Id="rId90" Target="../diagrams/data1.xml" '
-           'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/diagramData"/>')
-    override = ('<Override PartName="/ppt/diagrams/data1.xml" '
-                'ContentType="application/vnd.openxmlformats-officedocument.drawingml.diagramData+xml"/>')
-    path = _deck(tmp_path)
-    _rewrite(path, {
-        "ppt/slides/slide3.xml": _into_shape_tree(frame),
-        "ppt/slides/_rels/slide3.xml.rels": lambda d: d.replace(b"</Relationships>", rel.encode() + b"</Relationships>"),
-        "[Content_Types].xml": lambda d: d.replace(b"</Types>", override.encode() + b"</Types>"),
-    }, appended=(("ppt/diagrams/data1.xml", data.encode()),))
+    path = _with_part(_deck(tmp_path), 3, frame, "diagrams/data1.xml",
+                      "application/vnd.openxmlformats-officedocument.drawingml.diagramData+xml",
+                      "http://schemas.openxmlformats.org/officeDocument/2006/relationships/diagramData", data)
     doc = read_document(path, ocr=False)
     text = doc.pages[2].text
     assert "Kartlegging" in text and "Tiltak" in text and "layoutens egen tekst" not in text
     _assert_rest_read(doc)
+    assert doc.faults == []
+
+
+def test_a_newer_kind_of_chart_is_read_from_its_chartex_part_and_shapes_in_alternate_content_are_read(tmp_path):
+    cx = "http://schemas.microsoft.com/office/drawing/2014/chartex"
+    fallback = ('<p:sp><p:nvSpPr><p:cNvPr id="42" name="Reserve"/><p:cNvSpPr/><p:nvPr/></p:nvSpPr><p:spPr/>'
+                '<p:txBody><a:bodyPr/><a:p><a:r><a:t>This chart isn\'t available in your version of PowerPoint</a:t></a:r></a:p>'
+                '</p:txBody></p:sp>')
+    choice = _frame(cx, f'<cx:chart xmlns:cx="{cx}" xmlns:r="{_R}" r:id="rId90"/>')
+    shape = (f'<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+             f'<mc:Choice xmlns:cx1="http://schemas.microsoft.com/office/drawing/2015/9/8/chartex" Requires="cx1">{choice}'
+             f'</mc:Choice><mc:Fallback>{fallback}</mc:Fallback></mc:AlternateContent>')
+    months, values = ("Start", "Januar", "Februar", "Slutt"), ("50", "-15", "7.5", "42.5")
+    cats = "".join(f'<cx:pt idx="{i}">{m}</cx:pt>' for i, m in enumerate(months))
+    vals = "".join(f'<cx:pt idx="{i}">{v}</cx:pt>' for i, v in enumerate(values))
+    data = (f'<cx:chartSpace xmlns:cx="{cx}" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+            f'<cx:chartData><cx:data id="0"><cx:strDim type="cat"><cx:f>Ark1!$A$2:$A$5</cx:f><cx:lvl ptCount="4">{cats}'
+            f'</cx:lvl></cx:strDim><cx:numDim type="val"><cx:f>Ark1!$B$2:$B$5</cx:f><cx:lvl ptCount="4" formatCode="General">'
+            f'{vals}</cx:lvl></cx:numDim></cx:data></cx:chartData><cx:chart><cx:title><cx:tx><cx:txData><cx:v>Budsjett 2014'
+            '</cx:v></cx:txData></cx:tx></cx:title><cx:plotArea><cx:plotAreaRegion><cx:series layoutId="waterfall">'
+            '<cx:tx><cx:txData><cx:v>Kroner</cx:v></cx:txData></cx:tx><cx:dataId val="0"/></cx:series></cx:plotAreaRegion>'
+            '</cx:plotArea></cx:chart></cx:chartSpace>')
+    path = _with_part(_deck(tmp_path), 3, shape, "charts/chartEx1.xml", "application/vnd.ms-office.chartex+xml",
+                      "http://schemas.microsoft.com/office/2014/relationships/chartEx", data)
+    assert not any(s.name == "Ramme" for s in Presentation(str(path)).slides[2].shapes), "python-pptx does not see it"
+    doc = read_document(path, ocr=False)
+    _assert_rest_read(doc)
+    assert "Budsjett 2014" in doc.pages[2].text and "available" not in doc.pages[2].text
+    chart = next(t for t in doc.tables if t.page == 3)
+    assert chart.source == "chart" and chart.rows == [["", "Kroner"], *([m, v] for m, v in zip(months, values))]
     assert doc.faults == []
 
 
