@@ -39,7 +39,7 @@ from pptx.shapes.base import BaseShape
 from pptx.shapes.graphfrm import GraphicFrame
 from pptx.shapes.group import GroupShape
 from pptx.shapes.picture import Picture
-from pptx.shapes.shapetree import _BaseShapes
+from pptx.shapes.shapetree import BaseShapeFactory, _BaseShapes
 from pptx.slide import Slide
 from pptx.spec import GRAPHIC_DATA_URI_CHART, GRAPHIC_DATA_URI_OLEOBJ, GRAPHIC_DATA_URI_TABLE
 from pptx.util import Emu
@@ -196,7 +196,10 @@ class _SlideReader:
         found = []
         for element in _shape_elements(shapes._spTree):
             try:
-                found.append(shapes._shape_factory(element))
+                try:
+                    found.append(shapes._shape_factory(element))
+                except _FILE_DAMAGE:  # an odd placeholder type: read it as the plain shape it also is
+                    found.append(BaseShapeFactory(element, shapes))
             except MemoryError:
                 raise
             except Exception as exc:

@@ -135,6 +135,34 @@ def test_a_shape_python_pptx_does_not_recognise_is_read_and_unknown_elements_are
     assert doc.faults == []
 
 
+def test_odd_attribute_values_cost_no_text(tmp_path):
+    """Values python-pptx cannot map (a placeholder type, a bullet level, merge flags, a position,
+    the slide size) lose the role, level or position they give, never the text."""
+    def odd_slide(data: bytes) -> bytes:
+        data = data.replace(b'<p:ph type="title"/>', b'<p:ph type="bogus"/>')
+        data = data.replace(b"<a:p>", b'<a:p><a:pPr lvl="high"/>', 1)
+        return data
+
+    def odd_table(data: bytes) -> bytes:
+        data = data.replace(b"<a:tc>", b'<a:tc gridSpan="x" hMerge="maybe" vMerge="2">', 1)
+        return re.sub(rb'(<p:graphicFrame>.*?<a:off x=")\d+', rb"\g<1>abc", data, count=1, flags=re.S)
+
+    path = _deck(tmp_path)
+    prs = Presentation(str(path))
+    table = prs.slides[2].shapes.add_table(1, 2, Inches(1), Inches(5), Inches(4), Inches(1)).table
+    table.cell(0, 0).text, table.cell(0, 1).text = "Kommune", "Antall"
+    prs.save(str(path))
+    _rewrite(path, {"ppt/slides/slide1.xml": odd_slide, "ppt/slides/slide3.xml": odd_table,
+                    "ppt/presentation.xml": lambda d: re.sub(rb'<p:sldSz cx="\d+"', b'<p:sldSz cx="wide"', d)})
+    with pytest.raises(ValueError):
+        Presentation(str(path)).slides[0].shapes.title  # noqa: B018 - python-pptx cannot make the title shape
+    doc = read_document(path, ocr=False)
+    _assert_rest_read(doc)
+    assert "Første punkt på lista" in doc.pages[0].text
+    assert [t.rows for t in doc.tables if t.page == 3] == [[["Kommune", "Antall"]]]
+    assert doc.faults == []
+
+
 def _with_part(path: Path, slide: int, shape_xml: str, part: str, content_type: str, rel_type: str, data: str) -> Path:
     """The deck with `shape_xml` added to a slide's shape tree and a part it refers to as rId90."""
     rel = f'<Relationship Id="rId90" Target="../{part}" Type="{rel_type}"/>'
