@@ -27,9 +27,12 @@ from lxml import etree
 from PIL import Image
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.exc import PythonPptxError
+from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.package import Part, XmlPart
+from pptx.opc.packuri import PackURI
 from pptx.oxml import parse_xml
+from pptx.oxml.coreprops import CT_CoreProperties
 from pptx.oxml.shapes.shared import BaseShapeElement
 from pptx.parts.chart import ChartPart
 from pptx.parts.coreprops import CorePropertiesPart
@@ -160,14 +163,22 @@ def _slide_size(prs: Presentation) -> tuple[float | None, float | None]:
         return None, None
 
 
-def _core_properties(prs: Presentation):
-    """The deck's core properties, or empty ones when docProps/core.xml is damaged."""
-    props = prs.core_properties
+def _core_properties(prs: Presentation) -> CorePropertiesPart:
+    """The deck's core properties; empty ones when it has none or they are damaged.
+
+    python-pptx makes up properties for a deck without them (the title "PowerPoint
+    Presentation", modified now), which would give the deck a title and today's date.
+    """
+    package = prs.part.package
     try:
-        props.title, props.author, props.created, props.modified  # noqa: B018 - each parses its XML
-        return props
-    except (AttributeError, *_FILE_DAMAGE):  # a damaged part comes back as a plain Part
-        return CorePropertiesPart.new(prs.part.package).core_properties
+        props = package.part_related_by(RT.CORE_PROPERTIES)
+        if isinstance(props, CorePropertiesPart):  # a damaged part comes back as a plain Part
+            props.title, props.author, props.created, props.modified  # noqa: B018 - each parses its XML
+            return props
+    except _FILE_DAMAGE:  # KeyError: the deck has no core properties
+        pass
+    return CorePropertiesPart(PackURI("/docProps/core.xml"), CT.OPC_CORE_PROPERTIES, package,
+                              CT_CoreProperties.new_coreProperties())
 
 
 class _SlideReader:

@@ -374,6 +374,16 @@ def test_a_broken_slide_costs_that_slide_and_broken_notes_the_notes(tmp_path):
         _assert_plain(fault.message)
 
 
+@pytest.mark.parametrize("damage", [lambda d: b"<cp:coreProperties", lambda d: None], ids=["not-xml", "missing"])
+def test_damaged_or_missing_core_properties_cost_only_the_metadata(tmp_path, damage):
+    path = _rewrite(_deck(tmp_path), {"docProps/core.xml": damage})
+    doc = read_document(path, ocr=False)
+    _assert_rest_read(doc)
+    # python-pptx would make up a title and a modified date of now for a deck without them
+    assert doc.metadata == {} and doc.date is None
+    assert doc.faults == []
+
+
 def test_a_deck_none_of_whose_slides_can_be_read_is_corrupt(tmp_path):
     path = _deck(tmp_path)
     _rewrite(path, {f"ppt/slides/slide{n}.xml": (lambda d: b"not xml") for n in (1, 2, 3)})
