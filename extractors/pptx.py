@@ -61,6 +61,7 @@ _FURNITURE_TYPES = {PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER, PP_PLACE
 _PAGE_NUMBER = re.compile(r"^\s*(?:side\s*|slide\s*)?\d{1,3}\s*(?:/\s*\d{1,3})?\s*$", re.IGNORECASE)
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _P = "http://schemas.openxmlformats.org/presentationml/2006/main"
+_P_NS = f"{{{_P}}}"
 _DGM = "{http://schemas.openxmlformats.org/drawingml/2006/diagram}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _GRAPHIC_DATA_URI_DIAGRAM = "http://schemas.openxmlformats.org/drawingml/2006/diagram"
@@ -68,7 +69,7 @@ _GRAPHIC_DATA_URI_CHARTEX = "http://schemas.microsoft.com/office/drawing/2014/ch
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _MC_ALTERNATE, _MC_CHOICE, _MC_FALLBACK = f"{_MC}AlternateContent", f"{_MC}Choice", f"{_MC}Fallback"
 # The shapes python-pptx has classes for (p:contentPart, ink, has none)
-_SHAPE_TAGS = {f"{{{_P}}}{tag}" for tag in ("sp", "grpSp", "graphicFrame", "cxnSp", "pic")}
+_SHAPE_TAGS = {f"{_P_NS}{tag}" for tag in ("sp", "grpSp", "graphicFrame", "cxnSp", "pic")}
 # SmartArt points that hold text a reader sees: content nodes and assistants (not the layout's own)
 _DIAGRAM_TEXT_POINTS = {"node", "asst"}
 # What python-pptx and lxml raise on a damaged or odd file; anything else is a fault of saman's.
@@ -94,7 +95,9 @@ def read_pptx(path: str, sha256: str, read_picture: PictureReader | None = None)
     """
     deck = open_deck(path)
     prs = deck.presentation
-    n_slides = len(prs.slides)
+    # the slide list itself, not prs.slides: that renames every slide part and raises for a missing one
+    slide_ids = [sld_id.rId for sld_id in prs.part._element.iterfind(f"{_P_NS}sldIdLst/{_P_NS}sldId")]
+    n_slides = len(slide_ids)
     if n_slides == 0:
         raise ReadError("empty", "the deck has no slides")
     slide_w, slide_h = _slide_size(prs)
@@ -103,7 +106,7 @@ def read_pptx(path: str, sha256: str, read_picture: PictureReader | None = None)
     for number in range(1, n_slides + 1):
         page = Page(number=number, kind="slide", width=slide_w, height=slide_h, method="pptx")
         try:
-            reader.read(_slide(deck, number), page)
+            reader.read(_slide(deck, slide_ids[number - 1]), page)
         except MemoryError:
             raise
         except Exception as exc:  # the slide's own part is missing or damaged: this slide is lost, not the deck
@@ -133,11 +136,9 @@ def read_pptx(path: str, sha256: str, read_picture: PictureReader | None = None)
     )
 
 
-def _slide(deck: Deck, number: int) -> Slide:
-    """Slide `number`; raises when its part is missing (KeyError) or damaged (DamagedPart)."""
-    prs = deck.presentation
-    rid = prs.slides._sldIdLst[number - 1].rId  # by index, so one missing slide does not end the walk
-    return _expect(deck, prs.part.related_part(rid), SlidePart).slide
+def _slide(deck: Deck, rid: str) -> Slide:
+    """The slide the presentation relates as `rid`; raises when its part is missing (KeyError) or damaged."""
+    return _expect(deck, deck.presentation.part.related_part(rid), SlidePart).slide
 
 
 def _expect(deck: Deck, part: Part, kind: type[Part]) -> Part:

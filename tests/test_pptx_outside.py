@@ -358,16 +358,18 @@ def test_a_damaged_chart_part_makes_python_pptx_refuse_the_deck(tmp_path):
         Presentation(str(path))
 
 
-def test_a_broken_slide_costs_that_slide_and_broken_notes_the_notes(tmp_path):
+@pytest.mark.parametrize("damage, detail", [(lambda d: b"<p:sld garbage", "XMLSyntaxError"), (lambda d: None, "KeyError")],
+                         ids=["not-xml", "missing"])
+def test_a_broken_slide_costs_that_slide_and_broken_notes_the_notes(tmp_path, damage, detail):
     path = _deck(tmp_path)
     notes = _member(path, r"ppt/notesSlides/notesSlide\d+\.xml")
-    _rewrite(path, {"ppt/slides/slide2.xml": lambda d: b"<p:sld garbage", notes: lambda d: b"\x00\x01"})
+    _rewrite(path, {"ppt/slides/slide2.xml": damage, notes: lambda d: b"\x00\x01"})
     doc = read_document(path, ocr=False)
     _assert_rest_read(doc, lost={2})
     assert doc.pages[1].blocks == [] and doc.tables == []
     slide, notes_fault = sorted(doc.faults, key=lambda f: f.page)
     assert (slide.page, slide.scope, slide.kind) == (2, "page", "corrupt")
-    assert slide.message.startswith("slide 2 could not be read") and "XMLSyntaxError" in slide.detail
+    assert slide.message.startswith("slide 2 could not be read") and detail in slide.detail
     assert (notes_fault.page, notes_fault.scope) == (3, "shape")
     assert notes_fault.message.startswith("the speaker notes of slide 3 could not be read")
     for fault in doc.faults:
