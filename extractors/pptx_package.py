@@ -6,7 +6,8 @@ whole file; of two zip entries with one name it takes whichever zipfile finds la
 refuses templates and slide shows (.potx, .ppsx) by their content type although they are
 decks like any other. A deck it refuses is opened again here from a mended copy in memory:
 of duplicated entries the last one that parses is kept (and the content types of every copy
-of `[Content_Types].xml` that parses are merged), and a part whose XML does not parse is kept
+of `[Content_Types].xml` that parses are merged, a part none of them types is typed by its
+extension), and a part whose XML does not parse is kept
 as bytes under a content type python-pptx does not parse. The slide or shape that uses such a
 part then fails alone, where the reader can record it, and `Deck.damaged` says what was wrong.
 
@@ -16,6 +17,7 @@ This module only opens packages; which slides and shapes are read is the reader'
 from __future__ import annotations
 
 import io
+import mimetypes
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -106,7 +108,7 @@ def _mended(path: str) -> tuple[bytes, dict[str, str]]:
         damaged["/" + name] = why or "the part is empty"
         if not name.endswith(".rels"):  # relationships are parsed on opening whatever their type: left out
             parts[name] = blobs[-1]
-    parts[_CONTENT_TYPES] = _merged_content_types(copies.get(_CONTENT_TYPES, []), damaged)
+    parts[_CONTENT_TYPES] = _merged_content_types(copies.get(_CONTENT_TYPES, []), damaged, [n for n in parts if n != _CONTENT_TYPES])
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zf:
         for name, blob in parts.items():
@@ -126,8 +128,9 @@ def _last_parsing(blobs: list[bytes]) -> tuple[bytes | None, str | None]:
     return None, why
 
 
-def _merged_content_types(blobs: list[bytes], damaged: dict[str, str]) -> bytes:
-    """One [Content_Types].xml: every copy that parses, later copies winning; damaged parts untyped."""
+def _merged_content_types(blobs: list[bytes], damaged: dict[str, str], names: list[str]) -> bytes:
+    """One [Content_Types].xml: every copy that parses, later copies winning; damaged parts untyped,
+    and a part no copy types (a picture of an extension no Default names) typed by its extension."""
     defaults: dict[str, str] = {}
     overrides: dict[str, str] = {}
     for blob in blobs:
@@ -140,6 +143,10 @@ def _merged_content_types(blobs: list[bytes], damaged: dict[str, str]) -> bytes:
                 defaults[element.get("Extension", "").lower()] = element.get("ContentType", "")
             elif element.tag == f"{{{_CT_NS}}}Override" and element.get("PartName") and element.get("ContentType"):
                 overrides[element.get("PartName", "").lower()] = element.get("ContentType", "")
+    for name in names:
+        partname, extension = "/" + name.lower(), name.rsplit(".", 1)[-1].lower()
+        if partname not in overrides and extension not in defaults and extension != "rels":
+            overrides[partname] = mimetypes.guess_type(name)[0] or "application/octet-stream"
     for partname in damaged:
         if overrides.get(partname.lower()) not in _DECK_TYPES:  # without its main part nothing opens anyway
             overrides[partname.lower()] = _DAMAGED_TYPE

@@ -424,6 +424,15 @@ def test_a_duplicated_content_types_entry_loses_nothing(tmp_path, second_copy):
     assert doc.faults == []
 
 
+def test_a_part_without_a_content_type_loses_nothing(tmp_path):
+    path = _rewrite(_deck(tmp_path), {"[Content_Types].xml": lambda d: re.sub(rb'<Default Extension="png"[^>]*/>', b"", d)})
+    with pytest.raises(KeyError, match="no content-type"):
+        Presentation(str(path))
+    doc = read_document(path)  # with OCR, so the picture is opened
+    _assert_rest_read(doc)
+    assert doc.faults == []
+
+
 def test_a_duplicated_slide_entry_keeps_the_copy_that_parses(tmp_path):
     path = _rewrite(_deck(tmp_path), appended=(("ppt/slides/slide1.xml", b"<p:sld truncated"),))
     doc = read_document(path, ocr=False)
