@@ -2,14 +2,17 @@
 
 Why: python-pptx parses every XML part that a deck's relationships reach as soon as it opens
 the deck, so one part that does not parse (a chart, a slide, a notes page) makes it refuse the
-whole file; of two zip entries with one name it takes whichever zipfile finds last; and it
-refuses templates and slide shows (.potx, .ppsx) by their content type although they are
-decks like any other. A deck it refuses is opened again here from a mended copy in memory:
-of duplicated entries the last one that parses is kept (and the content types of every copy
-of `[Content_Types].xml` that parses are merged, a part none of them types is typed by its
-extension), and a part whose XML does not parse is kept
-as bytes under a content type python-pptx does not parse. The slide or shape that uses such a
-part then fails alone, where the reader can record it, and `Deck.damaged` says what was wrong.
+whole file; so does one part that [Content_Types].xml gives no type. Of two zip entries with
+one name it takes whichever zipfile finds last. And it refuses templates and slide shows
+(.potx, .ppsx, .potm, .ppsm) by their content type although they are decks like any other:
+here they are opened past that check.
+
+A deck python-pptx refuses is opened again from a mended copy in memory: of duplicated entries
+the last one that parses is kept; the content types of every copy of [Content_Types].xml that
+parses are merged, and a part none of them types is typed by its extension; a part whose XML
+does not parse is kept as bytes under a content type python-pptx does not parse. The slide or
+shape that uses such a part then fails alone, where the reader can record it, and
+`Deck.damaged` says what was wrong with it.
 
 This module only opens packages; which slides and shapes are read is the reader's business.
 """
@@ -33,16 +36,17 @@ from pptx.presentation import Presentation
 
 from extractors.errors import ReadError, describe
 
-# python-pptx maps four main-part content types to its presentation part; the macro-enabled
-# template and slide show are decks too. PartFactory.part_type_for is its hook for this.
-for _content_type in ("application/vnd.ms-powerpoint.template.macroEnabled.main+xml",
-                      "application/vnd.ms-powerpoint.slideshow.macroEnabled.main+xml"):
-    PartFactory.part_type_for.setdefault(_content_type, PresentationPart)
-
 _CONTENT_TYPES = "[Content_Types].xml"
 _CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 _DAMAGED_TYPE = "application/vnd.saman.damaged-part"  # no python-pptx part class: kept unparsed
-_DECK_TYPES = {CT.PML_PRESENTATION_MAIN, CT.PML_PRES_MACRO_MAIN, CT.PML_TEMPLATE_MAIN, CT.PML_SLIDESHOW_MAIN}
+_MACRO_DECK_TYPES = ("application/vnd.ms-powerpoint.template.macroEnabled.main+xml",
+                     "application/vnd.ms-powerpoint.slideshow.macroEnabled.main+xml")
+_DECK_TYPES = {CT.PML_PRESENTATION_MAIN, CT.PML_PRES_MACRO_MAIN, CT.PML_TEMPLATE_MAIN, CT.PML_SLIDESHOW_MAIN, *_MACRO_DECK_TYPES}
+
+# python-pptx maps four main-part content types to its presentation part; the macro-enabled
+# template and slide show are decks too. PartFactory.part_type_for is its hook for this.
+for _content_type in _MACRO_DECK_TYPES:
+    PartFactory.part_type_for.setdefault(_content_type, PresentationPart)
 
 
 @dataclass
