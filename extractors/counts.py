@@ -23,10 +23,18 @@ Not counts, by rule: years (1900–2099 unless followed by kroner or %), dates (
 "2.9."), ordinals ("hver 6.", "kvar 4. helg"), times ("kl. 10.30"), page and slide numbers
 ("side 3 av 12"), phone numbers, postal codes ("0032 Oslo"), list and section numbering
 ("1. nettverkssamling", "2 Resultat"), numbers after a label noun ("pulje 2", "Nettverkssamling
-3", "Årsrapportering 1 og 2"), versions ("versjon 2.1"), turnus names ("3+3", "2+2-turnus"),
+3", "Årsrapportering 1 og 2", "Gruppe 2", "Tiltak 4", "Kapittel 5"), versions ("versjon 2.1"), turnus names ("3+3", "2+2-turnus"),
 durations used as adjectives ("2 års markering", "3-årig"), ranges ("2–3 kommuner": no single
 value), a number with no counted noun after it, and the words "en/ei/ein" except in a ratio
 ("en av tre"), since they are the indefinite article far more often than the number one.
+A label's own number does not swallow the count after it: "Gruppe 2, 17 prosjekter, 20
+kommuner" and "Gruppe 2 – 17 prosjekter" count the 17 prosjekter (neither an enumeration of
+labels, "1 og 2", nor a range, "2–3", begins at a label's number when a counted noun follows).
+
+Other languages: the unit words are Norwegian. In a document whose language is not Norwegian
+(`nb`, `nn`, or `und` for too little text to tell), only quantities with a unit the Norwegian
+unit table knows are kept (percentages, amounts in kroner, "20 kommuner"): an English "3
+projects" would otherwise become a count of the unknown unit "projects".
 """
 
 from __future__ import annotations
@@ -54,8 +62,11 @@ CURRENCY = frozenset({"kr", "kroner", "kronar", "krone", "nok"})
 LABEL_NOUNS = frozenset(
     "pulje puljen pulja side sida s slide lysbilde figur fig tabell vedlegg kapittel kap punkt pkt "
     "sak fase trinn steg del versjon ver v nr nummer uke veke kl klokka klokken postboks pb boks "
-    "tlf telefon mobil tel gruppe modul runde kull rom nettverkssamling samling".split()
+    "tlf telefon mobil tel gruppe modul runde kull rom nettverkssamling samling tiltak tema område "
+    "delprosjekt aktivitet avsnitt alternativ case eksempel periode".split()
 )
+# Documents in these languages get every count; others only counts of a known unit.
+NORWEGIAN = frozenset({"nb", "nn", "und"})
 LABEL_SUFFIXES = ("rapportering", "rapporteringa", "rapporteringen", "samling", "samlinga", "samlingen")
 # Words a counted noun can be preceded by between the number and the noun.
 ADJECTIVES = frozenset(
@@ -183,7 +194,8 @@ class _Scanner:
         if prev.is_word and (prev.low in LABEL_NOUNS or prev.low.endswith(LABEL_SUFFIXES)):
             return True
         if prev.low in ("og", ",", "-", "–") and self.at(i - 2) is not None and self.at(i - 2).is_num:
-            return self._is_label_number(i - 2)
+            # `Årsrapportering 1 og 2`, but not `Gruppe 2, 17 prosjekter`: a counted noun ends the labels
+            return self._noun_after(i + 1) is None and self._is_label_number(i - 2)
         return False
 
     def _not_a_count(self, i: int) -> bool:
@@ -214,8 +226,9 @@ class _Scanner:
             return True
         if prev is not None and prev.low.rstrip(".") in ("kl", "klokka", "klokken", "tlf", "telefon"):
             return True
-        if prev is not None and prev.text in ("-", "–") and self.at(i - 2) is not None and self.at(i - 2).is_num:
-            return True  # second half of a range
+        if (prev is not None and prev.text in ("-", "–") and self.at(i - 2) is not None and self.at(i - 2).is_num
+                and not self._is_label_number(i - 2)):
+            return True  # second half of a range (`Gruppe 2 – 17 prosjekter` is none)
         return self._is_label_number(i)
 
     def _phone_run(self, i: int) -> bool:
@@ -561,12 +574,15 @@ def _confidence(block: Block, found: Found) -> float:
 def recognise_counts(doc: Document, found: list[Record]) -> list[CountRecord]:
     """Count records for every quantity in the title and body text of every page."""
     records: list[CountRecord] = []
+    norwegian = doc.language in NORWEGIAN
     for page in doc.pages:
         lines = _lines(page)
         subject = title_subject(page)
         hits = [(line, f) for line in lines for f in scan(line, subject)]
         hits += _chart_lines(page, lines)
         for line, f in hits:
+            if not (norwegian or f.known_unit):
+                continue
             records.append(
                 CountRecord(
                     **doc.provenance(page.number),

@@ -21,7 +21,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 from pptx.shapes.base import BaseShape
 from pptx.util import Emu
 
-from extractors.metadata import date_in_text, detect_language, document_title, metadata_date
+from extractors.metadata import document_title, metadata_date
 from extractors.textutil import clean_cell, clean_line
 from models import Block, Document, Page, Table
 
@@ -66,7 +66,6 @@ def read_pptx(path: str, sha256: str, read_picture: PictureReader | None = None)
         pages.append(page)
     _mark_repeated_furniture(pages)
     props = prs.core_properties
-    first_text = "\n".join(p.text for p in pages[:2])
     title = document_title(pages[0].title if pages else None, props.title, _subtitle(pages[0]) if pages else None)
     return Document(
         sha256=sha256,
@@ -75,9 +74,8 @@ def read_pptx(path: str, sha256: str, read_picture: PictureReader | None = None)
         pages=pages,
         tables=tables,
         title=title,
-        date=date_in_text(first_text) or metadata_date(props.created) or metadata_date(props.modified),
-        language=detect_language("\n".join(p.text for p in pages)),
-        metadata={k: str(v) for k, v in {"author": props.author, "title": props.title}.items() if v},
+        metadata={k: str(v) for k, v in {"author": props.author, "title": props.title, "created": metadata_date(props.created),
+                                         "modified": metadata_date(props.modified)}.items() if v},
     )
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from PIL import Image
 
 from extractors.errors import ReadError
+from extractors.metadata import settle_date_and_language
 from extractors.pdf import read_pdf
 from extractors.pptx import PictureReader, read_pptx
 from models import Document, Page, Table
@@ -105,7 +106,7 @@ def read_document(path: str | Path, sha256: str | None = None, *, ocr: bool = Tr
         raise ReadError("too_large", f"the file is {size / 2**20:.0f} MB; saman reads files up to {MAX_FILE_BYTES >> 20} MB")
     sha = sha256 or sha256_of(p)
     kind = sniff(p)
-    doc = _read_as(path, sha, kind, ocr)
+    doc = settle_date_and_language(_read_as(path, sha, kind, ocr))
     shown = display_path(path)
     return doc if doc.path == shown else doc.model_copy(update={"path": shown})
 
