@@ -40,6 +40,7 @@ projects" would otherwise become a count of the unknown unit "projects".
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from extractors.numbers import ONE_WORDS, SCALES, parse_digits, parse_number_words, word_value
@@ -89,6 +90,10 @@ SUBJECT_STOP = frozenset(
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _TITLE_COUNTED = re.compile(r"^(?:antall|antal|tal på|talet på)\s+([^\W\d_]+)", re.IGNORECASE)
 _LABEL_VALUE_LINE = re.compile(r"^([^\W\d_][^\d]*?)\s+(\d+(?:,\d+)?)\s*(%?)$")
+# A count's sentence is looked for this many tokens either side of it at most: a text of
+# megabytes without a full stop (one shape holding a whole report) would otherwise cost the
+# square of its length.
+MAX_SENTENCE_TOKENS = 120
 
 
 @dataclass
@@ -176,6 +181,7 @@ class _Scanner:
         self.line = line
         self.toks = line.tokens
         self.title_subject = title_subject
+        self.colons = [k for k, t in enumerate(self.toks) if t.text == ":"]
 
     def at(self, i: int) -> Token | None:
         return self.toks[i] if 0 <= i < len(self.toks) else None
@@ -295,11 +301,11 @@ class _Scanner:
     # -- subjects ---------------------------------------------------------------------------
 
     def _sentence_bounds(self, i: int) -> tuple[int, int]:
-        start = i
-        while start > 0 and not self._sentence_end(start - 1):
+        start, lowest = i, max(0, i - MAX_SENTENCE_TOKENS)
+        while start > lowest and not self._sentence_end(start - 1):
             start -= 1
-        end = i
-        while end < len(self.toks) - 1 and not self._sentence_end(end):
+        end, highest = i, min(len(self.toks) - 1, i + MAX_SENTENCE_TOKENS)
+        while end < highest and not self._sentence_end(end):
             end += 1
         return start, end
 
@@ -381,10 +387,16 @@ class _Scanner:
 
     def _line_label(self, i: int) -> str | None:
         """"Sykefravær: 18 prosjekter" or a parent bullet "Sykefravær:" → "sykefravær"."""
-        for k in range(i - 1, 0, -1):
-            if self.toks[k].text == ":":
-                words = [t.text for t in self.toks[:k] if t.is_word]
-                return _subject_text(words) if 0 < len(words) <= 4 else None
+        nearest = bisect_left(self.colons, i) - 1  # the last colon before token i, if any
+        if nearest >= 0 and self.colons[nearest] > 0:
+            k = self.colons[nearest]
+            words: list[str] = []
+            for t in (self.toks[j] for j in range(k)):
+                if t.is_word:
+                    words.append(t.text)
+                    if len(words) > 4:
+                        return None
+            return _subject_text(words) if words else None
         parent = self.line.parent
         if parent is not None and parent.text.rstrip().endswith(":"):
             words = [t.text for t in parent.tokens if t.is_word]

@@ -282,7 +282,7 @@ class Candidate:
     line_start: bool = False  # the first thing on its line
     names_only: bool = False  # its line holds nothing but names, separators and county names
     column: bool = False  # in a run of lines that begin with municipality names
-    anchored: bool = False  # listed beside a name matched exactly
+    anchored: bool = False  # listed beside a name matched exactly or standing in a place-name context
     stated_number: str | None = None  # `4601 Bergen`: the number its line gives it
     stated_county: str | None = None  # `Herøy kommune, Nordland fylke`: the county its line writes out
 
@@ -354,14 +354,20 @@ def _is_ocr(line: Line, doc: Document) -> bool:
     return line.source_method == "ocr"
 
 
-_GROUP = re.compile(r"(?P<head>[^()]*?)\s*\((?P<members>[^()]+)\)")
+_MEMBERS = re.compile(r"\((?P<members>[^()]+)\)")
 
 
 def _groups(line: Line) -> list[tuple[int, int, str | None, str | None]]:
-    """Parenthesised member lists: (start, end, group name, county hint) by character offsets."""
+    """Parenthesised member lists: (start, end, group name, county hint) by character offsets.
+
+    The group's name is the text before the bracket, back to the previous bracket (found by
+    slicing: a regex that matched the head as well took quadratic time on a long line).
+    """
     out = []
-    for m in _GROUP.finditer(line.text):
-        head = re.split(r"[:;,•\u2022]|\s[-–]\s", m.group("head"))[-1].strip(" ,.-–")
+    head_start = 0
+    for m in _MEMBERS.finditer(line.text):
+        head_text, head_start = line.text[head_start:m.start()], m.end()
+        head = re.split(r"[:;,•\u2022]|\s[-–]\s", head_text)[-1].strip(" ,.-–")
         key = name_key(head)
         if key in _county_keys():
             out.append((m.start("members"), m.end("members"), None, _county_keys()[key]))
@@ -432,7 +438,7 @@ def _candidates(line: Line) -> list[Candidate]:
         if c.stated_number or c.stated_county:
             c.strong = True
     for c in cands:
-        c.anchored = c.in_list and any(o is not c and o.in_list and not o.fuzzy_edits for o in cands)
+        c.anchored = c.in_list and any(o is not c and o.in_list and (o.strong or not o.fuzzy_edits) for o in cands)
     return cands
 
 
