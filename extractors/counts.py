@@ -43,6 +43,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
+from extractors.metadata import NORWEGIAN_LANGUAGES
 from extractors.numbers import ONE_WORDS, SCALES, parse_digits, parse_number_words, word_value
 from extractors.units import is_unit_word, split_unit
 from models import Block, CountRecord, Document, Page, Record
@@ -66,8 +67,7 @@ LABEL_NOUNS = frozenset(
     "tlf telefon mobil tel gruppe modul runde kull rom nettverkssamling samling tiltak tema område "
     "delprosjekt aktivitet avsnitt alternativ case eksempel periode".split()
 )
-# Documents in these languages get every count; others only counts of a known unit.
-NORWEGIAN = frozenset({"nb", "nn", "und"})
+
 LABEL_SUFFIXES = ("rapportering", "rapporteringa", "rapporteringen", "samling", "samlinga", "samlingen")
 # Words a counted noun can be preceded by between the number and the noun.
 ADJECTIVES = frozenset(
@@ -586,7 +586,7 @@ def _confidence(block: Block, found: Found) -> float:
 def recognise_counts(doc: Document, found: list[Record]) -> list[CountRecord]:
     """Count records for every quantity in the title and body text of every page."""
     records: list[CountRecord] = []
-    norwegian = doc.language in NORWEGIAN
+    norwegian = doc.language in NORWEGIAN_LANGUAGES
     for page in doc.pages:
         lines = _lines(page)
         subject = title_subject(page)

@@ -63,7 +63,7 @@ _ISO_DATE = re.compile(rf"\b{_YEAR_PART}-(\d\d)-(\d\d)\b")
 _WORD_MONTH = re.compile(rf"\b({_MONTH_ALT})\.?\s+{_YEAR_PART}\b", re.IGNORECASE)
 _NUM_MONTH = re.compile(rf"(?<![\d.,/])(0?[1-9]|1[0-2])[./]{_YEAR_PART}(?![\d.,/]\d)")
 _YEAR = re.compile(rf"(?<![\d.,+])\b{_YEAR_PART}\b(?![.,/]\d)(?! \d\d\d\b)")
-_RANGE_AFTER = re.compile(r"^\s*[-–—/]\s*(?:(?:19|20)\d\d|\d\d)\b")
+_RANGE_AFTER = re.compile(r"^(?:\s*[-–—/]\s*(?:(?:19|20)\d\d|\d\d)|\s+(?:til|to|until|through)\s+(?:19|20)\d\d)\b")
 _RANGE_BEFORE = re.compile(r"(?:19|20)\d\d\s*[-–—/]\s*$")
 _WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+|[,(.:]")
 # After a comma or at a line's start, a four-digit number followed by a place and nothing more
@@ -341,10 +341,13 @@ _SWEDISH_ONLY = {
     "kommunerna", "medarbetarna", "mellan", "eftersom", "sedan", "mycket",
 }
 _SCANDINAVIAN = {"no": "nb", "nn": "nn", "da": "da", "sv": "sv"}
+NORWEGIAN_LANGUAGES = frozenset({"nb", "nn", "und"})
+"""Languages the Norwegian lexicons (themes, count units) are for: bokmål, nynorsk, and text too
+short to tell, which in this archive is nearly always Norwegian too."""
 _PROGRAMME_NAME = re.compile(r"saman\s+om\s+ein\s+betre\s+kommune", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")
 # Below this many words the language is not told (`und`); langid reads this many characters.
-MIN_WORDS = 4
+MIN_WORDS = 3
 SAMPLE_CHARS = 20_000
 MIN_CONFIDENCE = 0.5
 SURE = 0.9
