@@ -10,7 +10,7 @@ every municipality follows the document's date, so a lying date moves Hedmark to
 The order (shared/RECORDS.md), most trusted first:
 
 1. `text`: the first full date on the first pages (`Asker, 28. august 2012`, `22.05.2013`,
-   `2013-05-22`), else the first month and year (`mars 2014`, `05/2014`: an ISO `2014-03`).
+   `2013-05-22`, and in English `24 February 2017`, `February 24, 2017`), else the first month and year (`mars 2014`, `05/2014`: an ISO `2014-03`).
    A birth date (`født 12.03.1961`) is not the document's.
 2. `year_in_text`: the years the title and first pages name (an ISO year, `2013`): the latest
    year the title names, else the latest the first pages name. What counts as a year the text
@@ -54,10 +54,14 @@ MONTHS = {
     "mai": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "august": 8, "aug": 8,
     "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11,
     "desember": 12, "des": 12,
+    # English, for documents from outside: the names Norwegian writes alike are above
+    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "october": 10, "oct": 10,
+    "december": 12, "dec": 12,
 }
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 _YEAR_PART = r"((?:19|20)\d\d)"
-_WORD_DATE = re.compile(rf"\b(\d{{1,2}})\.\s*({_MONTH_ALT})\.?\s+{_YEAR_PART}\b", re.IGNORECASE)
+_WORD_DATE = re.compile(rf"\b(\d{{1,2}})\.?\s*({_MONTH_ALT})\.?\s+{_YEAR_PART}\b", re.IGNORECASE)
+_MONTH_DAY_DATE = re.compile(rf"\b({_MONTH_ALT})\.?\s+(\d{{1,2}}),?\s+{_YEAR_PART}\b", re.IGNORECASE)
 _NUM_DATE = re.compile(rf"(?<![\d.])(\d{{1,2}})\.(\d{{1,2}})\.{_YEAR_PART}\b")
 _ISO_DATE = re.compile(rf"\b{_YEAR_PART}-(\d\d)-(\d\d)\b")
 _WORD_MONTH = re.compile(rf"\b({_MONTH_ALT})\.?\s+{_YEAR_PART}\b", re.IGNORECASE)
@@ -104,6 +108,9 @@ def _full_dates(text: str) -> Iterator[tuple[int, int, date]]:
     """(start, end, date) of every full date written in the text."""
     for m in _WORD_DATE.finditer(text):
         if (d := _safe_date(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))) is not None:
+            yield m.start(), m.end(), d
+    for m in _MONTH_DAY_DATE.finditer(text):
+        if (d := _safe_date(int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2)))) is not None:
             yield m.start(), m.end(), d
     for m in _NUM_DATE.finditer(text):
         if (d := _safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))) is not None:
@@ -350,6 +357,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 MIN_WORDS = 3
 SAMPLE_CHARS = 20_000
 MIN_CONFIDENCE = 0.5
+MIN_MARKERS = 2
 SURE = 0.9
 
 
@@ -361,21 +369,27 @@ def _identifier() -> LanguageIdentifier:
 def detect_language(text: str) -> str:
     """The ISO 639-1 code of what the text is written in; `und` when there is too little text.
 
-    py3langid decides among all its languages; within the Scandinavian ones, which it confuses
-    on short texts (a title slide, a list of names), marker words decide: Swedish, Danish or
-    Norwegian words written as only that language writes them, then nynorsk against bokmål
-    marker words (`ikkje`/`ikke`, `frå`/`fra`), bokmål on a tie (the archive's majority).
+    py3langid decides among all its languages, on the words alone, in lower case (numbers,
+    punctuation and the capitals of table headers lead it astray: a US precinct bulletin read
+    as Lingala); `und` when no language gets half the probability. Within the Scandinavian
+    languages, which it confuses on short texts (a title slide, a list of names), marker words
+    decide: Swedish, Danish or Norwegian words written as only that language writes them, then
+    nynorsk against bokmål marker words (`ikkje`/`ikke`, `frå`/`fra`), bokmål on a tie (the
+    archive's majority).
     """
-    text = _PROGRAMME_NAME.sub(" ", text)[:SAMPLE_CHARS]
-    words = [w.lower() for w in _WORD.findall(text)]
-    if len([w for w in words if len(w) > 1]) < MIN_WORDS:
+    words = [w.lower() for w in _WORD.findall(_PROGRAMME_NAME.sub(" ", text[:SAMPLE_CHARS])) if len(w) > 1]
+    if len(words) < MIN_WORDS:
         return "und"
-    ranked = _identifier().rank(text)
-    scandinavian = sum(p for lang, p in ranked if lang in _SCANDINAVIAN)
+    ranked = _identifier().rank(" ".join(words))
+    probs = dict(ranked)
+    if sum(probs.get(lang, 0.0) for lang in _SCANDINAVIAN) >= MIN_CONFIDENCE:
+        return _scandinavian(words, probs)
     top, p_top = ranked[0]
-    if scandinavian < p_top and top not in _SCANDINAVIAN:
-        return top if p_top >= MIN_CONFIDENCE else "und"
-    return _scandinavian(words, dict(ranked))
+    if p_top >= MIN_CONFIDENCE:
+        return top
+    # unsure: Norwegian where its marker words say so (a short slide), else unknown
+    markers = sum(w in _NORWEGIAN_ONLY or w in _NYNORSK or w in _BOKMAAL for w in words)
+    return _scandinavian(words, probs) if markers >= MIN_MARKERS else "und"
 
 
 def _scandinavian(words: list[str], probs: dict[str, float]) -> str:

@@ -120,6 +120,7 @@ def test_a_full_date_in_the_text_wins() -> None:
     assert _settled("Asker, 28. august 2012\nProgram 2013", metadata=meta) == ("2012-08-28", "text")
     assert _settled("Møtedato: 12.03.2013", metadata=meta) == ("2013-03-12", "text")
     assert _settled("Status mars 2014\nI 2013 kom pulje 2", metadata=meta) == ("2014-03", "text")
+    assert _settled("Energy round-up, February 24, 2017", metadata=meta) == ("2017-02-24", "text")
 
 
 def test_birth_dates_and_future_dates_are_not_the_documents() -> None:
