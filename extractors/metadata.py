@@ -37,7 +37,7 @@ Language is the ISO 639-1 code of the text (`detect_language`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path, PurePath
@@ -137,7 +137,7 @@ def month_in_text(text: str, today: date | None = None) -> str | None:
     return f"{valid[0][1]:04d}-{valid[0][2]:02d}" if valid else None
 
 
-def _blank(text: str, spans: Iterator[tuple[int, int]]) -> str:
+def _blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
     chars = list(text)
     for start, end in spans:
         chars[start:end] = " " * (end - start)
@@ -154,6 +154,13 @@ def named_years(text: str, today: date | None = None) -> tuple[list[int], list[i
     own: list[int] = []
     every: list[int] = []
     for line in text.splitlines():
+        dates = list(_full_dates(line))
+        for start, _end, d in dates:  # a full date names its year
+            if 1900 <= d.year and d <= today and not _birth_context(line, start):
+                own.append(d.year)
+                every.append(d.year)
+        if dates:
+            line = _blank(line, ((start, end) for start, end, _d in dates))
         for m in _YEAR.finditer(line):
             year = int(m.group(1))
             if not 1900 <= year <= today.year:
@@ -233,7 +240,7 @@ def template_dates() -> frozenset[str]:
 
 def _trusted_metadata(metadata: dict[str, str], newest_named: int | None, today: date) -> str | None:
     created, modified = metadata.get("created"), metadata.get("modified")
-    for value in (created, modified):
+    for label, value in (("created", created), ("modified", modified)):
         if not value:
             continue
         when = date.fromisoformat(value[:10])
@@ -241,7 +248,7 @@ def _trusted_metadata(metadata: dict[str, str], newest_named: int | None, today:
             continue
         if newest_named is not None and when.year > newest_named:
             continue
-        if value is created and modified and modified[:4] > created[:4]:
+        if label == "created" and modified and modified[:4] > value[:4]:
             continue  # made from an older file: the template's or the original's date
         return when.isoformat()
     return None

@@ -147,6 +147,8 @@ def test_the_title_year_comes_before_the_years_of_the_pages() -> None:
     ("Se side 2013", []),                              # a page
     ("Pulje 2014 og programåret 2013", [2014, 2013]),  # a pulje year and a programme year are years
     ("Per 2013 hadde 12 kommuner", [2013]),            # `Per 2013` is "as of 2013"
+    ("Referat fra møtet 12.03.2013", [2013]),           # a full date names its year
+    ("Kari Stryn, født 12.03.1961", []),
 ])
 def test_what_a_year_the_text_names_is(text: str, own: list[int]) -> None:
     assert named_years(text, TODAY)[0] == own
