@@ -13,7 +13,10 @@ The order (shared/RECORDS.md), most trusted first:
    `2013-05-22`, and in English `24 February 2017`, `February 24, 2017`), else the first month and year (`mars 2014`, `05/2014`: an ISO `2014-03`).
    A birth date (`født 12.03.1961`) is not the document's.
 2. `year_in_text`: the years the title and first pages name (an ISO year, `2013`): the latest
-   year the title names, else the latest the first pages name. What counts as a year the text
+   year the title names, else the latest the first pages name. A date of the file name or the
+   metadata (as judged in 3 and 4) in that very year makes it precise: that date is taken,
+   with its own source (a handout whose text names 2014, saved 2014-03-12). So does a
+   metadata date for a year-only file name (`handout_2014.png`). What counts as a year the text
    names is decided in `named_years`: a four-digit 1900–today standing alone, and not
    - a range or a span (`2011–2015`, `2012/13`, `fra 2012 til 2015`): a period, such as the
      programme's own, says nothing about when within it the document was written;
@@ -268,15 +271,17 @@ def _date_and_source(doc: Document, pages: list[str], today: date) -> tuple[str 
     if found:
         return found, "text"
     year = _year_from_text(doc.title, "\n".join(pages[:FIRST_PAGES_YEARS]), today)
-    if year:
-        return year, "year_in_text"
     from_path = path_date(doc.path, today)
-    if from_path:
-        return from_path, "file_name"
     _own, every = named_years("\n".join(pages), today)
     trusted = _trusted_metadata(doc.metadata, max(every) if every else None, today)
-    if trusted:
-        return trusted, "metadata"
+    for found, source in ((year, "year_in_text"), (from_path, "file_name"), (trusted, "metadata")):
+        if not found:
+            continue
+        # a later source's date in the very year a year-only source names makes that year precise
+        for precise, later in ((from_path, "file_name"), (trusted, "metadata")):
+            if len(found) == 4 and later != source and precise and len(precise) > 4 and precise[:4] == found:
+                return precise, later
+        return found, source
     return None, "none"
 
 

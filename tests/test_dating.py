@@ -78,6 +78,13 @@ def test_a_deck_on_an_old_template_takes_the_year_its_text_names(tmp_path: Path)
     assert (doc.date, doc.date_source) == ("2014", "year_in_text")
 
 
+def test_a_save_date_in_the_year_the_text_names_makes_that_year_precise(tmp_path: Path) -> None:
+    deck = _deck(tmp_path / "status.pptx", ["Programstatus 2014", "Kommunane i pulje 2", "Nye prosjekt"],
+                 created=datetime(2013, 1, 27, 9, 14), modified=datetime(2014, 3, 12, 15, 0))
+    doc = read_document(deck, ocr=False)
+    assert (doc.date, doc.date_source) == ("2014-03-12", "metadata")
+
+
 def test_a_deck_without_years_takes_its_save_date_not_its_templates(tmp_path: Path) -> None:
     lines = ["Temaverksted om heltid", "Erfaringer fra kommunene", "Hva har vi lært?"]
     saved = _deck(tmp_path / "verksted.pptx", lines, created=datetime(2011, 3, 1), modified=datetime(2014, 10, 2))
@@ -160,6 +167,9 @@ def test_file_name_and_folder_years() -> None:
     assert path_date("/arkiv/notat.pdf", TODAY) is None
     assert _settled("Notat om heltid", path="/arkiv/2012/notat.pdf",
                     metadata={"created": "2026-11-30"}) == ("2012", "file_name")
+    # a metadata date in the year a file name (or the text) names makes that year precise
+    assert _settled("Temaverkstedene", path="/arkiv/handout_2014.png",
+                    metadata={"created": "2014-03-12"}) == ("2014-03-12", "metadata")
 
 
 def test_metadata_only_where_nothing_contradicts_it() -> None:
