@@ -367,6 +367,8 @@ def _groups(line: Line) -> list[tuple[int, int, str | None, str | None]]:
     head_start = 0
     for m in _MEMBERS.finditer(line.text):
         head_text, head_start = line.text[head_start:m.start()], m.end()
+        if not _names_list(m.group("members")):
+            continue  # `(222 at Time 2)`: a remark in brackets, not the members of a group
         head = re.split(r"[:;,•\u2022]|\s[-–]\s", head_text)[-1].strip(" ,.-–")
         key = name_key(head)
         if key in _county_keys():
@@ -376,6 +378,12 @@ def _groups(line: Line) -> list[tuple[int, int, str | None, str | None]]:
             county = next((_county_keys()[name_key(w)] for w in head.split() if name_key(w) in _county_keys()), None)
             out.append((m.start("members"), m.end("members"), head, county))
     return out
+
+
+def _names_list(text: str) -> bool:
+    """Whether bracketed text is a list of names: capitalised words, separators, `kommune`."""
+    words = [w for w in re.split(r"[\s,;/&+·•]+", text) if w]
+    return all(w[:1].isupper() or w.lower() in SEPARATORS or w.lower() in KOMMUNE_WORDS for w in words)
 
 
 def _header_county(line: Line) -> str | None:

@@ -96,6 +96,13 @@ def test_a_stated_number_or_county_decides_number_county_and_era() -> None:
     assert _mentions(_doc("0159 Oslo", day="2013-06-01")) == [("Oslo", "0301", "Oslo")]
 
 
+def test_a_remark_in_brackets_is_no_list_of_members() -> None:
+    # from an English survey report: `Time` is a false friend, and `(222 at Time 2)` no group
+    line = "The 244 total responses received at Time 1 for these questions (222 at Time 2) were"
+    assert _mentions(_doc(line, language="en")) == []
+    assert [s for s, _n, _f in _mentions(_doc("Jærsamarbeidet (Time, Klepp og Hå kommunar)"))] == ["Time", "Klepp", "Hå"]
+
+
 def test_a_list_of_places_is_not_a_county_statement() -> None:
     assert _mentions(_doc("Bærum, Oslo og Asker", day="2013-06-01")) == [
         ("Bærum", "0219", "Akershus"), ("Oslo", "0301", "Oslo"), ("Asker", "0220", "Akershus")]
