@@ -135,6 +135,15 @@ def test_norwegian_recognisers_say_what_they_do_with_other_languages() -> None:
     assert recognise_themes(english, []) == []
     norwegian = _doc("Innovasjon og rekruttering: 3 prosjekter", language="nb")
     assert recognise_themes(norwegian, []) and recognise_counts(norwegian, [])
+    from extractors.measures import recognise_measures
+    from models import Table
+
+    table = Table(table_id="p1t1", page=1, pages=[1], rows=[["Reason", "Layoff"], ["Closure", "150"], ["Share", "12 %"]])
+    tabled = english.model_copy(update={"tables": [table]})
+    assert [(r.value, r.unit) for r in recognise_measures(tabled, []) if r.type == "count"] == [(12, "prosent")]
+    in_norwegian = tabled.model_copy(update={"language": "nb"})
+    assert [(r.value, r.unit) for r in recognise_measures(in_norwegian, []) if r.type == "count"] == [
+        (150, "layoff"), (12, "prosent")]
     # municipality names count whatever the language
     assert [s for s, _n, _f in _mentions(BY_NAME["annual_report_en_2019"].document())] == ["Oslo", "Bergen"]
 
