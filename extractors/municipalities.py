@@ -14,7 +14,8 @@ surnames one or two letters from a name (`Liten`, `Kristiansen`) are not places.
 about the line each candidate stands in, because that is where the meaning is:
 - false friends (Time, Sola, Moss, Strand, Bø, ...; data/gazetteer/false_friends.txt) count
   only in a place-name context: a list of municipalities, a table cell, `X kommune`,
-  `Kommunen X`, `i X`;
+  `Kommunen X`, `i X`; a line holding only the name is a list of one in a Norwegian document,
+  but not in a document in another language, where `Time` alone is a heading;
 - shared names (Bø, Våler, Os, Nes, Herøy, Sande) take their county from a qualifier
   (`Bø (Telemark)`, `Våler i Solør`), a county heading (`Telemark: Bø, Tinn`), a county cell
   in the same table row, or the counties of the other municipalities listed with them;
@@ -52,7 +53,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from extractors.gazetteer import DATA_DIR, Gazetteer, Municipality, load_gazetteer, name_key
-from extractors.metadata import record_date
+from extractors.metadata import NORWEGIAN_LANGUAGES, record_date
 from extractors.names import MAX_BIRTH_YEAR, MAX_NAME_WORDS, MIN_BIRTH_YEAR, ends_in_person_name, is_given_name
 from models import Document, MunicipalityRecord, Record
 
@@ -264,6 +265,7 @@ class Line:
     doc: Doc | None = None
     county_hint: str | None = None
     person: bool = False  # a table cell in a column of people's names
+    foreign: bool = False  # the document is not in Norwegian (see _candidates)
 
 
 @dataclass
@@ -301,6 +303,7 @@ def _filler(token: Token) -> bool:
 
 
 def _lines(doc: Document) -> Iterator[Line]:
+    foreign = doc.language not in NORWEGIAN_LANGUAGES
     table_pages = {p for t in doc.tables for p in (t.pages or [t.page])}
     for page in doc.pages:
         for b, block in enumerate(page.blocks):
@@ -312,7 +315,7 @@ def _lines(doc: Document) -> Iterator[Line]:
             for text in (piece for line in block.text.splitlines() for piece in _pieces(line)):
                 if text.strip():
                     yield Line(text=text, page=page.number, source_method=block.method, context=text.strip(), block=b,
-                               table_block=cell_block)
+                               table_block=cell_block, foreign=foreign)
     for table in doc.tables:
         header = [name_key(h) for h in table.rows[0]] if table.rows else []
         for r, row in enumerate(table.rows):
@@ -428,7 +431,9 @@ def _candidates(line: Line) -> list[Candidate]:
     for c in cands:
         c.names_only = only_names
         c.line_start = c.span.start == first
-        if only_names:
+        if only_names and (len(cands) > 1 or line.cell is not None or not line.foreign):
+            # a line of names; in a document not in Norwegian one name alone on a line (the
+            # heading `Time` of an English survey) is that word, not a list of one place
             c.in_list = True
         after = doc[c.span.end:c.span.end + 1]
         before = doc[c.span.start - 1] if c.span.start > 0 else None

@@ -100,6 +100,9 @@ def test_a_remark_in_brackets_is_no_list_of_members() -> None:
     # from an English survey report: `Time` is a false friend, and `(222 at Time 2)` no group
     line = "The 244 total responses received at Time 1 for these questions (222 at Time 2) were"
     assert _mentions(_doc(line, language="en")) == []
+    # a false friend alone on a line: a heading in English, a list of one in Norwegian
+    assert _mentions(_doc("Time", "Markers", method="ocr", language="en")) == []
+    assert [s for s, _n, _f in _mentions(_doc("Time", language="nb"))] == ["Time"]
     assert [s for s, _n, _f in _mentions(_doc("Jærsamarbeidet (Time, Klepp og Hå kommunar)"))] == ["Time", "Klepp", "Hå"]
 
 
