@@ -33,8 +33,9 @@ labels, "1 og 2", nor a range, "2–3", begins at a label's number when a counte
 
 Other languages: the unit words are Norwegian. In a document whose language is not Norwegian
 (`nb`, `nn`, or `und` for too little text to tell), only quantities with a unit the Norwegian
-unit table knows are kept (percentages, amounts in kroner, "20 kommuner"): an English "3
-projects" would otherwise become a count of the unknown unit "projects".
+unit table (data/units.tsv) knows are kept (percentages, amounts in kroner, "20 kommuner"):
+an English "3 projects" would otherwise become a count of the unit "projects", and English
+words that Norwegian also writes ("to", "and", "no") of units no one counts.
 """
 
 from __future__ import annotations
@@ -593,7 +594,7 @@ def recognise_counts(doc: Document, found: list[Record]) -> list[CountRecord]:
         hits = [(line, f) for line in lines for f in scan(line, subject)]
         hits += _chart_lines(page, lines)
         for line, f in hits:
-            if not (norwegian or f.known_unit):
+            if not (norwegian or is_unit_word(f.unit)):
                 continue
             records.append(
                 CountRecord(

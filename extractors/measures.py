@@ -423,5 +423,5 @@ def recognise_measures(doc: Document, found: list[Record]) -> list[Record]:
     for table in doc.tables:
         records.extend(_TableReader(doc, table, found, when).read())
     if doc.language not in NORWEGIAN_LANGUAGES:
-        records = [r for r in records if not isinstance(r, CountRecord) or split_unit(r.unit).known]
+        records = [r for r in records if not isinstance(r, CountRecord) or is_unit_word(r.unit)]
     return records
