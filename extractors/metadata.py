@@ -9,11 +9,12 @@ a PDF exported, converted or scanned years later carries that later date; the co
 every municipality follows the document's date, so a lying date moves Hedmark to Innlandet.
 The order (shared/RECORDS.md), most trusted first:
 
-1. `text`: the first full date on the first pages (`Asker, 28. august 2012`, `22.05.2013`,
-   `2013-05-22`, and in English `24 February 2017`, `February 24, 2017`), else the first month and year (`mars 2014`, `05/2014`: an ISO `2014-03`).
-   A birth date (`født 12.03.1961`) is not the document's.
-2. `year_in_text`: the years the title and first pages name (an ISO year, `2013`): the latest
-   year the title names, else the latest the first pages name. A date of the file name or the
+1. `text`: the first full date on the first two pages (`Asker, 28. august 2012`, `22.05.2013`,
+   `2013-05-22`, and in English `24 February 2017`, `February 24, 2017`), else the first month
+   and year there (`mars 2014`, `05/2014`: an ISO `2014-03`). A birth date (`født 12.03.1961`)
+   and a date after today are not the document's.
+2. `year_in_text`: the years the title and first three pages name (an ISO year, `2013`): the
+   latest year the title names, else the latest the first pages name. A date of the file name or the
    metadata (as judged in 3 and 4) in that very year makes it precise: that date is taken,
    with its own source (a handout whose text names 2014, saved 2014-03-12). So does a
    metadata date for a year-only file name (`handout_2014.png`). What counts as a year the text
@@ -34,7 +35,9 @@ The order (shared/RECORDS.md), most trusted first:
    file was last modified (then it is the template's or the original's, not this file's).
 5. `none`: date null; municipalities then take the programme period's (2011–2015) counties.
 
-Language is the ISO 639-1 code of the text (`detect_language`).
+Language is the ISO 639-1 code of the text (`detect_language`). Dates and years reduced to a
+month or a year are ISO 8601 too (`2014-03`, `2013`); `date_value` reads all three, a month as
+its 15th and a year as its middle (30 June), which is what the municipality era needs.
 """
 
 from __future__ import annotations
