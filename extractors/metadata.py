@@ -402,8 +402,9 @@ def detect_language(text: str) -> str:
     top, p_top = ranked[0]
     if p_top >= MIN_CONFIDENCE:
         return top
-    # unsure: Norwegian where its marker words say so (a short slide), else unknown
-    markers = sum(w in _NORWEGIAN_ONLY or w in _NYNORSK or w in _BOKMAAL for w in words)
+    # unsure: Norwegian where its marker words say so (a short slide), else unknown; short
+    # markers (`en`, `et`, `de`) are words of French, Latin and English too
+    markers = sum(w in _NORWEGIAN_ONLY or (len(w) > 3 and (w in _NYNORSK or w in _BOKMAAL)) for w in words)
     return _scandinavian(words, probs) if markers >= MIN_MARKERS else "und"
 
 

@@ -224,3 +224,5 @@ def test_too_little_text_is_und() -> None:
     assert detect_language("") == "und"
     assert detect_language("Bergen 2013") == "und"
     assert detect_language("1 2 3 4 5 — 12 %") == "und"
+    # French headings with `en`, a bokmål marker that is a French word too: not Norwegian
+    assert detect_language("Titre\nLorem ipsum dolor\nListe\nEn-tête 1 En-tête 2 En-tête 3") == "und"
