@@ -33,7 +33,6 @@ import json
 import multiprocessing
 import time
 import unicodedata
-from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 

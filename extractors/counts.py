@@ -23,17 +23,28 @@ Not counts, by rule: years (1900–2099 unless followed by kroner or %), dates (
 "2.9."), ordinals ("hver 6.", "kvar 4. helg"), times ("kl. 10.30"), page and slide numbers
 ("side 3 av 12"), phone numbers, postal codes ("0032 Oslo"), list and section numbering
 ("1. nettverkssamling", "2 Resultat"), numbers after a label noun ("pulje 2", "Nettverkssamling
-3", "Årsrapportering 1 og 2"), versions ("versjon 2.1"), turnus names ("3+3", "2+2-turnus"),
+3", "Årsrapportering 1 og 2", "Gruppe 2", "Tiltak 4", "Kapittel 5"), versions ("versjon 2.1"), turnus names ("3+3", "2+2-turnus"),
 durations used as adjectives ("2 års markering", "3-årig"), ranges ("2–3 kommuner": no single
 value), a number with no counted noun after it, and the words "en/ei/ein" except in a ratio
 ("en av tre"), since they are the indefinite article far more often than the number one.
+A label's own number does not swallow the count after it: "Gruppe 2, 17 prosjekter, 20
+kommuner" and "Gruppe 2 – 17 prosjekter" count the 17 prosjekter (neither an enumeration of
+labels, "1 og 2", nor a range, "2–3", begins at a label's number when a counted noun follows).
+
+Other languages: the unit words are Norwegian. In a document whose language is not Norwegian
+(`nb`, `nn`, or `und` for too little text to tell), only quantities with a unit the Norwegian
+unit table (data/units.tsv) knows are kept (percentages, amounts in kroner, "20 kommuner"):
+an English "3 projects" would otherwise become a count of the unit "projects", and English
+words that Norwegian also writes ("to", "and", "no") of units no one counts.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
+from extractors.metadata import NORWEGIAN_LANGUAGES
 from extractors.numbers import ONE_WORDS, SCALES, parse_digits, parse_number_words, word_value
 from extractors.units import is_unit_word, split_unit
 from models import Block, CountRecord, Document, Page, Record
@@ -54,8 +65,10 @@ CURRENCY = frozenset({"kr", "kroner", "kronar", "krone", "nok"})
 LABEL_NOUNS = frozenset(
     "pulje puljen pulja side sida s slide lysbilde figur fig tabell vedlegg kapittel kap punkt pkt "
     "sak fase trinn steg del versjon ver v nr nummer uke veke kl klokka klokken postboks pb boks "
-    "tlf telefon mobil tel gruppe modul runde kull rom nettverkssamling samling".split()
+    "tlf telefon mobil tel gruppe modul runde kull rom nettverkssamling samling tiltak tema område "
+    "delprosjekt aktivitet avsnitt alternativ case eksempel periode".split()
 )
+
 LABEL_SUFFIXES = ("rapportering", "rapporteringa", "rapporteringen", "samling", "samlinga", "samlingen")
 # Words a counted noun can be preceded by between the number and the noun.
 ADJECTIVES = frozenset(
@@ -78,6 +91,10 @@ SUBJECT_STOP = frozenset(
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _TITLE_COUNTED = re.compile(r"^(?:antall|antal|tal på|talet på)\s+([^\W\d_]+)", re.IGNORECASE)
 _LABEL_VALUE_LINE = re.compile(r"^([^\W\d_][^\d]*?)\s+(\d+(?:,\d+)?)\s*(%?)$")
+# A count's sentence is looked for this many tokens either side of it at most: a text of
+# megabytes without a full stop (one shape holding a whole report) would otherwise cost the
+# square of its length.
+MAX_SENTENCE_TOKENS = 120
 
 
 @dataclass
@@ -165,6 +182,7 @@ class _Scanner:
         self.line = line
         self.toks = line.tokens
         self.title_subject = title_subject
+        self.colons = [k for k, t in enumerate(self.toks) if t.text == ":"]
 
     def at(self, i: int) -> Token | None:
         return self.toks[i] if 0 <= i < len(self.toks) else None
@@ -183,7 +201,8 @@ class _Scanner:
         if prev.is_word and (prev.low in LABEL_NOUNS or prev.low.endswith(LABEL_SUFFIXES)):
             return True
         if prev.low in ("og", ",", "-", "–") and self.at(i - 2) is not None and self.at(i - 2).is_num:
-            return self._is_label_number(i - 2)
+            # `Årsrapportering 1 og 2`, but not `Gruppe 2, 17 prosjekter`: a counted noun ends the labels
+            return self._noun_after(i + 1) is None and self._is_label_number(i - 2)
         return False
 
     def _not_a_count(self, i: int) -> bool:
@@ -214,8 +233,9 @@ class _Scanner:
             return True
         if prev is not None and prev.low.rstrip(".") in ("kl", "klokka", "klokken", "tlf", "telefon"):
             return True
-        if prev is not None and prev.text in ("-", "–") and self.at(i - 2) is not None and self.at(i - 2).is_num:
-            return True  # second half of a range
+        if (prev is not None and prev.text in ("-", "–") and self.at(i - 2) is not None and self.at(i - 2).is_num
+                and not self._is_label_number(i - 2)):
+            return True  # second half of a range (`Gruppe 2 – 17 prosjekter` is none)
         return self._is_label_number(i)
 
     def _phone_run(self, i: int) -> bool:
@@ -282,11 +302,11 @@ class _Scanner:
     # -- subjects ---------------------------------------------------------------------------
 
     def _sentence_bounds(self, i: int) -> tuple[int, int]:
-        start = i
-        while start > 0 and not self._sentence_end(start - 1):
+        start, lowest = i, max(0, i - MAX_SENTENCE_TOKENS)
+        while start > lowest and not self._sentence_end(start - 1):
             start -= 1
-        end = i
-        while end < len(self.toks) - 1 and not self._sentence_end(end):
+        end, highest = i, min(len(self.toks) - 1, i + MAX_SENTENCE_TOKENS)
+        while end < highest and not self._sentence_end(end):
             end += 1
         return start, end
 
@@ -368,10 +388,16 @@ class _Scanner:
 
     def _line_label(self, i: int) -> str | None:
         """"Sykefravær: 18 prosjekter" or a parent bullet "Sykefravær:" → "sykefravær"."""
-        for k in range(i - 1, 0, -1):
-            if self.toks[k].text == ":":
-                words = [t.text for t in self.toks[:k] if t.is_word]
-                return _subject_text(words) if 0 < len(words) <= 4 else None
+        nearest = bisect_left(self.colons, i) - 1  # the last colon before token i, if any
+        if nearest >= 0 and self.colons[nearest] > 0:
+            k = self.colons[nearest]
+            words: list[str] = []
+            for t in (self.toks[j] for j in range(k)):
+                if t.is_word:
+                    words.append(t.text)
+                    if len(words) > 4:
+                        return None
+            return _subject_text(words) if words else None
         parent = self.line.parent
         if parent is not None and parent.text.rstrip().endswith(":"):
             words = [t.text for t in parent.tokens if t.is_word]
@@ -561,12 +587,15 @@ def _confidence(block: Block, found: Found) -> float:
 def recognise_counts(doc: Document, found: list[Record]) -> list[CountRecord]:
     """Count records for every quantity in the title and body text of every page."""
     records: list[CountRecord] = []
+    norwegian = doc.language in NORWEGIAN_LANGUAGES
     for page in doc.pages:
         lines = _lines(page)
         subject = title_subject(page)
         hits = [(line, f) for line in lines for f in scan(line, subject)]
         hits += _chart_lines(page, lines)
         for line, f in hits:
+            if not (norwegian or is_unit_word(f.unit)):
+                continue
             records.append(
                 CountRecord(
                     **doc.provenance(page.number),

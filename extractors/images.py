@@ -20,7 +20,7 @@ import pillow_heif
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from extractors.errors import ReadError, describe
-from extractors.metadata import date_in_text, detect_language, document_title
+from extractors.metadata import date_in_text, document_title
 from extractors.ocr import DEFAULT_SETTINGS, OcrSettings, ocr_images
 from extractors.textutil import clean_line
 from models import Document, Fault, Page, Table
@@ -105,7 +105,6 @@ def read_image(path: str, sha256: str, settings: OcrSettings = DEFAULT_SETTINGS)
         else:
             pages.append(result[0])
             tables.extend(result[1])
-    text = "\n".join(p.text for p in pages)
     return Document(
         sha256=sha256,
         path=path,
@@ -113,8 +112,6 @@ def read_image(path: str, sha256: str, settings: OcrSettings = DEFAULT_SETTINGS)
         pages=pages,
         tables=tables,
         title=document_title(next((p.title for p in pages if p.title), None), meta_title),
-        date=date_in_text(text) or meta_date,
-        language=detect_language(text),
-        metadata={"Title": meta_title} if meta_title else {},
+        metadata={k: v for k, v in {"Title": meta_title, "created": meta_date}.items() if v},
         faults=faults,
     )

@@ -30,6 +30,11 @@ that fits:
    page title ("Prosjekt i pulje 1 etter tema"). A Sum row is a count like the others.
 4. anything else: its cells are read like running text by the count recogniser's scanner.
 
+Other languages: as in the count recogniser, a document whose language is not Norwegian (`nb`,
+`nn`, `und`) keeps only the counts whose unit the Norwegian unit table knows; an English
+"Layoff | 150" table is no count of `layoff`. Measures (municipality × measure cells) are kept
+whatever the language: municipality names count in any document.
+
 Rows or names that resolve to no municipality are skipped. This module resolves names only
 through extractors.municipalities.resolve_municipality (and the county list of
 extractors.gazetteer); it keeps no gazetteer of its own. It must run after the municipality
@@ -46,6 +51,7 @@ from functools import lru_cache
 
 from extractors.counts import Line, scan, title_subject
 from extractors.gazetteer import load_gazetteer
+from extractors.metadata import NORWEGIAN_LANGUAGES
 from extractors.municipalities import document_date, resolve_municipality
 from extractors.norwegian import lexicon as word_list
 from extractors.numbers import parse_digits
@@ -416,4 +422,6 @@ def recognise_measures(doc: Document, found: list[Record]) -> list[Record]:
     records: list[Record] = []
     for table in doc.tables:
         records.extend(_TableReader(doc, table, found, when).read())
+    if doc.language not in NORWEGIAN_LANGUAGES:
+        records = [r for r in records if not isinstance(r, CountRecord) or is_unit_word(r.unit)]
     return records

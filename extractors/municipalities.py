@@ -8,17 +8,27 @@ How: a spaCy pipeline (`spacy.blank("nb")`) whose components are ours. `municipa
 is a PhraseMatcher over every official and parallel name in the gazetteer, with their genitive
 forms and spaced variants (`Drammens`, `Nord Aurdal`); `municipality_ocr` proposes OCR-damaged
 forms (`Lgten`, `Bgmlo`) by edit distance, only on OCR'd text and only for capitalised tokens
-that are not Norwegian words. The rest is about the line each candidate stands in, because
-that is where the meaning is:
+that are not Norwegian words, and keeps one only in a place-name context (`i Lgten`, `Lgten
+kommune`, a list beside a sure name, a column of names, a table cell): ordinary words and
+surnames one or two letters from a name (`Liten`, `Kristiansen`) are not places. The rest is
+about the line each candidate stands in, because that is where the meaning is:
 - false friends (Time, Sola, Moss, Strand, Bø, ...; data/gazetteer/false_friends.txt) count
   only in a place-name context: a list of municipalities, a table cell, `X kommune`,
-  `Kommunen X`, `i X`;
+  `Kommunen X`, `i X`; a line holding only the name is a list of one in a Norwegian document,
+  but not in a document in another language, where `Time` alone is a heading;
 - shared names (Bø, Våler, Os, Nes, Herøy, Sande) take their county from a qualifier
   (`Bø (Telemark)`, `Våler i Solør`), a county heading (`Telemark: Bø, Tinn`), a county cell
   in the same table row, or the counties of the other municipalities listed with them;
   failing all, the larger one (data/gazetteer/preferred.csv) with a low confidence;
 - `Lofotsamarbeid (Værøy, Moskenes, Flakstad, Røst)`: members of a regional group are
-  mentions, and the group is kept on each record.
+  mentions, and the group is kept on each record;
+- people: a name after a given name (`Kari Stryn`, `Ola Nordmann Hole`, `PER LUNNER`), before
+  a given name in a `Stryn, Kari` list line, beside a birth year (`Hans Fjell 1961`), or in a
+  table column of names (`Etternavn`, or right of a given name) is a surname (extractors.names);
+- a line that states the number or the county itself (`4601 Bergen 46 Vestland`, `0821 Bø`,
+  `Herøy kommune, Nordland fylke`) decides number, county and era for that mention, over the
+  document's date: the row of that name with that number, or in that county, valid on the
+  document's date, else the one nearest to it.
 
 Text blocks with role title or body are read line by line (notes and furniture are not the
 page's text; table-cell blocks are read through doc.tables, which hold the same cells with
@@ -43,7 +53,9 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from extractors.gazetteer import DATA_DIR, Gazetteer, Municipality, load_gazetteer, name_key
-from models import Document, DocumentRecord, MunicipalityRecord, Record
+from extractors.metadata import NORWEGIAN_LANGUAGES, record_date
+from extractors.names import MAX_BIRTH_YEAR, MAX_NAME_WORDS, MIN_BIRTH_YEAR, ends_in_person_name, is_given_name
+from models import Document, MunicipalityRecord, Record
 
 PROGRAMME_DATE = date(2013, 6, 30)
 TEXT_ROLES = ("title", "body")
@@ -68,6 +80,15 @@ FACTOR_OTHER_DATE = 0.8
 MIN_NEIGHBOUR_WEIGHT = 0.04
 # Fuzzy matching: the shortest OCR token considered, and the edits allowed by name length.
 FUZZY_MIN_LENGTH = 4
+# spaCy parses at most 1,000,000 characters at once; a longer line (a 3 MB text in one shape)
+# is read in pieces of at most this many, cut where no name can run over the cut.
+MAX_PIECE_CHARS = 20_000
+# Table headers of columns that hold people's names, not places.
+PERSON_HEADERS = frozenset({
+    "etternavn", "navn", "namn", "name", "names", "surname", "last name", "family name", "fullt navn",
+    "kandidat", "kandidatnavn", "kandidatar", "kandidater", "medlem", "medlemmer", "medlemar", "representant",
+    "deltaker", "deltakar", "deltakere", "deltakarar", "kontaktperson", "person",
+})
 
 
 def _max_edits(length: int) -> int:
@@ -169,13 +190,13 @@ class OcrComponent:
 
             known = lexicon().known_many([t.text.lower() for t in words])
             for token, is_word in zip(words, known):
-                if name_key(token.text) in self.counties:
+                # a word of the word lists is that word (`Liten`, `Rådet`), not a damaged name
+                if is_word or name_key(token.text) in self.counties:
                     continue
                 span = self._match(doc, token)
                 if span is not None:
-                    # a repair that is itself a word (`Valer`) or of a short name (`Bo`) is kept
-                    # only where the layout says names stand here (see _accept)
-                    span.id_ = "word" if is_word else "short" if len(span.label_) < FUZZY_MIN_LENGTH else ""
+                    # a repair of a short name (`Bo`) is kept only in a column of names (see _accept)
+                    span.id_ = "short" if len(span.label_) < FUZZY_MIN_LENGTH else ""
                     found.append(span)
         doc.spans["municipalities_fuzzy"] = found
         return doc
@@ -243,6 +264,8 @@ class Line:
     table_block: bool = False  # a table-cell block of a page whose table was not recovered
     doc: Doc | None = None
     county_hint: str | None = None
+    person: bool = False  # a table cell in a column of people's names
+    foreign: bool = False  # the document is not in Norwegian (see _candidates)
 
 
 @dataclass
@@ -257,10 +280,13 @@ class Candidate:
     strong: bool = False
     qualifier: str | None = None
     other_date: bool = False
-    fuzzy_kind: str = ""  # "word" or "short": a repair that needs a column of names around it
+    fuzzy_kind: str = ""  # "short": a repair of a short name, which needs a column of names around it
     line_start: bool = False  # the first thing on its line
     names_only: bool = False  # its line holds nothing but names, separators and county names
     column: bool = False  # in a run of lines that begin with municipality names
+    anchored: bool = False  # listed beside a name matched exactly or standing in a place-name context
+    stated_number: str | None = None  # `4601 Bergen`: the number its line gives it
+    stated_county: str | None = None  # `Herøy kommune, Nordland fylke`: the county its line writes out
 
 
 def _capitalised(text: str) -> bool:
@@ -277,6 +303,7 @@ def _filler(token: Token) -> bool:
 
 
 def _lines(doc: Document) -> Iterator[Line]:
+    foreign = doc.language not in NORWEGIAN_LANGUAGES
     table_pages = {p for t in doc.tables for p in (t.pages or [t.page])}
     for page in doc.pages:
         for b, block in enumerate(page.blocks):
@@ -285,17 +312,43 @@ def _lines(doc: Document) -> Iterator[Line]:
             cell_block = block.role == "table-cell" and page.number not in table_pages
             if block.role not in TEXT_ROLES and not cell_block:
                 continue
-            for text in block.text.splitlines():
+            for text in (piece for line in block.text.splitlines() for piece in _pieces(line)):
                 if text.strip():
                     yield Line(text=text, page=page.number, source_method=block.method, context=text.strip(), block=b,
-                               table_block=cell_block)
+                               table_block=cell_block, foreign=foreign)
     for table in doc.tables:
+        header = [name_key(h) for h in table.rows[0]] if table.rows else []
         for r, row in enumerate(table.rows):
             context = " | ".join(c for c in row if c)
             for c, cell in enumerate(row):
-                if cell and cell.strip():
-                    yield Line(text=cell, page=table.page, source_method="table", context=context, block=-1,
-                               cell=(table.table_id, r, c))
+                person = ((r > 0 and c < len(header) and header[c] in PERSON_HEADERS)
+                          or (c > 0 and is_given_name(row[c - 1].strip())))  # `Kari | Stryn`
+                for piece in _pieces(cell) if cell and cell.strip() else ():
+                    yield Line(text=piece, page=table.page, source_method="table", context=context[:MAX_PIECE_CHARS],
+                               block=-1, cell=(table.table_id, r, c), person=person)
+
+
+_CUTS = (re.compile(r"[.!?;]\s"), re.compile(r"[,:]\s"), re.compile(r"\s(?=[a-zæøå(])"), re.compile(r"\s"))
+
+
+def _pieces(text: str, limit: int = MAX_PIECE_CHARS) -> Iterator[str]:
+    """The text in pieces of at most `limit` characters, each cut after a sentence, else a
+    comma, else before a lower-case word: places where no municipality name (`Nord-Aurdal`,
+    `Øvre Eiker`) runs over the cut, so no mention is lost at a boundary."""
+    while len(text) > limit:
+        window = text[:limit]
+        cut = next((m.end() for pattern in _CUTS for m in [_last(pattern, window)] if m is not None), limit)
+        yield text[:cut]
+        text = text[cut:]
+    yield text
+
+
+def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The last match of `pattern` in the second half of `text` (a cut near the limit)."""
+    found = None
+    for found in pattern.finditer(text, len(text) // 2):
+        pass
+    return found
 
 
 def _is_ocr(line: Line, doc: Document) -> bool:
@@ -304,14 +357,22 @@ def _is_ocr(line: Line, doc: Document) -> bool:
     return line.source_method == "ocr"
 
 
-_GROUP = re.compile(r"(?P<head>[^()]*?)\s*\((?P<members>[^()]+)\)")
+_MEMBERS = re.compile(r"\((?P<members>[^()]+)\)")
 
 
 def _groups(line: Line) -> list[tuple[int, int, str | None, str | None]]:
-    """Parenthesised member lists: (start, end, group name, county hint) by character offsets."""
+    """Parenthesised member lists: (start, end, group name, county hint) by character offsets.
+
+    The group's name is the text before the bracket, back to the previous bracket (found by
+    slicing: a regex that matched the head as well took quadratic time on a long line).
+    """
     out = []
-    for m in _GROUP.finditer(line.text):
-        head = re.split(r"[:;,•\u2022]|\s[-–]\s", m.group("head"))[-1].strip(" ,.-–")
+    head_start = 0
+    for m in _MEMBERS.finditer(line.text):
+        head_text, head_start = line.text[head_start:m.start()], m.end()
+        if not _names_list(m.group("members")):
+            continue  # `(222 at Time 2)`: a remark in brackets, not the members of a group
+        head = re.split(r"[:;,•\u2022]|\s[-–]\s", head_text)[-1].strip(" ,.-–")
         key = name_key(head)
         if key in _county_keys():
             out.append((m.start("members"), m.end("members"), None, _county_keys()[key]))
@@ -320,6 +381,12 @@ def _groups(line: Line) -> list[tuple[int, int, str | None, str | None]]:
             county = next((_county_keys()[name_key(w)] for w in head.split() if name_key(w) in _county_keys()), None)
             out.append((m.start("members"), m.end("members"), head, county))
     return out
+
+
+def _names_list(text: str) -> bool:
+    """Whether bracketed text is a list of names: capitalised words, separators, `kommune`."""
+    words = [w for w in re.split(r"[\s,;/&+·•]+", text) if w]
+    return all(w[:1].isupper() or w.lower() in SEPARATORS or w.lower() in KOMMUNE_WORDS for w in words)
 
 
 def _header_county(line: Line) -> str | None:
@@ -364,7 +431,9 @@ def _candidates(line: Line) -> list[Candidate]:
     for c in cands:
         c.names_only = only_names
         c.line_start = c.span.start == first
-        if only_names:
+        if only_names and (len(cands) > 1 or line.cell is not None or not line.foreign):
+            # a line of names; in a document not in Norwegian one name alone on a line (the
+            # heading `Time` of an English survey) is that word, not a list of one place
             c.in_list = True
         after = doc[c.span.end:c.span.end + 1]
         before = doc[c.span.start - 1] if c.span.start > 0 else None
@@ -377,7 +446,52 @@ def _candidates(line: Line) -> list[Candidate]:
         c.qualifier = c.qualifier or _qualifier(doc, c.span.end)
         if c.qualifier and not c.in_list:
             c.strong = True  # `Bø i Vesterålen`: only a place has a county
+        c.stated_number = _stated_number(c)
+        c.stated_county = _stated_county(doc, c.span.end)
+        if c.stated_number or c.stated_county:
+            c.strong = True
+    for c in cands:
+        c.anchored = c.in_list and any(o is not c and o.in_list and (o.strong or not o.fuzzy_edits) for o in cands)
     return cands
+
+
+def _stated_number(c: Candidate) -> str | None:
+    """`4601 Bergen`, `0821 Bø`: a number before the name that is that name's kommunenummer at some time."""
+    doc = c.span.doc
+    before = doc[c.span.start - 1] if c.span.start > 0 else None
+    if before is None or not (before.text.isdigit() and len(before.text) == 4):
+        return None
+    rows = load_gazetteer().lookup_any_time(c.key)
+    return before.text if any(m.kommunenummer == before.text for m in rows) else None
+
+
+@lru_cache(maxsize=1)
+def _real_county_keys() -> frozenset[str]:
+    """County names as written (any period, parallel names too), without the regions."""
+    return frozenset(name_key(n) for c in load_gazetteer().all_counties for n in c.names)
+
+
+def _stated_county(doc: Doc, end: int) -> str | None:
+    """The county a line writes out after a name: `Herøy kommune, Nordland fylke`, `Bergen 46
+    Vestland`, `Bø (Telemark)`, `Herøy i Nordland`, `Herøy, Nordland` at the line's end."""
+    i = end
+    if i < len(doc) and doc[i].lower_ in KOMMUNE_WORDS:
+        i += 1
+    comma = i < len(doc) and doc[i].text in (",", "(")
+    if comma or (i < len(doc) and doc[i].lower_ in ("i", "på")):
+        i += 1
+    if i < len(doc) and doc[i].text.isdigit() and len(doc[i].text) == 2:
+        i += 1
+    elif not (comma or (i > end and doc[i - 1].lower_ in ("i", "på"))):
+        return None
+    for width in (3, 2, 1):
+        key = name_key(doc[i:i + width].text)
+        if i + width <= len(doc) and key in _real_county_keys():
+            after = doc[i + width] if i + width < len(doc) else None
+            if doc[i - 1].text == "," and after is not None and not after.lower_.startswith("fylke") and not after.is_punct:
+                return None  # `Bærum, Oslo og Asker`: a list, not a county
+            return _county_keys()[key]
+    return None
 
 
 def _qualifier(doc: Doc, end: int) -> str | None:
@@ -406,10 +520,12 @@ def _accept(c: Candidate) -> bool:
     before = doc[c.span.start - 1] if c.span.start > 0 else None
     if before is not None and before.lower_ in ORGANISATION_PREFIXES and not c.strong:
         return False
+    if _is_surname(c):
+        return False
     if c.fuzzy_kind == "short":
         return c.column and c.names_only
-    if c.fuzzy_kind == "word":
-        return c.column
+    if c.fuzzy_edits and not (c.strong or c.column or c.anchored or c.line.cell is not None):
+        return False  # a repair needs a place-name context: `i Lgten`, `Lgten kommune`, a list
     if c.key not in false_friends():
         return True
     if c.column:
@@ -431,6 +547,31 @@ def _accept(c: Candidate) -> bool:
     return True
 
 
+def _is_surname(c: Candidate) -> bool:
+    """A name standing in a person's name: after a given name (`Kari Stryn`, `Ola Nordmann
+    Hole`), before one in a `Stryn, Kari (1961)` line, beside a birth year, or in a column of names."""
+    if c.stated_number or c.stated_county:
+        return False
+    doc, start, end = c.span.doc, c.span.start, c.span.end
+    after = doc[end:end + 3]
+    if len(after) and after[0].lower_ in KOMMUNE_WORDS:
+        return False  # `Gran kommune`: the place, whatever stands before it
+    if c.line.person:
+        return True
+    before = [t.text for t in doc[max(0, start - MAX_NAME_WORDS):start]]
+    if ends_in_person_name(before):
+        return True
+    rest = doc[end:]
+    opens_line = all(t.is_punct or t.like_num or t.is_space for t in doc[:start])  # after list numbering
+    if (opens_line and len(rest) > 1 and rest[0].text == "," and is_given_name(rest[1].text)
+            and not any(t.is_alpha and t.text[:1].islower() for t in rest)):
+        return True
+    # `Fjell 1961`, `Fjell (1961)`: beside a birth year, unless listed with other places
+    year = next((t for t in rest[:3] if t.text.isdigit()), None)
+    return (year is not None and len(year.text) == 4 and all(t.is_punct for t in doc[end:year.i])
+            and MIN_BIRTH_YEAR <= int(year.text) <= MAX_BIRTH_YEAR and not c.anchored and not c.strong)
+
+
 def _is_known_place(token: Token) -> bool:
     key = name_key(token.text)
     return key in _county_keys() or bool(load_gazetteer().lookup_any_time(token.text))
@@ -443,17 +584,36 @@ def _options(gaz: Gazetteer, key: str, when: date) -> tuple[list[Municipality], 
     found = gaz.lookup(key, when)
     if found:
         return found, False
-    rows = gaz.lookup_any_time(key)
+    return _nearest(gaz.lookup_any_time(key), when), True
+
+
+def _nearest(rows: list[Municipality], when: date) -> list[Municipality]:
+    """The rows valid on `when`, else those of the period nearest to it."""
     if not rows:
-        return [], False
+        return []
 
     def distance(m: Municipality) -> int:
         if when < m.valid_from:
             return (m.valid_from - when).days
-        return (when - m.valid_to).days if m.valid_to else 0
+        return (when - m.valid_to).days if m.valid_to and when >= m.valid_to else 0
 
     best = min(distance(m) for m in rows)
-    return [m for m in rows if distance(m) == best], True
+    return [m for m in rows if distance(m) == best]
+
+
+def _candidate_options(gaz: Gazetteer, c: Candidate, when: date) -> tuple[list[Municipality], bool]:
+    """The rows a candidate may be: those its line states (a number, a county), nearest to the
+    document's date; else the name's rows on that date. The flag says the date did not fit."""
+    rows = gaz.lookup_any_time(c.key)
+    if c.stated_number:
+        stated = [m for m in rows if m.kommunenummer == c.stated_number]
+    elif c.stated_county:
+        stated = [m for m in rows if _county_match(m, c.stated_county)]
+    else:
+        stated = []
+    if stated:
+        return _nearest(stated, when), False
+    return _options(gaz, c.key, when)
 
 
 def _county_match(m: Municipality, county: str) -> bool:
@@ -522,17 +682,9 @@ def _current(gaz: Gazetteer, m: Municipality) -> tuple[str, str]:
 
 
 def document_date(doc: Document, found: list[Record]) -> date:
-    """The document's date, else the date a document record carries, else the programme period."""
-    texts = [doc.date] + [r.date for r in found if isinstance(r, DocumentRecord)]
-    for text in texts:
-        if not text:
-            continue
-        parts = text[:10].split("-")
-        try:
-            return date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 6, int(parts[2]) if len(parts) > 2 else 30)
-        except (ValueError, IndexError):
-            continue
-    return PROGRAMME_DATE
+    """The document's date (a year or month stands for its middle), else the date a document
+    record carries, else the programme period's."""
+    return record_date(doc, found) or PROGRAMME_DATE
 
 
 # --- the component ---------------------------------------------------------------------------
@@ -566,7 +718,7 @@ def _page_mentions(doc: Document, lines: list[Line], when: date, gaz: Gazetteer)
         for c in cands:
             if not _accept(c):
                 continue
-            c.options, c.other_date = _options(gaz, c.key, when)
+            c.options, c.other_date = _candidate_options(gaz, c, when)
             if c.options:
                 accepted.append(c)
     mentions = []
@@ -618,7 +770,7 @@ def resolve_municipality(name: str, when: date, county_hint: str | None = None) 
     line.doc = _parse(name, ocr=True)
     cands = [c for c in _candidates(line) if _accept(c)]
     for c in cands:
-        c.options, c.other_date = _options(gaz, c.key, when)
+        c.options, c.other_date = _candidate_options(gaz, c, when)
     cands = [c for c in cands if c.options]
     if not cands:
         return None

@@ -21,7 +21,7 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors.errors import ReadError, describe
-from extractors.metadata import date_in_text, detect_language, document_title, metadata_date
+from extractors.metadata import document_title, metadata_date
 from extractors.textutil import clean_cell, clean_line
 from models import Block, Document, Fault, Page, Table
 
@@ -84,7 +84,6 @@ def read_pdf(path: str, sha256: str, needs_ocr: NeedsOcr | None = None, ocr_page
         tables = sorted(tables + ocr_tables, key=lambda t: (t.page, t.bbox[1] if t.bbox else 0))
     _mark_repeated_furniture(pages)  # after OCR, so running headers on scanned pages count too
     tables = _merge_continued_tables(tables, pages)
-    first_text = "\n".join(p.text for p in pages[:2])
     first = pages[0]
     subtitle = next((b.text for b in first.blocks if b.role == "body"), None)
     title = document_title(first.title, _info_text(info.get("Title")), subtitle)
@@ -95,9 +94,9 @@ def read_pdf(path: str, sha256: str, needs_ocr: NeedsOcr | None = None, ocr_page
         pages=pages,
         tables=tables,
         title=title,
-        date=date_in_text(first_text) or metadata_date(info.get("CreationDate")) or metadata_date(info.get("ModDate")),
-        language=detect_language("\n".join(p.text for p in pages)),
-        metadata={k: v for k in ("Title", "Author", "Producer") if (v := _info_text(info.get(k)))},
+        metadata={k: v for k, v in {**{k: _info_text(info.get(k)) for k in ("Title", "Author", "Producer")},
+                                    "created": metadata_date(info.get("CreationDate")),
+                                    "modified": metadata_date(info.get("ModDate"))}.items() if v},
         faults=faults,
     )
 

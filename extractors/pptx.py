@@ -49,7 +49,7 @@ from pptx.util import Emu
 
 from extractors.charts import chart_rows, chart_title
 from extractors.errors import INTERNAL_MESSAGE, ReadError, describe
-from extractors.metadata import date_in_text, detect_language, document_title, metadata_date
+from extractors.metadata import document_title, metadata_date
 from extractors.pptx_package import Deck, open_deck
 from extractors.textutil import clean_cell, clean_line
 from models import Block, Document, Fault, Page, Scope, Table
@@ -120,7 +120,6 @@ def read_pptx(path: str, sha256: str, read_picture: PictureReader | None = None)
     tables = reader.tables
     _mark_repeated_furniture(pages)
     props = _core_properties(prs)
-    first_text = "\n".join(p.text for p in pages[:2])
     title = document_title(pages[0].title if pages else None, props.title, _subtitle(pages[0]) if pages else None)
     return Document(
         sha256=sha256,
@@ -129,9 +128,8 @@ def read_pptx(path: str, sha256: str, read_picture: PictureReader | None = None)
         pages=pages,
         tables=tables,
         title=title,
-        date=date_in_text(first_text) or metadata_date(props.created) or metadata_date(props.modified),
-        language=detect_language("\n".join(p.text for p in pages)),
-        metadata={k: str(v) for k, v in {"author": props.author, "title": props.title}.items() if v},
+        metadata={k: str(v) for k, v in {"author": props.author, "title": props.title, "created": metadata_date(props.created),
+                                         "modified": metadata_date(props.modified)}.items() if v},
         faults=reader.faults,
     )
 

@@ -30,6 +30,7 @@ from PIL import Image
 
 from extractors.errors import INTERNAL_MESSAGE, ReadError, describe
 from extractors.formats import DAMAGED, FORMATS, Format, damaged_error, kind_for_extension, sniff
+from extractors.metadata import settle_date_and_language
 from extractors.pdf import read_pdf
 from extractors.pptx import PictureReader, read_pptx
 from extractors.textutil import clean_line
@@ -86,11 +87,12 @@ def read_document(path: str | Path, sha256: str | None = None, *, ocr: bool = Tr
                                       "read it, or it is gone)", describe(exc)) from exc
     doc = _read_as(path, sha, kind, ocr)
     # Document-level text comes from file properties that no block cleaning saw.
-    return doc.model_copy(update={
+    doc = doc.model_copy(update={
         "path": display_path(path),
         "title": clean_line(doc.title or "") or None,
         "metadata": {k: v for k, value in doc.metadata.items() if (v := clean_line(value))},
     })
+    return settle_date_and_language(doc)
 
 
 def _read_as(path: str, sha: str, kind: str, ocr: bool) -> Document:

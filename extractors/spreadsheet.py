@@ -32,7 +32,7 @@ import python_calamine as calamine
 
 from extractors.errors import ReadError, describe
 from extractors.formats import FORMATS
-from extractors.metadata import date_in_text, detect_language, document_title
+from extractors.metadata import document_title
 from extractors.textutil import clean_cell
 from models import Block, Document, Fault, Page, Table
 
@@ -82,7 +82,6 @@ def read_spreadsheet(path: str, sha256: str, kind: str) -> Document:
             tables.extend([table] if table else [])
     if not pages:
         raise ReadError("empty", "the spreadsheet has no worksheets")
-    text = "\n".join(p.text for p in pages)
     return Document(
         sha256=sha256,
         path=path,
@@ -90,8 +89,6 @@ def read_spreadsheet(path: str, sha256: str, kind: str) -> Document:
         pages=pages,
         tables=tables,
         title=document_title(pages[0].title, None),
-        date=date_in_text(text),
-        language=detect_language(text),
         faults=faults,
     )
 

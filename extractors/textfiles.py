@@ -22,7 +22,7 @@ import re
 
 from extractors.errors import ReadError
 from extractors.formats import FORMATS
-from extractors.metadata import date_in_text, detect_language, document_title
+from extractors.metadata import document_title
 from extractors.spreadsheet import MAX_FILLED_CELLS, grid_page
 from extractors.textutil import clean_cell, clean_line
 from models import Block, Document, Page, Table
@@ -64,10 +64,9 @@ def read_text(path: str, sha256: str) -> Document:
             blocks = [_block(line, markdown) for line in lines[start:start + LINES_PER_PAGE]]
             pages.append(Page(number=len(pages) + 1, kind="page", blocks=[b for b in blocks if b.text], method="text"))
     pages = pages or [Page(number=1, kind="page", method="text")]
-    text = "\n".join(p.text for p in pages)
-    if not text:
+    if not any(p.text for p in pages):
         raise ReadError("empty", "the text file holds no text (only spaces or line breaks)")
-    return _document(path, sha256, pages, [], text)
+    return _document(path, sha256, pages, [])
 
 
 def _block(line: str, markdown: bool) -> Block:
@@ -98,14 +97,14 @@ def read_csv(path: str, sha256: str) -> Document:
     page, table = grid_page(1, rows)
     if table is None:
         raise ReadError("empty", "the table file holds no values")
-    return _document(path, sha256, [page], [table], page.text)
+    return _document(path, sha256, [page], [table])
 
 
 _MEDIA_TYPES = {".csv": "text/csv", ".tsv": "text/tab-separated-values", ".md": "text/markdown",
                 ".markdown": "text/markdown"}
 
 
-def _document(path: str, sha256: str, pages: list[Page], tables: list[Table], text: str) -> Document:
+def _document(path: str, sha256: str, pages: list[Page], tables: list[Table]) -> Document:
     suffix = os.path.splitext(path)[1].lower()
     return Document(
         sha256=sha256,
@@ -114,6 +113,4 @@ def _document(path: str, sha256: str, pages: list[Page], tables: list[Table], te
         pages=pages,
         tables=tables,
         title=document_title(pages[0].title, None),
-        date=date_in_text(text),
-        language=detect_language(text),
     )

@@ -22,6 +22,12 @@ inside a sentence ("tid, kompetanse og økonomi", "etisk kompetanseheving") is t
 the page is about that theme and gives no record. The document gets a record (page null) for
 every theme with a page record, scored 1 − exp(−ΣW / DOC_SCALE) over all its pages, so a deck
 that returns to a theme on many slides scores near 1 and one passing mention scores low.
+
+Other languages: the lexicons are bokmål and nynorsk, and the themes are the programme's, so a
+document whose language is neither (nor `und`, too little text to tell) gets no theme records.
+Stems of Norwegian theme words meet unrelated words of other languages (an English page on
+"innovative design" is no `innovasjon` page of the programme), and a Danish or Swedish page on
+sick leave writes words the lexicon does not hold, so a score there would mean nothing.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ from typing import get_args
 
 import Stemmer
 
+from extractors.metadata import NORWEGIAN_LANGUAGES
 from models import Document, Page, Record, ThemeRecord
 from models.records import ThemeName
 
@@ -253,6 +260,8 @@ def _ranked(evidence: dict[str, float]) -> list[str]:
 def recognise_themes(doc: Document, found: list[Record]) -> list[ThemeRecord]:
     """Theme records per page (page number) and per document (page None)."""
     records: list[ThemeRecord] = []
+    if doc.language not in NORWEGIAN_LANGUAGES:
+        return records
     doc_weight: dict[str, float] = defaultdict(float)
     doc_evidence: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     doc_methods: dict[str, set[str]] = defaultdict(set)
