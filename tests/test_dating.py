@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from pptx import Presentation
-from pptx.util import Inches
 from reportlab.pdfgen import canvas
 
 from extractors.metadata import date_in_text, detect_language, month_in_text, named_years, path_date, settle_date_and_language

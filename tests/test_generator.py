@@ -10,7 +10,6 @@ from __future__ import annotations
 import subprocess
 from collections import Counter
 from datetime import date
-from pathlib import Path
 
 import pytest
 from PIL import Image
