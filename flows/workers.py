@@ -1,10 +1,19 @@
 """The worker processes files are read in, and how a hostile file is kept from hurting the run.
 
-Reading runs in spawned worker processes with a memory ceiling, so a decompression bomb or a
-runaway parser fails with MemoryError inside its worker instead of taking the machine down. A
-file that hangs past its timeout gets its worker pool killed and a `timeout` error; a file
-that was only in flight when another file broke the pool is tried once more on a fresh pool
-(that failure can pass on retry); a file that breaks a fresh pool itself is a `crash` error.
+Reading runs in worker processes with a memory ceiling, so a decompression bomb or a runaway
+parser fails with MemoryError inside its worker instead of taking the machine down. A file
+that hangs past its timeout gets its worker pool killed and a `timeout` error; a file that was
+only in flight when another file broke the pool is tried once more on a fresh pool (that
+failure can pass on retry); a file that breaks a fresh pool itself is a `crash` error, and an
+exception that escapes the reader (which should not happen) is `internal`, ours.
+
+Workers are forked from a fork server that has imported what reading needs once (spaCy, the
+recognisers, OCR: ~3 s), so a pool starts at once and a pool replaced after a timeout too; the
+fork server is kept single-threaded (no BLAS or allocator threads) so forking it is safe.
+Nothing outlives the run: the fork server exits when the run's process does (however it
+ends), each worker watches its parent and ends itself and its own children (tesseract,
+LibreOffice) when the parent is gone, and the workers keep their temporary files in the run's
+folder (flows.rundir), which a later run removes if this one was killed.
 """
 
 from __future__ import annotations
@@ -13,18 +22,109 @@ import atexit
 import multiprocessing
 import os
 import resource
+import signal
+import tempfile
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 
+from extractors.errors import describe
+from flows import rundir
+
 WORKER_MEMORY_MB = int(os.environ.get("SAMAN_WORKER_MEMORY_MB", "4096"))
 
 
-def _limit_memory(megabytes: int) -> None:
-    limit = megabytes * 1024 * 1024
+def file_timeout() -> float:
+    """Seconds a file may take to read (SAMAN_FILE_TIMEOUT, default 900)."""
+    return float(os.environ.get("SAMAN_FILE_TIMEOUT", "900"))
+
+# How often a worker checks that the process that started it is still there.
+PARENT_CHECK_S = 0.5
+# One thread per process (the pool is the parallelism): BLAS and pyarrow's allocator would
+# otherwise start threads in the fork server, and a process with threads is unsafe to fork.
+_SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "JE_ARROW_MALLOC_CONF": "background_thread:false"}
+
+
+def _preload() -> list[str]:
+    """The modules reading a file imports, loaded once in the fork server (a name that no
+    longer exists is skipped by multiprocessing, and costs each worker the import only)."""
+    from extractors.pipeline import COMPONENTS
+
+    recognisers = sorted({target.split(":")[0] for target in COMPONENTS.values()})
+    return ["extractors.pipeline", "extractors.ocr", "extractors.office", "extractors.images", *recognisers]
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    for key, value in _SINGLE_THREADED.items():
+        os.environ.setdefault(key, value)
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_preload())
+    return context
+
+
+def _start_worker(memory_mb: int, tmpdir: str) -> None:
+    """The initializer of every worker: memory ceiling, the run's temporary folder, and a
+    watch on the parent (the fork server, which ends with the run)."""
+    limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    os.environ["TMPDIR"] = tmpdir  # for tesseract and LibreOffice too
+    tempfile.tempdir = tmpdir
+    threading.Thread(target=_end_with_parent, args=(os.getppid(),), name="saman-parent-watch", daemon=True).start()
+
+
+def _end_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_S)
+    _kill(_descendants(os.getpid()))
+    os._exit(1)
+
+
+def _kill(pids: list[int]) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:  # ended already
+            pass
+
+
+def _descendants(root: int) -> list[int]:
+    """Every live process below `root` (Linux /proc), children first."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _ready() -> int:
+    return os.getpid()
+
+
+def _exit_detail(pool: ProcessPoolExecutor) -> str:
+    """How the pool's workers ended, for the `detail` of a `crash` error."""
+    codes = [p.exitcode for p in list(getattr(pool, "_processes", {}).values())]
+    died = [c for c in codes if c not in (None, 0, -signal.SIGTERM)]
+    if not died:
+        return "a worker process ended abruptly"
+    code = died[0]
+    if code < 0:
+        name = signal.Signals(-code).name
+        why = " (killed: often the system's out-of-memory killer)" if -code == signal.SIGKILL else ""
+        return f"a worker process was ended by {name}{why}"
+    return f"a worker process exited with status {code}"
 
 
 class WorkerPool:
@@ -40,7 +140,7 @@ class WorkerPool:
     @classmethod
     def shared(cls, workers: int) -> WorkerPool:
         """The process's pool of this size: successive flow runs (a Python session, the tests)
-        reuse its warm workers instead of paying their start-up (~3 s: spaCy, the gazetteer)."""
+        reuse its workers instead of starting new ones."""
         if workers not in cls._shared:
             if not cls._shared:
                 atexit.register(cls._close_shared)
@@ -72,12 +172,19 @@ class WorkerPool:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
                     max_workers=self.workers,
-                    mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_limit_memory,
-                    initargs=(self.memory_mb,),
+                    mp_context=_context(),
+                    initializer=_start_worker,
+                    initargs=(self.memory_mb, str(rundir.current())),
                 )
                 self._generation += 1
             return self._pool, self._generation
+
+    def start(self) -> None:
+        """Start every worker now, without waiting for them: a run calls this as soon as it
+        knows it has files to read, so the workers start while Prefect does."""
+        pool, _ = self._current()
+        for _ in range(self.workers):
+            pool.submit(_ready)
 
     def _discard(self, generation: int, kill: bool) -> None:
         """Drop the pool of `generation` (once, whichever thread gets here first)."""
@@ -85,14 +192,18 @@ class WorkerPool:
             if self._pool is None or generation != self._generation:
                 return
             pool, self._pool = self._pool, None
-        if kill:
+        if kill:  # with what it started: a hung tesseract or LibreOffice must not live on
             for process in list(getattr(pool, "_processes", {}).values()):
+                _kill(_descendants(process.pid))
                 process.kill()
         pool.shutdown(wait=False, cancel_futures=True)
 
     def run(self, fn: Callable, *args: object, timeout: float) -> tuple[str, object]:
-        """("ok", result), ("timeout", None) or ("crash", None); never raises for a bad file."""
+        """("ok", result), ("timeout", None), ("crash", detail) or ("internal", detail); never
+        raises for a bad file. `crash`: the worker process died on the file; `internal`: an
+        exception escaped `fn` in the worker, a fault of ours."""
         with self._slots:
+            detail = "a worker process ended abruptly"
             for attempt in range(2):
                 pool, generation = self._current()
                 try:
@@ -102,12 +213,13 @@ class WorkerPool:
                     self._discard(generation, kill=True)
                     return "timeout", None
                 except BrokenProcessPool:
+                    detail = _exit_detail(pool)
                     self._discard(generation, kill=False)
                     if attempt:
-                        return "crash", None
-                except Exception:  # the worker raised (it should not): this file failed, the pool is fine
-                    return "crash", None
-        return "crash", None
+                        return "crash", detail
+                except Exception as exc:  # the worker raised (it should not): this file failed, the pool is fine
+                    return "internal", describe(exc)
+        return "crash", detail
 
     def close(self) -> None:
         WorkerPool._open.pop(id(self), None)
