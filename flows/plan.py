@@ -18,6 +18,7 @@ refusal, which has no content to remember).
 from __future__ import annotations
 
 import os
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -137,6 +138,14 @@ def settle(kb: KB, plan: Plan, summary: Summary) -> None:
     summary.failed_before += len(plan.failed_before)
     for error in plan.unreadable:
         save_error(kb, summary, error)
+
+
+def settled(kb: KB, plan: Plan, started: float) -> dict:
+    """The summary of a run with no file to read (`started`: its time.monotonic() at the start)."""
+    summary = Summary.of(plan)
+    settle(kb, plan, summary)
+    summary.seconds = round(time.monotonic() - started, 2)
+    return summary.as_dict()
 
 
 def save_error(kb: KB, summary: Summary, error: dict) -> None:

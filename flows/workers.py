@@ -10,10 +10,12 @@ exception that escapes the reader (which should not happen) is `internal`, ours.
 Workers are forked from a fork server that has imported what reading needs once (spaCy, the
 recognisers, OCR: ~3 s), so a pool starts at once and a pool replaced after a timeout too; the
 fork server is kept single-threaded (no BLAS or allocator threads) so forking it is safe.
-Nothing outlives the run: the fork server exits when the run's process does (however it
-ends), each worker watches its parent and ends itself and its own children (tesseract,
-LibreOffice) when the parent is gone, and the workers keep their temporary files in the run's
-folder (flows.rundir), which a later run removes if this one was killed.
+Nothing outlives the run: each worker watches the run's process (a pidfd, so a reused pid
+cannot fool it) and, when it ends however it ends, ends its own children (tesseract,
+LibreOffice) and itself; the fork server exits once the run and its workers are gone (they
+all hold its pipe), and so does multiprocessing's resource tracker. The workers keep their
+temporary files in the run's folder (flows.rundir), which a later run removes if this one was
+killed.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import atexit
 import multiprocessing
 import os
 import resource
+import select
 import signal
 import tempfile
 import threading
@@ -41,8 +44,8 @@ def file_timeout() -> float:
     """Seconds a file may take to read (SAMAN_FILE_TIMEOUT, default 900)."""
     return float(os.environ.get("SAMAN_FILE_TIMEOUT", "900"))
 
-# How often a worker checks that the process that started it is still there.
-PARENT_CHECK_S = 0.5
+# How often a worker checks that the run's process is still there, where pidfds are missing.
+RUN_CHECK_S = 0.5
 # One thread per process (the pool is the parallelism): BLAS and pyarrow's allocator would
 # otherwise start threads in the fork server, and a process with threads is unsafe to fork.
 _SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "JE_ARROW_MALLOC_CONF": "background_thread:false"}
@@ -65,21 +68,40 @@ def _context() -> multiprocessing.context.BaseContext:
     return context
 
 
-def _start_worker(memory_mb: int, tmpdir: str) -> None:
+def _start_worker(memory_mb: int, tmpdir: str, run_pid: int) -> None:
     """The initializer of every worker: memory ceiling, the run's temporary folder, and a
-    watch on the parent (the fork server, which ends with the run)."""
+    watch on the run's process."""
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     os.environ["TMPDIR"] = tmpdir  # for tesseract and LibreOffice too
     tempfile.tempdir = tmpdir
-    threading.Thread(target=_end_with_parent, args=(os.getppid(),), name="saman-parent-watch", daemon=True).start()
+    threading.Thread(target=_end_with_run, args=(run_pid,), name="saman-run-watch", daemon=True).start()
 
 
-def _end_with_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(PARENT_CHECK_S)
+def _end_with_run(run_pid: int) -> None:
+    _wait_for_end(run_pid)
     _kill(_descendants(os.getpid()))
     os._exit(1)
+
+
+def _wait_for_end(pid: int) -> None:
+    """Return when process `pid` has ended."""
+    pidfd_open = getattr(os, "pidfd_open", None)
+    try:
+        fd = pidfd_open(pid) if pidfd_open else None
+    except ProcessLookupError:
+        return
+    except OSError:  # a kernel without pidfds
+        fd = None
+    if fd is not None:
+        select.select([fd], [], [])
+        return
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(RUN_CHECK_S)
 
 
 def _kill(pids: list[int]) -> None:
@@ -174,17 +196,21 @@ class WorkerPool:
                     max_workers=self.workers,
                     mp_context=_context(),
                     initializer=_start_worker,
-                    initargs=(self.memory_mb, str(rundir.current())),
+                    initargs=(self.memory_mb, str(rundir.current()), os.getpid()),
                 )
                 self._generation += 1
             return self._pool, self._generation
 
     def start(self) -> None:
-        """Start every worker now, without waiting for them: a run calls this as soon as it
-        knows it has files to read, so the workers start while Prefect does."""
-        pool, _ = self._current()
-        for _ in range(self.workers):
-            pool.submit(_ready)
+        """Start every worker now, in the background: a run calls this as soon as it knows it
+        has files to read, so the fork server loads and the workers start while Prefect does
+        (starting a worker waits for the fork server's imports, so a thread does the waiting)."""
+        def start_all() -> None:
+            pool, _ = self._current()
+            for _ in range(self.workers):
+                pool.submit(_ready)
+
+        threading.Thread(target=start_all, name="saman-pool-start", daemon=True).start()
 
     def _discard(self, generation: int, kill: bool) -> None:
         """Drop the pool of `generation` (once, whichever thread gets here first)."""

@@ -118,3 +118,103 @@ def test_two_ingests_of_the_same_files_export_identically(corpus_copy, tmp_path)
             write_jsonl(kb, out)
         exports.append(out.getvalue())
     assert exports[0] and exports[0] == exports[1]
+
+
+def _descendants(root: int) -> dict[int, tuple[int, str]]:
+    """Every live process below `root`: its parent and command line (zombies count as ended)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if stat[0] != "Z":
+                children.setdefault(int(stat[1]), []).append(int(entry))
+    found: dict[int, tuple[int, str]] = {}
+    todo = [root]
+    while todo:
+        parent = todo.pop()
+        for pid in children.get(parent, []):
+            try:
+                found[pid] = parent, Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            todo.append(pid)
+    return found
+
+
+def _alive(pids) -> list[int]:
+    alive = []
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            alive.append(pid)
+    return alive
+
+
+def test_kill_9_of_the_ingest_leaves_no_process_and_the_next_run_removes_its_files(decks, tmp_path, monkeypatch):
+    """Only the command's own process is killed (not its group), as `kill -9 PID` does: its Prefect
+    server, fork server, workers and resource tracker must end by themselves, and the run's
+    temporary folder must go with the next run."""
+    from flows import rundir
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    kb_path = tmp_path / "kb.db"
+    proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "ingest", str(decks), "--kb", str(kb_path), "--workers", "2", "--quiet"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+                            env={**os.environ, "TMPDIR": str(scratch)})
+    try:
+        deadline = time.monotonic() + 240
+        while documents_in(kb_path) < 1 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        assert proc.poll() is None, proc.stderr.read().decode()
+        below = _descendants(proc.pid)
+        assert any("uvicorn" in cmd and "prefect" in cmd for _, cmd in below.values()), below
+        servers = [pid for pid, (parent, cmd) in below.items() if parent == proc.pid and "forkserver" in cmd]
+        workers = [pid for pid, (parent, _) in below.items() if parent in servers]
+        assert len(workers) == 2, below
+        run_folder = scratch / f"saman-run-{proc.pid}"
+        assert (run_folder / "prefect-server.log").is_file()
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        deadline = time.monotonic() + 20
+        while _alive(below) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _alive(below), {pid: below[pid] for pid in _alive(below)}
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert run_folder.is_dir(), "kill -9 gives the run no chance to remove its folder"
+    monkeypatch.setattr("tempfile.tempdir", str(scratch))
+    assert rundir.remove_dead() == [run_folder]
+    assert not run_folder.exists()
+
+
+def test_workers_keep_their_temporary_files_in_the_run_folder():
+    import tempfile
+
+    from flows import rundir
+    from flows.workers import WorkerPool
+
+    pool = WorkerPool(1)
+    try:
+        assert pool.run(tempfile.gettempdir, timeout=120) == ("ok", str(rundir.current()))
+        assert pool.run(os.getenv, "TMPDIR", timeout=60) == ("ok", str(rundir.current())), "tesseract and LibreOffice too"
+    finally:
+        pool.close()
+
+
+def test_a_worker_that_dies_is_a_crash_that_names_the_signal_and_the_pool_goes_on():
+    from flows.workers import WorkerPool
+
+    pool = WorkerPool(1)
+    try:
+        assert pool.run(os.abort, timeout=120) == ("crash", "a worker process was ended by SIGABRT")
+        assert pool.run(os.getpid, timeout=120)[0] == "ok", "a fresh pool reads the next file"
+    finally:
+        pool.close()
