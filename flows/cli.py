@@ -189,7 +189,7 @@ def _print_summary(s: dict, kb_path: str) -> None:
         if e.get("scope") in ("shape", "region"):
             where += f" ({e['scope']})"
         out.print(Text.assemble(("error", "red"), f" {_printable(e['path'])}{where}: ", (e["error_kind"], "bold"),
-                                f": {_printable(e['message'])}"))
+                                f": {_printable(e['message'])}"), soft_wrap=True)  # one line per error, for grep
     if s["failed_before"]:
         out.print(f"{s['failed_before']} file(s) that failed in an earlier run were not read again; "
                   "--retry-errors reads them again")

@@ -23,6 +23,7 @@ from kb.export import write_jsonl
 from kb.search import search
 from kb.store import open_kb
 from tests.conftest import CORPUS, ingest
+from tests.processes import alive, descendants
 
 N_DECKS = 14
 
@@ -120,42 +121,6 @@ def test_two_ingests_of_the_same_files_export_identically(corpus_copy, tmp_path)
     assert exports[0] and exports[0] == exports[1]
 
 
-def _descendants(root: int) -> dict[int, tuple[int, str]]:
-    """Every live process below `root`: its parent and command line (zombies count as ended)."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if stat[0] != "Z":
-                children.setdefault(int(stat[1]), []).append(int(entry))
-    found: dict[int, tuple[int, str]] = {}
-    todo = [root]
-    while todo:
-        parent = todo.pop()
-        for pid in children.get(parent, []):
-            try:
-                found[pid] = parent, Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            except OSError:
-                continue
-            todo.append(pid)
-    return found
-
-
-def _alive(pids) -> list[int]:
-    alive = []
-    for pid in pids:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if state != "Z":
-            alive.append(pid)
-    return alive
-
-
 def test_kill_9_of_the_ingest_leaves_no_process_and_the_next_run_removes_its_files(decks, tmp_path, monkeypatch):
     """Only the command's own process is killed (not its group), as `kill -9 PID` does: its Prefect
     server, fork server, workers and resource tracker must end by themselves, and the run's
@@ -165,6 +130,7 @@ def test_kill_9_of_the_ingest_leaves_no_process_and_the_next_run_removes_its_fil
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     kb_path = tmp_path / "kb.db"
+    below: dict[int, tuple[int, str]] = {}
     proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "ingest", str(decks), "--kb", str(kb_path), "--workers", "2", "--quiet"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
                             env={**os.environ, "TMPDIR": str(scratch)})
@@ -173,7 +139,7 @@ def test_kill_9_of_the_ingest_leaves_no_process_and_the_next_run_removes_its_fil
         while documents_in(kb_path) < 1 and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.05)
         assert proc.poll() is None, proc.stderr.read().decode()
-        below = _descendants(proc.pid)
+        below.update(descendants(proc.pid))
         assert any("uvicorn" in cmd and "prefect" in cmd for _, cmd in below.values()), below
         servers = [pid for pid, (parent, cmd) in below.items() if parent == proc.pid and "forkserver" in cmd]
         workers = [pid for pid, (parent, _) in below.items() if parent in servers]
@@ -183,12 +149,12 @@ def test_kill_9_of_the_ingest_leaves_no_process_and_the_next_run_removes_its_fil
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         deadline = time.monotonic() + 20
-        while _alive(below) and time.monotonic() < deadline:
+        while alive(below) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert not _alive(below), {pid: below[pid] for pid in _alive(below)}
+        assert not alive(below), {pid: below[pid] for pid in alive(below)}
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+        for pid in alive([proc.pid, *below]):
+            os.kill(pid, signal.SIGKILL)
     assert run_folder.is_dir(), "kill -9 gives the run no chance to remove its folder"
     monkeypatch.setattr("tempfile.tempdir", str(scratch))
     assert rundir.remove_dead() == [run_folder]
