@@ -75,7 +75,7 @@ def ingest(paths: tuple[str, ...], kb_path: str | None, workers: int, quiet: boo
             raise click.ClickException("not found: " + ", ".join(_printable(m) for m in todo.found.missing))
         summary = None if todo.todo else settled(kb, todo, started)
     if summary is None:
-        _start_prefect(workers if task_runner == "local" else None)
+        _start_prefect(todo, workers if task_runner == "local" else None)
         from flows.ingest import ingest_flow
 
         if task_runner == "dask":
@@ -108,7 +108,7 @@ def rerun(kb_path: str | None, workers: int, quiet: bool, retry_errors: bool) ->
         if not todo.todo:
             summary = {**(settled(kb, todo, started) if targets else {}), "gone": mark_gone(kb, todo.found)}
     if summary is None:
-        _start_prefect(workers)
+        _start_prefect(todo, workers)
         from flows.ingest import rerun_flow
 
         summary = rerun_flow(kb_path, workers=workers, show_progress=not quiet, retry_errors=retry_errors)
@@ -125,24 +125,30 @@ def _open_writable(kb_path: str):
         raise click.ClickException(str(exc)) from None
 
 
-def _start_prefect(workers: int | None) -> None:
+def _start_prefect(plan, workers: int | None) -> None:
     """Start Prefect's server and the workers side by side, then load Prefect while they boot.
 
-    The server and the workers take seconds to start; started here, they do so while this
-    process imports Prefect, instead of one after the other when the flow first needs them."""
+    The server takes seconds to start, and so do the workers: started here, they do so while
+    this process imports Prefect, and the workers read the plan's largest files meanwhile (the
+    flow's tasks take those results over), instead of waiting for the flow to start them."""
     from flows.prefect_server import ServerError, start
+    from flows.workers import WorkerPool
 
     try:
         server = start()
         if workers:
-            from flows.workers import WorkerPool
+            from extractors.pipeline import extract_file
+            from flows.workers import file_timeout
 
-            WorkerPool.shared(workers).start()
+            largest_first = sorted(plan.todo.items(), key=lambda item: -plan.sizes[item[0]])
+            WorkerPool.shared(workers).read_ahead(extract_file, [(same[0], sha) for sha, same in largest_first], file_timeout())
         import flows.ingest  # noqa: F401  (Prefect loads while the server and the workers start)
 
         if server is not None:
             server.wait()
     except ServerError as exc:
+        if workers:
+            WorkerPool.shared(workers).close()  # now: its files read ahead are for nobody
         raise click.ClickException(str(exc)) from None
 
 

@@ -110,9 +110,11 @@ def ingest_flow(paths: list[str], kb_path: str, workers: int = 2, show_progress:
         todo = plan(paths, kb, retry_errors=retry_errors)
         summary = Summary.of(todo)
         settle(kb, todo, summary)
-        pool_id = id(WorkerPool.shared(workers)) if local_workers and todo.todo else None
+        pool = WorkerPool.shared(workers) if local_workers and todo.todo else None
+        if pool is not None:
+            pool.stop_reading_ahead()  # what `saman` read while Prefect started is handed over, the rest is read by the tasks
         futures = {
-            extract.submit([(paths_[0], sha) for sha, paths_ in batch], _label(batch), pool_id): batch
+            extract.submit([(paths_[0], sha) for sha, paths_ in batch], _label(batch), id(pool) if pool else None): batch
             for batch in _batches(todo.todo, todo.sizes, workers)
         }
         with _progress(show_progress) as progress:

@@ -29,8 +29,9 @@ import signal
 import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 
@@ -131,13 +132,9 @@ def _descendants(root: int) -> list[int]:
     return found
 
 
-def _ready() -> int:
-    return os.getpid()
-
-
 def _exit_detail(pool: ProcessPoolExecutor) -> str:
     """How the pool's workers ended, for the `detail` of a `crash` error."""
-    codes = [p.exitcode for p in list(getattr(pool, "_processes", {}).values())]
+    codes = [p.exitcode for p in list((getattr(pool, "_processes", None) or {}).values())]
     died = [c for c in codes if c not in (None, 0, -signal.SIGTERM)]
     if not died:
         return "a worker process ended abruptly"
@@ -188,9 +185,16 @@ class WorkerPool:
         self._slots = threading.BoundedSemaphore(workers)
         self._pool: ProcessPoolExecutor | None = None
         self._generation = 0
+        self._closed = False
+        self._ahead_lock = threading.Lock()
+        self._ahead: dict[tuple, Future] = {}  # (fn, *args) read ahead → its result
+        self._ahead_queue: deque[tuple] = deque()
 
-    def _current(self) -> tuple[ProcessPoolExecutor, int]:
+    def _current(self) -> tuple[ProcessPoolExecutor | None, int]:
+        """The live pool (started on first use), or None once the pool is closed."""
         with self._lock:
+            if self._closed:
+                return None, self._generation
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
                     max_workers=self.workers,
@@ -201,17 +205,6 @@ class WorkerPool:
                 self._generation += 1
             return self._pool, self._generation
 
-    def start(self) -> None:
-        """Start every worker now, in the background: a run calls this as soon as it knows it
-        has files to read, so the fork server loads and the workers start while Prefect does
-        (starting a worker waits for the fork server's imports, so a thread does the waiting)."""
-        def start_all() -> None:
-            pool, _ = self._current()
-            for _ in range(self.workers):
-                pool.submit(_ready)
-
-        threading.Thread(target=start_all, name="saman-pool-start", daemon=True).start()
-
     def _discard(self, generation: int, kill: bool) -> None:
         """Drop the pool of `generation` (once, whichever thread gets here first)."""
         with self._lock:
@@ -219,19 +212,56 @@ class WorkerPool:
                 return
             pool, self._pool = self._pool, None
         if kill:  # with what it started: a hung tesseract or LibreOffice must not live on
-            for process in list(getattr(pool, "_processes", {}).values()):
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
                 _kill(_descendants(process.pid))
                 process.kill()
         pool.shutdown(wait=False, cancel_futures=True)
 
+    def read_ahead(self, fn: Callable, calls: list[tuple], timeout: float) -> None:
+        """Start the workers and `fn(*args)` for each of `calls`, in order, in the background,
+        until `stop_reading_ahead`: a run reads its first files while Prefect starts, and the
+        flow's `run` of the same call takes over its result. Stopping bounds what waits in
+        memory to what was read before the flow began."""
+        with self._ahead_lock:
+            self._ahead_queue.extend((fn, *args) for args in calls)
+
+        def reader() -> None:
+            while True:
+                with self._ahead_lock:
+                    if not self._ahead_queue:
+                        return
+                    call = self._ahead_queue.popleft()
+                    future = self._ahead[call] = Future()
+                future.set_result(self._run(call[0], *call[1:], timeout=timeout))
+
+        for _ in range(self.workers):
+            threading.Thread(target=reader, name="saman-read-ahead", daemon=True).start()
+
+    def stop_reading_ahead(self) -> None:
+        with self._ahead_lock:
+            self._ahead_queue.clear()
+
     def run(self, fn: Callable, *args: object, timeout: float) -> tuple[str, object]:
         """("ok", result), ("timeout", None), ("crash", detail) or ("internal", detail); never
         raises for a bad file. `crash`: the worker process died on the file; `internal`: an
-        exception escaped `fn` in the worker, a fault of ours."""
+        exception escaped `fn` in the worker, a fault of ours. A call read ahead is not run
+        again: its result is handed over."""
+        call = (fn, *args)
+        with self._ahead_lock:
+            ahead = self._ahead.pop(call, None)
+            if ahead is None and call in self._ahead_queue:
+                self._ahead_queue.remove(call)
+        if ahead is not None:
+            return ahead.result()
+        return self._run(fn, *args, timeout=timeout)
+
+    def _run(self, fn: Callable, *args: object, timeout: float) -> tuple[str, object]:
         with self._slots:
             detail = "a worker process ended abruptly"
             for attempt in range(2):
                 pool, generation = self._current()
+                if pool is None:  # closed while this call waited (a file read ahead for a run that ended)
+                    return "internal", "the worker pool was closed before the file was read"
                 try:
                     future = pool.submit(fn, *args)
                     return "ok", future.result(timeout=timeout)
@@ -249,6 +279,13 @@ class WorkerPool:
 
     def close(self) -> None:
         WorkerPool._open.pop(id(self), None)
+        with self._lock:
+            self._closed = True
+        self.stop_reading_ahead()
+        with self._ahead_lock:
+            abandoned = any(not future.done() for future in self._ahead.values())
+        if abandoned:  # read ahead for a run that ended before it took them (Prefect failed): no waiting for them
+            self._discard(self._generation, kill=True)
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is not None:

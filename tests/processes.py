@@ -43,3 +43,13 @@ def listening(port: int, host: str = "127.0.0.1") -> bool:
             return True
     except OSError:
         return False
+
+
+def record_call(log: str, label: str, seconds: float = 0.0) -> str:
+    """A worker job that leaves a trace: after `seconds`, `label` is appended to the file `log`."""
+    import time
+
+    time.sleep(seconds)
+    with open(log, "a") as fh:
+        fh.write(label + "\n")
+    return label

@@ -184,3 +184,28 @@ def test_a_worker_that_dies_is_a_crash_that_names_the_signal_and_the_pool_goes_o
         assert pool.run(os.getpid, timeout=120)[0] == "ok", "a fresh pool reads the next file"
     finally:
         pool.close()
+
+
+def test_files_read_ahead_are_handed_over_once_and_stopping_leaves_the_rest_to_the_flow(tmp_path):
+    from flows.workers import WorkerPool
+    from tests.processes import record_call
+
+    log = tmp_path / "calls"
+    log.touch()
+    lines = lambda: log.read_text().split()  # noqa: E731
+    pool = WorkerPool(1)
+    try:
+        pool.read_ahead(record_call, [(str(log), "a", 0.0), (str(log), "b", 2.0), (str(log), "c", 0.0)], timeout=120)
+        deadline = time.monotonic() + 120
+        while "a" not in lines() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert pool.run(record_call, str(log), "a", 0.0, timeout=120) == ("ok", "a")
+        assert lines() == ["a"], "a call read ahead is handed over, not run again"
+        pool.stop_reading_ahead()
+        time.sleep(3)
+        assert "c" not in lines(), "after the flow starts, nothing more is read ahead"
+        assert pool.run(record_call, str(log), "b", 2.0, timeout=120) == ("ok", "b")
+        assert pool.run(record_call, str(log), "c", 0.0, timeout=120) == ("ok", "c")
+    finally:
+        pool.close()
+    assert sorted(lines()) == ["a", "b", "c"], "every call ran exactly once"
