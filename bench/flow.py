@@ -7,19 +7,22 @@ Prefect's start-up (import and the temporary local server, which a `saman ingest
 per process) is timed on its own with an empty flow, so the figure shows both the overhead a
 user sees and the steady-state overhead of the tasks. On a shared machine wall times swing with
 other people's work, so the goal counts as met only when the CPU seconds (this process, its
-workers and Prefect's server process) agree with the wall clock. The rerun is a second
-`ingest_flow` on the same, unchanged archive into the same KB; the flow keeps its worker pool
-warm between runs in one process, so the first run pays the workers' start (as the plain loop
-does) and the rerun does not.
+workers and Prefect's server process) agree with the wall clock.
+The rerun figure is what a user sees: `saman ingest FOLDER` run as a whole process twice, into
+a fresh KB and then again over the unchanged archive, each timed from process start to exit
+(a rerun with nothing to read never starts Prefect). A second `ingest_flow` in the same
+process is shown beside it: the flow's own cost when every file is skipped.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from concurrent.futures import as_completed
 from pathlib import Path
 
-from bench.measure import Figure, Measurement, clock, ratio, spawn_pool
+from bench.measure import REPO, Clock, Figure, Measurement, clock, ratio, spawn_pool
 from extractors.pipeline import extract_file
 from extractors.readers import display_path, sha256_of
 from flows.discover import discover
@@ -89,6 +92,18 @@ def prefect_start_up() -> None:
     start_up()
 
 
+def saman_ingest(folder: str, kb_path: Path, workers: int) -> tuple[Clock, str]:
+    """`saman ingest FOLDER` as a user runs it, a whole process timed from its start; and its output.
+
+    The CPU seconds miss the workers: they are forked by multiprocessing's fork server, which
+    the command does not wait for, so their time is never added to this process's children."""
+    argv = [sys.executable, "-m", "flows.cli", "ingest", folder, "--kb", str(kb_path), "--workers", str(workers), "--quiet"]
+    with clock() as took:
+        done = subprocess.run(argv, cwd=REPO, capture_output=True, text=True, timeout=6 * 3600, check=True,
+                              env={**os.environ, "COLUMNS": "200"})
+    return took, done.stdout
+
+
 def figures(folder: str, workdir: Path, workers: int) -> tuple[list[Figure], Path]:
     """Figures 4 and 5, and the KB the flow built (for the search and size figures)."""
     plain_kb, flow_kb = workdir / "plain.db", workdir / "flow.db"
@@ -102,6 +117,8 @@ def figures(folder: str, workdir: Path, workers: int) -> tuple[list[Figure], Pat
         first = ingest_flow([folder], str(flow_kb), workers=workers, show_progress=False)
     with clock() as rerun_took:
         rerun = ingest_flow([folder], str(flow_kb), workers=workers, show_progress=False)
+    command_first, _ = saman_ingest(folder, workdir / "command.db", workers)
+    command_rerun, rerun_output = saman_ingest(folder, workdir / "command.db", workers)
 
     def overhead(extra_s: float, plain_s: float) -> float | None:
         return ratio(extra_s - plain_s, plain_s)
@@ -138,18 +155,21 @@ def figures(folder: str, workdir: Path, workers: int) -> tuple[list[Figure], Pat
                                       "cpu_with_start_up": cpu_with_start, "cpu_steady": cpu_steady},
          "flow_summary": {k: v for k, v in first.items() if k != "errors"}},
     )
-    rerun_ratio = ratio(rerun_took.wall_s, flow_took.wall_s)
+    rerun_ratio = ratio(command_rerun.wall_s, command_first.wall_s)
     incremental = Figure(
         5, "incremental rerun",
         [
-            Measurement("first ingest_flow", flow_took.wall_s, n_files, "files", cpu_s=flow_took.cpu_s),
-            Measurement("second ingest_flow, archive unchanged", rerun_took.wall_s, rerun["files"], "files", cpu_s=rerun_took.cpu_s),
+            Measurement("first `saman ingest` (whole process, fresh KB)", command_first.wall_s, n_files, "files", cpu_s=command_first.cpu_s),
+            Measurement("`saman ingest` again, archive unchanged (whole process)", command_rerun.wall_s, rerun["files"], "files",
+                        cpu_s=command_rerun.cpu_s),
+            Measurement("second ingest_flow in the same process (Prefect up, every file skipped)", rerun_took.wall_s,
+                        rerun["files"], "files", cpu_s=rerun_took.cpu_s),
         ],
-        rerun_ratio, "rerun wall / first import wall", f"≤ {GOAL_RERUN:.0%}",
+        rerun_ratio, "rerun wall / first ingest wall, whole processes", f"≤ {GOAL_RERUN:.0%}",
         rerun_ratio is not None and rerun_ratio <= GOAL_RERUN and rerun["extracted"] == 0,
-        f"rerun skipped {rerun['unchanged']} of {rerun['files']} files as unchanged; read "
-        f"{rerun['files'] - rerun['unchanged']} again (files that failed before are retried); "
-        f"CPU ratio {ratio(rerun_took.cpu_s, flow_took.cpu_s):.1%}",
-        {"rerun_summary": {k: v for k, v in rerun.items() if k != "errors"}},
+        f"the in-process rerun skipped {rerun['unchanged']} of {rerun['files']} files as unchanged and "
+        f"{rerun['failed_before']} that failed before; read {rerun['extracted']} again; "
+        f"in-process rerun / first ingest_flow {ratio(rerun_took.wall_s, flow_took.wall_s):.1%} wall",
+        {"rerun_summary": {k: v for k, v in rerun.items() if k != "errors"}, "command_rerun_output": rerun_output[-2000:]},
     )
     return [overhead_figure, incremental], flow_kb

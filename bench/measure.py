@@ -104,29 +104,39 @@ def saman_pool(workers: int = 2) -> Iterator[tuple[ProcessPoolExecutor, float]]:
 
 
 def cpu_parts() -> dict[str, float]:
-    """CPU seconds so far of this process, its finished children, and its live children (from
-    /proc; Prefect's temporary server counted apart), for telling where a run's time went.
+    """CPU seconds so far of this process, its finished children, and every live process below
+    it (from /proc; Prefect's temporary server counted apart), for telling where a run's time
+    went. Below, not only children: the ingest's workers are forked from a fork server.
 
     On a shared two-core machine wall times swing with other people's work; CPU seconds
     do not, so every timed run records both.
     """
     own, done = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     parts = {"this process": own.ru_utime + own.ru_stime, "finished children": done.ru_utime + done.ru_stime}
-    tick, me = os.sysconf("SC_CLK_TCK"), os.getpid()
+    tick = os.sysconf("SC_CLK_TCK")
+    stats: dict[int, list[str]] = {}
+    children: dict[int, list[int]] = {}
     for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-            if int(fields[1]) != me:
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+            except OSError:
                 continue
-            with open(f"/proc/{entry.name}/cmdline", "rb") as fh:
-                label = "Prefect server" if b"uvicorn" in fh.read() else "live children"
-        except OSError:
-            continue
-        # utime, stime, and the times of its own finished children (tesseract under a worker)
-        parts[label] = parts.get(label, 0.0) + sum(int(f) for f in fields[11:15]) / tick
+            stats[int(entry.name)] = fields
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    todo = [os.getpid()]
+    while todo:
+        for pid in children.get(todo.pop(), []):
+            todo.append(pid)
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                    label = "Prefect server" if b"uvicorn" in fh.read() else "live children"
+            except OSError:
+                continue
+            # utime, stime, and the times of its own finished children (tesseract under a worker);
+            # a live grandchild counts for itself until its parent reaps it
+            parts[label] = parts.get(label, 0.0) + sum(int(f) for f in stats[pid][11:15]) / tick
     return parts
 
 

@@ -12,6 +12,9 @@ import json
 import os
 import re
 import sys
+import time
+import unicodedata
+from collections import Counter
 
 import click
 from rich.console import Console
@@ -47,53 +50,106 @@ def main() -> None:
 @_kb_option
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1), help="Parallel worker processes.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--retry-errors", is_flag=True, help="Read again the files that failed before (they are skipped otherwise).")
 @click.option("--task-runner", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="local: worker processes on this machine; dask: the tasks of a Dask cluster.")
 @click.option("--dask-address", default=None, metavar="tcp://HOST:PORT", help="Scheduler of the Dask cluster (with --task-runner dask).")
-def ingest(paths: tuple[str, ...], kb_path: str | None, workers: int, quiet: bool, task_runner: str, dask_address: str | None) -> None:
-    """Ingest files, folders (recursively) or glob patterns into the knowledge base."""
-    from flows.discover import discover
+def ingest(paths: tuple[str, ...], kb_path: str | None, workers: int, quiet: bool, retry_errors: bool,
+           task_runner: str, dask_address: str | None) -> None:
+    """Ingest files, folders (recursively) or glob patterns into the knowledge base.
 
-    missing = discover(list(paths)).missing
-    if missing:
-        raise click.ClickException("not found: " + ", ".join(missing))
+    Files already in the knowledge base, and files that failed before, are not read again;
+    when no file is left to read, the command ends without starting Prefect."""
+    started = time.monotonic()
     if task_runner == "dask" and not dask_address:
         raise click.UsageError("--task-runner dask needs --dask-address tcp://HOST:PORT")
     if task_runner == "dask" and not os.environ.get("PREFECT_API_URL"):
         raise click.UsageError("--task-runner dask needs a Prefect server the Dask workers can reach: "
                                "run `prefect server start` and set PREFECT_API_URL here and on the workers")
-    from flows.ingest import ingest_flow
+    from flows.plan import plan, settled
 
     kb_path = kb_path or default_kb_path()
-    try:
-        open_kb(kb_path).close()
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
-    if task_runner == "dask":
-        from prefect_dask import DaskTaskRunner
+    with _open_writable(kb_path) as kb:
+        todo = plan(list(paths), kb, retry_errors=retry_errors)
+        if todo.found.missing:
+            raise click.ClickException("not found: " + ", ".join(_printable(m) for m in todo.found.missing))
+        summary = None if todo.todo else settled(kb, todo, started)
+    if summary is None:
+        _start_prefect(todo, workers if task_runner == "local" else None)
+        from flows.ingest import ingest_flow
 
-        run = ingest_flow.with_options(task_runner=DaskTaskRunner(address=dask_address))
-        summary = run(list(paths), kb_path, workers=workers, show_progress=not quiet, local_workers=False)
-    else:
-        summary = ingest_flow(list(paths), kb_path, workers=workers, show_progress=not quiet)
-    _print_summary(summary, kb_path)
+        if task_runner == "dask":
+            from prefect_dask import DaskTaskRunner
+
+            run = ingest_flow.with_options(task_runner=DaskTaskRunner(address=dask_address))
+            summary = run(list(paths), kb_path, workers=workers, show_progress=not quiet, local_workers=False,
+                          retry_errors=retry_errors)
+        else:
+            summary = ingest_flow(list(paths), kb_path, workers=workers, show_progress=not quiet, retry_errors=retry_errors)
+    _print_summary(summary, kb_path, time.monotonic() - started)
 
 
 @main.command()
 @_kb_option
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1), help="Parallel worker processes.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def rerun(kb_path: str | None, workers: int, quiet: bool) -> None:
+@click.option("--retry-errors", is_flag=True, help="Read again the files that failed before (they are skipped otherwise).")
+def rerun(kb_path: str | None, workers: int, quiet: bool, retry_errors: bool) -> None:
     """Re-scan the folders the KB was filled from: ingest new and changed files, mark deleted ones gone."""
-    from flows.ingest import rerun_flow
+    started = time.monotonic()
+    from flows.plan import mark_gone, plan, rerun_targets, settled
 
     kb_path = kb_path or default_kb_path()
     _open_readonly(kb_path).close()
-    summary = rerun_flow(kb_path, workers=workers, show_progress=not quiet)
+    with _open_writable(kb_path) as kb:
+        targets = rerun_targets(kb)
+        todo = plan(targets, kb, retry_errors=retry_errors)
+        summary = None
+        if not todo.todo:
+            summary = {**(settled(kb, todo, started) if targets else {}), "gone": mark_gone(kb, todo.found)}
+    if summary is None:
+        _start_prefect(todo, workers)
+        from flows.ingest import rerun_flow
+
+        summary = rerun_flow(kb_path, workers=workers, show_progress=not quiet, retry_errors=retry_errors)
     if "files" in summary:
-        _print_summary(summary, kb_path)
+        _print_summary(summary, kb_path, time.monotonic() - started)
     for path in summary["gone"]:
-        out.print(f"[yellow]gone[/yellow] {escape(path)} (its records are kept)")
+        out.print(f"[yellow]gone[/yellow] {escape(_printable(path))} (its records are kept)")
+
+
+def _open_writable(kb_path: str):
+    try:
+        return open_kb(kb_path)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _start_prefect(plan, workers: int | None) -> None:
+    """Start Prefect's server and the workers side by side, then load Prefect while they boot.
+
+    The server takes seconds to start, and so do the workers: started here, they do so while
+    this process imports Prefect, and the workers read the plan's largest files meanwhile (the
+    flow's tasks take those results over), instead of waiting for the flow to start them."""
+    from flows.prefect_server import ServerError, start
+    from flows.workers import WorkerPool
+
+    try:
+        server = start()
+        if workers:
+            from extractors.pipeline import extract_file
+            from flows.workers import file_timeout
+
+            largest_first = sorted(plan.todo.items(), key=lambda item: -plan.sizes[item[0]])
+            WorkerPool.shared(workers).read_ahead(extract_file, [(same[0], sha) for sha, same in largest_first], file_timeout())
+        import flows.ingest  # noqa: F401  (Prefect loads while the server and the workers start)
+
+        if server is not None:
+            server.wait()
+    except ServerError as exc:
+        if workers:
+            WorkerPool.shared(workers).close()  # now: its files read ahead are for nobody
+        raise click.ClickException(str(exc)) from None
 
 
 @main.command("serve-flows")
@@ -107,22 +163,43 @@ def serve_flows(folder: str, kb_path: str | None, cron: str) -> None:
     run_serve(os.path.abspath(folder), os.path.abspath(kb_path or default_kb_path()), cron)
 
 
-def _print_summary(s: dict, kb_path: str) -> None:
-    table = RichTable(title=f"Ingested into {kb_path} in {s['seconds']:.1f} s", show_header=False)
+def _printable(text: str) -> str:
+    """`text` with control and formatting characters written as escapes (\\x1b, \\u202e), so a
+    file name cannot move the cursor, clear the terminal or turn the text around."""
+    return "".join(ch if unicodedata.category(ch) not in ("Cc", "Cf", "Cs") else
+                   (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}") for ch in text)
+
+
+def _print_summary(s: dict, kb_path: str, seconds: float) -> None:
+    """The run's summary; `seconds`: the command's own time, Prefect's start included."""
+    table = RichTable(title=f"Ingested into {escape(_printable(kb_path))} in {seconds:.1f} s", show_header=False)
     table.add_row("files", str(s["files"]))
     table.add_row("extracted", str(s["extracted"]))
     table.add_row("unchanged (skipped)", str(s["unchanged"]))
+    if s["failed_before"]:
+        table.add_row("failed before (not read again)", str(s["failed_before"]))
     table.add_row("duplicates (same content, other name)", str(s["duplicates"]))
     if s["skipped_other_types"]:
         table.add_row("other file types in folders (not read)", str(s["skipped_other_types"]))
+    if s["hidden"]:
+        table.add_row("hidden files in folders (not read)", str(s["hidden"]))
     table.add_row("pages", str(s["pages"]))
     for record_type, n in sorted(s["records"].items()):
         table.add_row(f"records: {record_type}", str(n))
     table.add_row("errors", str(len(s["errors"])))
+    by_kind = Counter((e["error_kind"], e.get("scope") or "file") for e in s["errors"])
+    for (kind, scope), n in sorted(by_kind.items()):
+        table.add_row(f"  {kind} ({scope})", str(n))
     out.print(table)
     for e in s["errors"]:
         where = f" page {e['page']}" if e.get("page") else ""
-        out.print(f"[red]error[/red] {escape(e['path'])}{where}: [bold]{e['error_kind']}[/bold]: {escape(e['message'])}")
+        if e.get("scope") in ("shape", "region"):
+            where += f" ({e['scope']})"
+        out.print(Text.assemble(("error", "red"), f" {_printable(e['path'])}{where}: ", (e["error_kind"], "bold"),
+                                f": {_printable(e['message'])}"), soft_wrap=True)  # one line per error, for grep
+    if s["failed_before"]:
+        out.print(f"{s['failed_before']} file(s) that failed in an earlier run were not read again; "
+                  "--retry-errors reads them again")
 
 
 @main.command()
@@ -150,7 +227,7 @@ def search(query: str, kb_path: str | None, limit: int, theme: str | None, count
         return
     for i, h in enumerate(hits, start=1):
         where = "slide" if h.kind == "slide" else "page"
-        out.print(f"[bold]{i}. {escape(h.file_name)}[/bold]  {where} {h.page}  [dim]{escape(h.title or '')}  score {h.score:.2f}[/dim]")
+        out.print(f"[bold]{i}. {escape(_printable(h.file_name))}[/bold]  {where} {h.page}  [dim]{escape(_printable(h.title or ''))}  score {h.score:.2f}[/dim]")
         out.print(Text("   ").append(_highlighted(h.snippet)))
 
 

@@ -5,15 +5,14 @@ share one core); Prefect tasks wrap a file or a few (a run shows each task's sta
 files it read), and the KB is written only here, from the flow, one transaction per
 document (SQLite has one writer).
 The KB is the cache: a file whose sha256 is stored at the current pipeline version is not
-parsed again, whatever its name or mtime, and an upgraded pipeline re-extracts everything.
+parsed again, whatever its name or mtime, and neither is one that failed at this version
+(flows.plan says which); an upgraded pipeline re-extracts everything.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections import Counter
-from dataclasses import dataclass, field
 
 from flows import settings  # noqa: F401  (Prefect settings must be in place before Prefect loads)
 from prefect import flow, task
@@ -26,20 +25,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from extractors.errors import INTERNAL_MESSAGE, describe
 from extractors.pipeline import Extraction, error_record, extract_file
-from extractors.readers import display_path, sha256_of
+from extractors.readers import display_path
 from flows.discover import discover
-from flows.workers import WorkerPool
+from flows.plan import Summary, mark_gone, note, plan, rerun_targets, save_error, settle
+from flows.workers import WorkerPool, file_timeout
 from kb.store import open_kb
-from models import PIPELINE_VERSION
 
 _FAILURES = {
     "timeout": "reading took longer than {timeout:.0f} s and was stopped (set SAMAN_FILE_TIMEOUT to allow more)",
-    "crash": "the reader crashed on this file (out of memory or a fault in a library); the rest of the batch went on",
+    "crash": "the process reading this file died (the file may need more memory than allowed, or it breaks a "
+             "library saman uses); the rest of the batch went on",
+    "internal": INTERNAL_MESSAGE,
 }
-
-
-def file_timeout() -> float:
-    return float(os.environ.get("SAMAN_FILE_TIMEOUT", "900"))
 
 
 # Prefect's server spends about 30 ms of CPU on every task run, a fifth of a large import's
@@ -60,7 +57,7 @@ def extract_one(path: str, sha256: str, pool_id: int | None) -> Extraction:
     if status == "ok":
         return result
     message = _FAILURES[status].format(timeout=file_timeout())
-    return Extraction([error_record(path, sha256, status, message).model_dump(mode="json")])
+    return Extraction([error_record(path, sha256, status, message, result).model_dump(mode="json")])
 
 
 def extract_files(files: list[tuple[str, str]], label: str, pool_id: int | None) -> list[Extraction]:
@@ -98,96 +95,54 @@ def _label(batch: list[tuple[str, list[str]]]) -> str:
     return first if len(batch) == 1 else f"{first} and {len(batch) - 1} more"
 
 
-@dataclass
-class Summary:
-    files: int = 0
-    extracted: int = 0
-    unchanged: int = 0
-    duplicates: int = 0
-    skipped_other_types: int = 0
-    pages: int = 0
-    records: Counter = field(default_factory=Counter)
-    errors: list[dict] = field(default_factory=list)
-    seconds: float = 0.0
-
-    def rows(self) -> list[dict[str, object]]:
-        rows: list[dict[str, object]] = [
-            {"what": "files", "count": self.files},
-            {"what": "extracted", "count": self.extracted},
-            {"what": "unchanged (skipped)", "count": self.unchanged},
-            {"what": "duplicates", "count": self.duplicates},
-            {"what": "other file types (skipped)", "count": self.skipped_other_types},
-            {"what": "pages", "count": self.pages},
-        ]
-        rows += [{"what": f"records: {t}", "count": n} for t, n in sorted(self.records.items())]
-        rows.append({"what": "errors", "count": len(self.errors)})
-        return rows
-
-
 @flow(name="saman-ingest", task_runner=ThreadPoolTaskRunner(max_workers=8), log_prints=False)
 def ingest_flow(paths: list[str], kb_path: str, workers: int = 2, show_progress: bool = True,
-                local_workers: bool = True) -> dict:
+                local_workers: bool = True, retry_errors: bool = False) -> dict:
     """Ingest files, folders or globs into the KB at `kb_path`; returns the run's summary.
 
+    `retry_errors` reads again the files whose reading failed before at this pipeline version.
     `local_workers=False` reads files inside the tasks themselves, for task runners (Dask)
     that already run each task in a worker process of their own.
     """
     started = time.monotonic()
-    found = discover(paths)
-    summary = Summary(files=len(found.files), skipped_other_types=found.skipped)
     kb = open_kb(kb_path)
-    pool = WorkerPool.shared(workers)
-    pool_id = id(pool) if local_workers else None
     try:
-        todo: dict[str, list[str]] = {}
-        sizes: dict[str, int] = {}  # bytes of each content to read, for dealing out the batches
-        for path in found.files:
-            try:
-                stat = os.stat(path)
-                sha = kb.unchanged_sha(display_path(path), stat.st_size, stat.st_mtime, PIPELINE_VERSION) or sha256_of(path)
-            except OSError as exc:
-                _save_error(kb, summary, error_record(path, "0" * 64, "unreadable", "the file could not be opened (check that it exists and that saman may read it)", describe(exc)).model_dump(mode="json"))
-                continue
-            if kb.stored_version(sha) == PIPELINE_VERSION:
-                _note(kb, path, sha, sha[:16], found.folders)
-                summary.unchanged += 1
-            elif sha in todo:
-                todo[sha].append(path)
-                summary.duplicates += 1
-            else:
-                todo[sha] = [path]
-                sizes[sha] = stat.st_size
+        todo = plan(paths, kb, retry_errors=retry_errors)
+        summary = Summary.of(todo)
+        settle(kb, todo, summary)
+        pool = WorkerPool.shared(workers) if local_workers and todo.todo else None
+        if pool is not None:
+            pool.stop_reading_ahead()  # what `saman` read while Prefect started is handed over, the rest is read by the tasks
         futures = {
-            extract.submit([(paths_[0], sha) for sha, paths_ in batch], _label(batch), pool_id): batch
-            for batch in _batches(todo, sizes, workers)
+            extract.submit([(paths_[0], sha) for sha, paths_ in batch], _label(batch), id(pool) if pool else None): batch
+            for batch in _batches(todo.todo, todo.sizes, workers)
         }
         with _progress(show_progress) as progress:
-            bar = progress.add_task("extracting", total=len(todo))
+            bar = progress.add_task("extracting", total=len(todo.todo))
             for future in as_completed(list(futures)):
                 for (sha, same), extraction in zip(futures[future], future.result()):
-                    _load(kb, summary, sha, same, extraction, found.folders)
+                    _load(kb, summary, sha, same, extraction, todo.found.folders)
                     progress.advance(bar)
     finally:
         kb.close()
     summary.seconds = round(time.monotonic() - started, 2)
     create_table_artifact(key="ingest-summary", table=summary.rows(), description=f"saman ingest into {kb_path}")
-    return {**summary.__dict__, "records": dict(summary.records)}
+    return summary.as_dict()
 
 
 @flow(name="saman-rerun", log_prints=False)
-def rerun_flow(kb_path: str, workers: int = 2, show_progress: bool = True) -> dict:
+def rerun_flow(kb_path: str, workers: int = 2, show_progress: bool = True, retry_errors: bool = False) -> dict:
     """Re-scan the folders (and single files) the KB was filled from.
 
     New and changed files are ingested, files extracted by an older pipeline version are
     re-extracted, and files that are no longer there are marked gone: their records stay.
     """
     with open_kb(kb_path) as kb:
-        folders, files = kb.sources()
-    targets = [f for f in folders if os.path.isdir(f)] + [f for f in files if os.path.exists(f)]
-    summary = ingest_flow(targets, kb_path, workers=workers, show_progress=show_progress) if targets else {}
-    present = {display_path(p) for p in discover(targets).files} if targets else set()
+        targets = rerun_targets(kb)
+    summary = ingest_flow(targets, kb_path, workers=workers, show_progress=show_progress,
+                          retry_errors=retry_errors) if targets else {}
     with open_kb(kb_path) as kb:
-        gone = kb.mark_gone(present)
+        gone = mark_gone(kb, discover(targets))
     return {**summary, "gone": gone}
 
 
@@ -197,7 +152,7 @@ def _load(kb, summary: Summary, sha: str, same: list[str], extraction: Extractio
         records[0]["paths"] = [display_path(p) for p in same]
         kb.save(records, extraction.blocks, extraction.thumbnails)
         for path in same:
-            _note(kb, path, sha, sha[:16], folders)
+            note(kb, path, sha, sha[:16], folders)
         summary.extracted += 1
         summary.pages += records[0]["n_pages"]
         summary.records.update(r["type"] for r in records)
@@ -208,23 +163,8 @@ def _load(kb, summary: Summary, sha: str, same: list[str], extraction: Extractio
         kept = sha[:16] if kb.stored_version(sha) else None
         for path in same:
             error = {**records[0], "path": display_path(path), "file_name": os.path.basename(display_path(path))}
-            _save_error(kb, summary, error)
-            _note(kb, path, sha, kept, folders)
-
-
-def _save_error(kb, summary: Summary, error: dict) -> None:
-    kb.save([error])
-    summary.errors.append(error)
-    summary.records["error"] += 1
-
-
-def _note(kb, path: str, sha: str, doc_id: str | None, folders: list[str]) -> None:
-    folder = next((f for f in folders if path.startswith(f.rstrip(os.sep) + os.sep)), None)
-    try:
-        stat = os.stat(path)
-    except OSError:  # gone since discovery: the KB still learns what it held
-        stat = None
-    kb.note_path(display_path(path), sha, doc_id, display_path(folder) if folder else None, stat=stat)
+            save_error(kb, summary, error)
+            note(kb, path, sha, kept, folders)
 
 
 def _progress(show: bool) -> Progress:

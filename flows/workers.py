@@ -1,10 +1,21 @@
 """The worker processes files are read in, and how a hostile file is kept from hurting the run.
 
-Reading runs in spawned worker processes with a memory ceiling, so a decompression bomb or a
-runaway parser fails with MemoryError inside its worker instead of taking the machine down. A
-file that hangs past its timeout gets its worker pool killed and a `timeout` error; a file
-that was only in flight when another file broke the pool is tried once more on a fresh pool
-(that failure can pass on retry); a file that breaks a fresh pool itself is a `crash` error.
+Reading runs in worker processes with a memory ceiling, so a decompression bomb or a runaway
+parser fails with MemoryError inside its worker instead of taking the machine down. A file
+that hangs past its timeout gets its worker pool killed and a `timeout` error; a file that was
+only in flight when another file broke the pool is tried once more on a fresh pool (that
+failure can pass on retry); a file that breaks a fresh pool itself is a `crash` error, and an
+exception that escapes the reader (which should not happen) is `internal`, ours.
+
+Workers are forked from a fork server that has imported what reading needs once (spaCy, the
+recognisers, OCR: ~3 s), so a pool starts at once and a pool replaced after a timeout too; the
+fork server is kept single-threaded (no BLAS or allocator threads) so forking it is safe.
+Nothing outlives the run: each worker watches the run's process (a pidfd, so a reused pid
+cannot fool it) and, when it ends however it ends, ends its own children (tesseract,
+LibreOffice) and itself; the fork server exits once the run and its workers are gone (they
+all hold its pipe), and so does multiprocessing's resource tracker. The workers keep their
+temporary files in the run's folder (flows.rundir), which a later run removes if this one was
+killed.
 """
 
 from __future__ import annotations
@@ -13,18 +24,126 @@ import atexit
 import multiprocessing
 import os
 import resource
+import select
+import signal
+import tempfile
 import threading
+import time
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
+
+from extractors.errors import describe
+from flows import rundir
 
 WORKER_MEMORY_MB = int(os.environ.get("SAMAN_WORKER_MEMORY_MB", "4096"))
 
 
-def _limit_memory(megabytes: int) -> None:
-    limit = megabytes * 1024 * 1024
+def file_timeout() -> float:
+    """Seconds a file may take to read (SAMAN_FILE_TIMEOUT, default 900)."""
+    return float(os.environ.get("SAMAN_FILE_TIMEOUT", "900"))
+
+# How often a worker checks that the run's process is still there, where pidfds are missing.
+RUN_CHECK_S = 0.5
+# One thread per process (the pool is the parallelism): BLAS and pyarrow's allocator would
+# otherwise start threads in the fork server, and a process with threads is unsafe to fork.
+_SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "JE_ARROW_MALLOC_CONF": "background_thread:false"}
+
+
+def _preload() -> list[str]:
+    """The modules reading a file imports, loaded once in the fork server (a name that no
+    longer exists is skipped by multiprocessing, and costs each worker the import only)."""
+    from extractors.pipeline import COMPONENTS
+
+    recognisers = sorted({target.split(":")[0] for target in COMPONENTS.values()})
+    return ["extractors.pipeline", "extractors.ocr", "extractors.office", "extractors.images", *recognisers]
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    for key, value in _SINGLE_THREADED.items():
+        os.environ.setdefault(key, value)
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_preload())
+    return context
+
+
+def _start_worker(memory_mb: int, tmpdir: str, run_pid: int) -> None:
+    """The initializer of every worker: memory ceiling, the run's temporary folder, and a
+    watch on the run's process."""
+    limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    os.environ["TMPDIR"] = tmpdir  # for tesseract and LibreOffice too
+    tempfile.tempdir = tmpdir
+    threading.Thread(target=_end_with_run, args=(run_pid,), name="saman-run-watch", daemon=True).start()
+
+
+def _end_with_run(run_pid: int) -> None:
+    _wait_for_end(run_pid)
+    _kill(_descendants(os.getpid()))
+    os._exit(1)
+
+
+def _wait_for_end(pid: int) -> None:
+    """Return when process `pid` has ended."""
+    pidfd_open = getattr(os, "pidfd_open", None)
+    try:
+        fd = pidfd_open(pid) if pidfd_open else None
+    except ProcessLookupError:
+        return
+    except OSError:  # a kernel without pidfds
+        fd = None
+    if fd is not None:
+        select.select([fd], [], [])
+        return
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(RUN_CHECK_S)
+
+
+def _kill(pids: list[int]) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:  # ended already
+            pass
+
+
+def _descendants(root: int) -> list[int]:
+    """Every live process below `root` (Linux /proc), children first."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _exit_detail(pool: ProcessPoolExecutor) -> str:
+    """How the pool's workers ended, for the `detail` of a `crash` error."""
+    codes = [p.exitcode for p in list((getattr(pool, "_processes", None) or {}).values())]
+    died = [c for c in codes if c not in (None, 0, -signal.SIGTERM)]
+    if not died:
+        return "a worker process ended abruptly"
+    code = died[0]
+    if code < 0:
+        name = signal.Signals(-code).name
+        why = " (killed: often the system's out-of-memory killer)" if -code == signal.SIGKILL else ""
+        return f"a worker process was ended by {name}{why}"
+    return f"a worker process exited with status {code}"
 
 
 class WorkerPool:
@@ -40,7 +159,7 @@ class WorkerPool:
     @classmethod
     def shared(cls, workers: int) -> WorkerPool:
         """The process's pool of this size: successive flow runs (a Python session, the tests)
-        reuse its warm workers instead of paying their start-up (~3 s: spaCy, the gazetteer)."""
+        reuse its workers instead of starting new ones."""
         if workers not in cls._shared:
             if not cls._shared:
                 atexit.register(cls._close_shared)
@@ -66,15 +185,22 @@ class WorkerPool:
         self._slots = threading.BoundedSemaphore(workers)
         self._pool: ProcessPoolExecutor | None = None
         self._generation = 0
+        self._closed = False
+        self._ahead_lock = threading.Lock()
+        self._ahead: dict[tuple, Future] = {}  # (fn, *args) read ahead → its result
+        self._ahead_queue: deque[tuple] = deque()
 
-    def _current(self) -> tuple[ProcessPoolExecutor, int]:
+    def _current(self) -> tuple[ProcessPoolExecutor | None, int]:
+        """The live pool (started on first use), or None once the pool is closed."""
         with self._lock:
+            if self._closed:
+                return None, self._generation
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
                     max_workers=self.workers,
-                    mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_limit_memory,
-                    initargs=(self.memory_mb,),
+                    mp_context=_context(),
+                    initializer=_start_worker,
+                    initargs=(self.memory_mb, str(rundir.current()), os.getpid()),
                 )
                 self._generation += 1
             return self._pool, self._generation
@@ -85,16 +211,57 @@ class WorkerPool:
             if self._pool is None or generation != self._generation:
                 return
             pool, self._pool = self._pool, None
-        if kill:
-            for process in list(getattr(pool, "_processes", {}).values()):
+        if kill:  # with what it started: a hung tesseract or LibreOffice must not live on
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                _kill(_descendants(process.pid))
                 process.kill()
         pool.shutdown(wait=False, cancel_futures=True)
 
+    def read_ahead(self, fn: Callable, calls: list[tuple], timeout: float) -> None:
+        """Start the workers and `fn(*args)` for each of `calls`, in order, in the background,
+        until `stop_reading_ahead`: a run reads its first files while Prefect starts, and the
+        flow's `run` of the same call takes over its result. Stopping bounds what waits in
+        memory to what was read before the flow began."""
+        with self._ahead_lock:
+            self._ahead_queue.extend((fn, *args) for args in calls)
+
+        def reader() -> None:
+            while True:
+                with self._ahead_lock:
+                    if not self._ahead_queue:
+                        return
+                    call = self._ahead_queue.popleft()
+                    future = self._ahead[call] = Future()
+                future.set_result(self._run(call[0], *call[1:], timeout=timeout))
+
+        for _ in range(self.workers):
+            threading.Thread(target=reader, name="saman-read-ahead", daemon=True).start()
+
+    def stop_reading_ahead(self) -> None:
+        with self._ahead_lock:
+            self._ahead_queue.clear()
+
     def run(self, fn: Callable, *args: object, timeout: float) -> tuple[str, object]:
-        """("ok", result), ("timeout", None) or ("crash", None); never raises for a bad file."""
+        """("ok", result), ("timeout", None), ("crash", detail) or ("internal", detail); never
+        raises for a bad file. `crash`: the worker process died on the file; `internal`: an
+        exception escaped `fn` in the worker, a fault of ours. A call read ahead is not run
+        again: its result is handed over."""
+        call = (fn, *args)
+        with self._ahead_lock:
+            ahead = self._ahead.pop(call, None)
+            if ahead is None and call in self._ahead_queue:
+                self._ahead_queue.remove(call)
+        if ahead is not None:
+            return ahead.result()
+        return self._run(fn, *args, timeout=timeout)
+
+    def _run(self, fn: Callable, *args: object, timeout: float) -> tuple[str, object]:
         with self._slots:
+            detail = "a worker process ended abruptly"
             for attempt in range(2):
                 pool, generation = self._current()
+                if pool is None:  # closed while this call waited (a file read ahead for a run that ended)
+                    return "internal", "the worker pool was closed before the file was read"
                 try:
                     future = pool.submit(fn, *args)
                     return "ok", future.result(timeout=timeout)
@@ -102,15 +269,23 @@ class WorkerPool:
                     self._discard(generation, kill=True)
                     return "timeout", None
                 except BrokenProcessPool:
+                    detail = _exit_detail(pool)
                     self._discard(generation, kill=False)
                     if attempt:
-                        return "crash", None
-                except Exception:  # the worker raised (it should not): this file failed, the pool is fine
-                    return "crash", None
-        return "crash", None
+                        return "crash", detail
+                except Exception as exc:  # the worker raised (it should not): this file failed, the pool is fine
+                    return "internal", describe(exc)
+        return "crash", detail
 
     def close(self) -> None:
         WorkerPool._open.pop(id(self), None)
+        with self._lock:
+            self._closed = True
+        self.stop_reading_ahead()
+        with self._ahead_lock:
+            abandoned = any(not future.done() for future in self._ahead.values())
+        if abandoned:  # read ahead for a run that ended before it took them (Prefect failed): no waiting for them
+            self._discard(self._generation, kill=True)
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is not None:

@@ -308,6 +308,7 @@ TABLES: dict[str, dict[str, Any]] = {
         "size": 10,
     },
     "blocks": {"hidden": True},
+    "failures": {"hidden": True},  # the ingest's memory of what failed; `errors` shows each one
     "meta": {"hidden": True},
 }
 

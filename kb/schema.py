@@ -2,7 +2,9 @@
 
 One table per record type (its columns are the model's fields; lists and dicts are stored as
 JSON text), plus `paths` (every path a document was seen at, for duplicates and reruns) and
-`blocks` (the reading-order text runs with their bboxes) and `thumbnails` (a small PNG per page). Page text is indexed twice in FTS5:
+`blocks` (the reading-order text runs with their bboxes) and `thumbnails` (a small PNG per page),
+and `failures` (contents that could not be read at a pipeline version, so an unchanged file
+that failed is not read again, like a stored document). Page text is indexed twice in FTS5:
 as written and snowball-stemmed, so `kommunene` finds `kommune`; `remove_diacritics 0` keeps
 æ, ø and å as letters of their own (Våler is not Valer).
 """
@@ -64,6 +66,9 @@ def ddl() -> str:
             text TEXT, x0 REAL, top REAL, x1 REAL, bottom REAL, method TEXT, confidence REAL)""",
         "CREATE INDEX IF NOT EXISTS blocks_doc ON blocks(doc_id, page, seq)",
         "CREATE TABLE IF NOT EXISTS thumbnails (doc_id TEXT NOT NULL, page INTEGER NOT NULL, png BLOB, PRIMARY KEY (doc_id, page))",
+        """CREATE TABLE IF NOT EXISTS failures (
+            sha256 TEXT PRIMARY KEY, pipeline_version TEXT NOT NULL, error_kind TEXT NOT NULL,
+            message TEXT NOT NULL, detail TEXT, limit_s REAL, failed_at TEXT)""",
     ]
     for record_type, table in TABLE_OF_TYPE.items():
         cols = record_columns(record_type)

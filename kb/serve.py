@@ -16,11 +16,18 @@ server as a subprocess. How it is served, and why:
 
 `python -m kb.serve ARGS` is Datasette's `serve` command with saman's plugin registered; it is
 what `datasette_command` runs. This module never writes to the KB.
+
+Stopping `serve` stops the server: SIGTERM, SIGINT and SIGHUP to the command end Datasette
+before the command ends, and Datasette gets SIGTERM from the kernel if the command dies
+without a word (`kill -9`: `end_with_parent`, which saman's other child servers use too).
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -42,6 +49,25 @@ STARTUP_SECONDS = 60
 
 class ServeError(RuntimeError):
     """Datasette could not start or stopped with an error; the message says which."""
+
+
+_PR_SET_PDEATHSIG = 1
+try:
+    _prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up before any fork: preexec must not load libraries
+except (OSError, AttributeError):  # not Linux: a child may outlive a killed parent
+    _prctl = None
+
+
+def end_with_parent() -> None:
+    """`preexec_fn` of a child server: the kernel sends it SIGTERM when the thread that started
+    it ends, even by `kill -9` (Linux's PR_SET_PDEATHSIG), so no server outlives saman. Start
+    the child from a thread that lives as long as the child should (the main thread)."""
+    if _prctl is None:
+        return
+    parent = os.getppid()
+    _prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # the parent died before the line above: nobody would signal us
+        os._exit(1)
 
 
 def datasette_command(kb_path: str | Path, workdir: str | Path, *, port: int = DEFAULT_PORT,
@@ -72,25 +98,42 @@ def unwritten_changes(kb_path: str | Path) -> bool:
 
 
 def serve(kb_path: str, port: int = DEFAULT_PORT, host: str = DEFAULT_HOST, allow_sql: bool = False) -> None:
-    """Serve the KB with Datasette until Ctrl-C; raise ServeError if Datasette fails."""
+    """Serve the KB with Datasette until Ctrl-C, SIGTERM or SIGHUP; raise ServeError if Datasette fails.
+
+    Call it from the main thread (the signal handlers live there)."""
     if unwritten_changes(kb_path):
         print(f"warning: {kb_path} has changes still in its write-ahead log (is an ingest running?); "
               "the server shows the KB without them until it is restarted after the ingest", file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="saman-serve-") as workdir:
         argv = datasette_command(kb_path, workdir, port=port, host=host, allow_sql=allow_sql)
         print(f"serving {kb_path} at http://{host}:{port}/ (Ctrl-C stops)", file=sys.stderr)
-        process = subprocess.Popen(argv)
+        process = subprocess.Popen(argv, preexec_fn=end_with_parent)
+        stopped: list[int] = []
+
+        def stop(signum: int, _frame: object) -> None:
+            stopped.append(signum)
+            process.terminate()
+
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
         try:
             status = process.wait()
-        except KeyboardInterrupt:
-            # The terminal sent Ctrl-C to Datasette too; let it shut down before the metadata goes.
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-            return
-    if status != 0:
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            _stop(process)
+    if status != 0 and not stopped:
         raise ServeError(f"Datasette stopped with exit status {status} (is port {port} in use?)")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """End the server and wait for it: politely, then for sure."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def free_port(host: str = DEFAULT_HOST) -> int:
@@ -113,17 +156,12 @@ def serving(kb_path: str | Path, *, port: int | None = None, host: str = DEFAULT
     with tempfile.TemporaryDirectory(prefix="saman-serve-") as workdir:
         argv = datasette_command(kb_path, workdir, port=port, host=host, allow_sql=allow_sql)
         output = open(log or Path(workdir) / "datasette.log", "wb")
-        process = subprocess.Popen(argv, stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(argv, stdout=output, stderr=subprocess.STDOUT, preexec_fn=end_with_parent)
         try:
             _wait_until_up(base, process)
             yield base
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            _stop(process)
             output.close()
 
 

@@ -4,7 +4,9 @@ All writes go through `KB.save`, one transaction per document that first removes
 KB held for that document, so a re-ingest replaces records and an interrupted run never leaves
 half a document behind. Readers (search, export, Datasette) can read while an ingest writes.
 The KB is also the ingest cache: a file whose sha256 is stored at the current pipeline version
-is not parsed again.
+is not parsed again, and neither is one whose content failed at that version (`failures`:
+a bomb or a broken file costs its reading once, not on every run) unless a run asks to retry.
+pandas is imported only by `frame`, so a command that only looks up the cache starts quickly.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING, NamedTuple
 
 from kb.schema import SCHEMA_VERSION, TABLE_OF_TYPE, ddl, json_columns, record_columns
 from kb.stemming import STEMMING_VERSION, stemmed_text
 from models import RECORD_TYPES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DEFAULT_KB = "saman.db"
 
@@ -38,6 +42,17 @@ def _now() -> str:
 def _page_stems(text: str | None, raw_text: str | None) -> str:
     """What the `stemmed` search column holds for a page: its corrected and raw OCR text, stemmed."""
     return stemmed_text(f"{text or ''}\n{raw_text or ''}")
+
+
+class Failure(NamedTuple):
+    """A content that could not be read at `pipeline_version`; `limit_s` is the time a
+    `timeout` was allowed (a longer limit later is worth a new try)."""
+
+    pipeline_version: str
+    error_kind: str
+    message: str
+    detail: str | None
+    limit_s: float | None
 
 
 class KB:
@@ -107,36 +122,53 @@ class KB:
         return row[0] if row else None
 
     def unchanged_sha(self, path: str, size: int, mtime: float, pipeline_version: str) -> str | None:
-        """The content hash of `path` if it was stored with this size and mtime at this version.
+        """The content hash of `path` if it was seen with this size and mtime, and its content
+        was stored (or failed) at this version.
 
         Lets a rerun over thousands of unchanged files skip reading them to hash them; a file
         whose mtime moved is hashed again (and still skipped if its content is the same).
         """
         row = self.db.execute(
-            """SELECT p.sha256 FROM paths p JOIN documents d ON d.doc_id = p.doc_id AND d.sha256 = p.sha256
-               WHERE p.path = ? AND p.size = ? AND p.mtime = ? AND d.pipeline_version = ?""",
-            (path, size, mtime, pipeline_version)).fetchone()
+            """SELECT p.sha256 FROM paths p WHERE p.path = ? AND p.size = ? AND p.mtime = ? AND (
+                 EXISTS (SELECT 1 FROM documents d WHERE d.doc_id = substr(p.sha256, 1, 16)
+                         AND d.sha256 = p.sha256 AND d.pipeline_version = ?)
+                 OR EXISTS (SELECT 1 FROM failures f WHERE f.sha256 = p.sha256 AND f.pipeline_version = ?))""",
+            (path, size, mtime, pipeline_version, pipeline_version)).fetchone()
         return row[0] if row else None
+
+    def failure(self, sha256: str) -> Failure | None:
+        """How this content failed the last time it was read, if its reading failed."""
+        row = self.db.execute("SELECT pipeline_version, error_kind, message, detail, limit_s FROM failures WHERE sha256 = ?",
+                              (sha256,)).fetchone()
+        return Failure(*row) if row else None
 
     def note_path(self, path: str, sha256: str, doc_id: str | None, folder: str | None = None,
                   stat: os.stat_result | None = None) -> None:
         """Remember that `path` (as displayed) holds this content now; drop what it held before if orphaned."""
-        st = stat
-        with self.db:
-            old = self.db.execute("SELECT doc_id FROM paths WHERE path = ?", (path,)).fetchone()
-            self.db.execute(
-                """INSERT INTO paths(path, doc_id, sha256, size, mtime, folder, first_seen, last_seen, gone)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)
-                   ON CONFLICT(path) DO UPDATE SET doc_id=excluded.doc_id, sha256=excluded.sha256,
-                   size=excluded.size, mtime=excluded.mtime, folder=COALESCE(excluded.folder, folder),
-                   last_seen=excluded.last_seen, gone=0""",
-                (path, doc_id, sha256, st.st_size if st else None, st.st_mtime if st else None, folder, _now(), _now()),
-            )
+        self.note_paths([(path, sha256, doc_id, folder, stat)])
 
-            if old and old[0] and old[0] != doc_id:
-                still_used = self.db.execute("SELECT 1 FROM paths WHERE doc_id = ? LIMIT 1", (old[0],)).fetchone()
-                if not still_used:
-                    self._delete_document(old[0])
+    def note_paths(self, notes: list[tuple[str, str, str | None, str | None, os.stat_result | None]]) -> None:
+        """`note_path` for many paths in one transaction (an unchanged rerun notes every file)."""
+        with self.db:
+            for path, sha256, doc_id, folder, st in notes:
+                old = self.db.execute("SELECT doc_id FROM paths WHERE path = ?", (path,)).fetchone()
+                self.db.execute(
+                    """INSERT INTO paths(path, doc_id, sha256, size, mtime, folder, first_seen, last_seen, gone)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)
+                       ON CONFLICT(path) DO UPDATE SET doc_id=excluded.doc_id, sha256=excluded.sha256,
+                       size=excluded.size, mtime=excluded.mtime, folder=COALESCE(excluded.folder, folder),
+                       last_seen=excluded.last_seen, gone=0""",
+                    (path, doc_id, sha256, st.st_size if st else None, st.st_mtime if st else None, folder, _now(), _now()),
+                )
+                if old and old[0] and old[0] != doc_id:
+                    still_used = self.db.execute("SELECT 1 FROM paths WHERE doc_id = ? LIMIT 1", (old[0],)).fetchone()
+                    if not still_used:
+                        self._delete_document(old[0])
+
+    def has_error(self, path: str, sha256: str) -> bool:
+        """Whether `path` holds its file error for this content already."""
+        return self.db.execute("SELECT 1 FROM errors WHERE path = ? AND sha256 = ? AND page IS NULL LIMIT 1",
+                               (path, sha256)).fetchone() is not None
 
     def sources(self) -> tuple[list[str], list[str]]:
         """The folders ingested, and the files ingested on their own (outside those folders)."""
@@ -156,19 +188,32 @@ class KB:
 
     def save(self, records: list[dict], blocks: list[tuple] = (), thumbnails: list[tuple[int, bytes]] = ()) -> None:
         """Store one document's records, blocks and thumbnails (or one file's error) in a single transaction."""
+        with self.db:
+            self._store(records, blocks, thumbnails)
+
+    def save_failure(self, error: dict, pipeline_version: str, limit_s: float | None = None) -> None:
+        """Store a file's error and remember that its content failed at this version, in one transaction."""
+        with self.db:
+            self._store([error])
+            self.db.execute(
+                """INSERT OR REPLACE INTO failures(sha256, pipeline_version, error_kind, message, detail, limit_s, failed_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                (error["sha256"], pipeline_version, error["error_kind"], error["message"], error.get("detail"), limit_s, _now()))
+
+    def _store(self, records: list[dict], blocks: list[tuple] = (), thumbnails: list[tuple[int, bytes]] = ()) -> None:
         if not records:
             return
         first = records[0]
-        with self.db:
-            if first["type"] == "document":
-                self._delete_document(first["doc_id"])
-                self.db.executemany("DELETE FROM errors WHERE path = ? AND page IS NULL", [(p,) for p in first["paths"]])
-                self._insert(records)
-                self.db.executemany("INSERT INTO blocks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", blocks)
-                self.db.executemany("INSERT INTO thumbnails VALUES (?,?,?)", [(first["doc_id"], page, png) for page, png in thumbnails])
-            else:  # a file that could not be read: one error per path, the latest wins
-                self.db.execute("DELETE FROM errors WHERE path = ? AND page IS NULL", (first["path"],))
-                self._insert(records)
+        if first["type"] == "document":
+            self._delete_document(first["doc_id"])
+            self.db.execute("DELETE FROM failures WHERE sha256 = ?", (first["sha256"],))
+            self.db.executemany("DELETE FROM errors WHERE path = ? AND page IS NULL", [(p,) for p in first["paths"]])
+            self._insert(records)
+            self.db.executemany("INSERT INTO blocks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", blocks)
+            self.db.executemany("INSERT INTO thumbnails VALUES (?,?,?)", [(first["doc_id"], page, png) for page, png in thumbnails])
+        else:  # a file that could not be read: one error per path, the latest wins
+            self.db.execute("DELETE FROM errors WHERE path = ? AND page IS NULL", (first["path"],))
+            self._insert(records)
 
     def _delete_document(self, doc_id: str) -> None:
         for table in TABLE_OF_TYPE.values():
@@ -241,6 +286,8 @@ class KB:
         Integer columns that may be null (`page` of a whole-document record) stay integers
         (pandas' nullable Int64), not floats.
         """
+        import pandas as pd
+
         columns = record_columns(record_type)
         frame = pd.DataFrame(list(self.records(record_type)), columns=list(columns))
         for name, kind in columns.items():
@@ -265,4 +312,4 @@ def open_kb(path: str | Path | None = None, *, readonly: bool = False) -> KB:
     return KB(path or default_kb_path(), readonly=readonly)
 
 
-__all__ = ["DEFAULT_KB", "KB", "default_kb_path", "open_kb"]
+__all__ = ["DEFAULT_KB", "KB", "Failure", "default_kb_path", "open_kb"]

@@ -23,6 +23,7 @@ from kb.export import write_jsonl
 from kb.search import search
 from kb.store import open_kb
 from tests.conftest import CORPUS, ingest
+from tests.processes import alive, descendants
 
 N_DECKS = 14
 
@@ -118,3 +119,93 @@ def test_two_ingests_of_the_same_files_export_identically(corpus_copy, tmp_path)
             write_jsonl(kb, out)
         exports.append(out.getvalue())
     assert exports[0] and exports[0] == exports[1]
+
+
+def test_kill_9_of_the_ingest_leaves_no_process_and_the_next_run_removes_its_files(decks, tmp_path, monkeypatch):
+    """Only the command's own process is killed (not its group), as `kill -9 PID` does: its Prefect
+    server, fork server, workers and resource tracker must end by themselves, and the run's
+    temporary folder must go with the next run."""
+    from flows import rundir
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    kb_path = tmp_path / "kb.db"
+    below: dict[int, tuple[int, str]] = {}
+    proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "ingest", str(decks), "--kb", str(kb_path), "--workers", "2", "--quiet"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+                            env={**os.environ, "TMPDIR": str(scratch)})
+    try:
+        deadline = time.monotonic() + 240
+        while documents_in(kb_path) < 1 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        assert proc.poll() is None, proc.stderr.read().decode()
+        below.update(descendants(proc.pid))
+        assert any("uvicorn" in cmd and "prefect" in cmd for _, cmd in below.values()), below
+        servers = [pid for pid, (parent, cmd) in below.items() if parent == proc.pid and "forkserver" in cmd]
+        workers = [pid for pid, (parent, _) in below.items() if parent in servers]
+        assert len(workers) == 2, below
+        run_folder = scratch / f"saman-run-{proc.pid}"
+        assert (run_folder / "prefect-server.log").is_file()
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        deadline = time.monotonic() + 20
+        while alive(below) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not alive(below), {pid: below[pid] for pid in alive(below)}
+    finally:
+        for pid in alive([proc.pid, *below]):
+            os.kill(pid, signal.SIGKILL)
+    assert run_folder.is_dir(), "kill -9 gives the run no chance to remove its folder"
+    monkeypatch.setattr("tempfile.tempdir", str(scratch))
+    assert rundir.remove_dead() == [run_folder]
+    assert not run_folder.exists()
+
+
+def test_workers_keep_their_temporary_files_in_the_run_folder():
+    import tempfile
+
+    from flows import rundir
+    from flows.workers import WorkerPool
+
+    pool = WorkerPool(1)
+    try:
+        assert pool.run(tempfile.gettempdir, timeout=120) == ("ok", str(rundir.current()))
+        assert pool.run(os.getenv, "TMPDIR", timeout=60) == ("ok", str(rundir.current())), "tesseract and LibreOffice too"
+    finally:
+        pool.close()
+
+
+def test_a_worker_that_dies_is_a_crash_that_names_the_signal_and_the_pool_goes_on():
+    from flows.workers import WorkerPool
+
+    pool = WorkerPool(1)
+    try:
+        assert pool.run(os.abort, timeout=120) == ("crash", "a worker process was ended by SIGABRT")
+        assert pool.run(os.getpid, timeout=120)[0] == "ok", "a fresh pool reads the next file"
+    finally:
+        pool.close()
+
+
+def test_files_read_ahead_are_handed_over_once_and_stopping_leaves_the_rest_to_the_flow(tmp_path):
+    from flows.workers import WorkerPool
+    from tests.processes import record_call
+
+    log = tmp_path / "calls"
+    log.touch()
+    lines = lambda: log.read_text().split()  # noqa: E731
+    pool = WorkerPool(1)
+    try:
+        pool.read_ahead(record_call, [(str(log), "a", 0.0), (str(log), "b", 2.0), (str(log), "c", 0.0)], timeout=120)
+        deadline = time.monotonic() + 120
+        while "a" not in lines() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert pool.run(record_call, str(log), "a", 0.0, timeout=120) == ("ok", "a")
+        assert lines() == ["a"], "a call read ahead is handed over, not run again"
+        pool.stop_reading_ahead()
+        time.sleep(3)
+        assert "c" not in lines(), "after the flow starts, nothing more is read ahead"
+        assert pool.run(record_call, str(log), "b", 2.0, timeout=120) == ("ok", "b")
+        assert pool.run(record_call, str(log), "c", 0.0, timeout=120) == ("ok", "c")
+    finally:
+        pool.close()
+    assert sorted(lines()) == ["a", "b", "c"], "every call ran exactly once"

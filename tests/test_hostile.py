@@ -85,7 +85,7 @@ def test_a_worker_that_raises_costs_that_file_only():
 
     pool = WorkerPool(1)
     try:
-        assert pool.run(badfiles.raises_in_worker, "x.pdf", timeout=60) == ("crash", None)
+        assert pool.run(badfiles.raises_in_worker, "x.pdf", timeout=60) == ("internal", "RuntimeError: a bug while reading x.pdf")
         assert pool.run(badfiles.sleeps_in_worker, 0.01, timeout=60) == ("ok", 0.01)
     finally:
         pool.close()

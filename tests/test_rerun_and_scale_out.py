@@ -79,3 +79,76 @@ def test_the_flow_on_a_local_dask_cluster_exports_what_the_default_run_does(corp
         summary = run([str(corpus_copy)], str(dask_kb), show_progress=False, local_workers=False)
     assert summary["extracted"] == 2
     assert export_text(dask_kb) == export_text(default_kb)
+
+
+# -- files that failed are remembered --------------------------------------------------------------
+
+
+def _bad_batch(folder):
+    from tests import badfiles
+
+    shutil.copy(CORPUS / "2014-03-12_kmd_programstatus.pptx", folder)
+    return {badfiles.empty(folder).name, badfiles.broken_pptx(folder).name, badfiles.html_named_pdf(folder).name}
+
+
+def test_an_unchanged_file_that_failed_is_not_read_again_until_asked(tmp_path):
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    bad = _bad_batch(folder)
+    kb_path = tmp_path / "kb.db"
+    first = ingest([folder], kb_path)
+    assert {e["file_name"] for e in first["errors"]} == bad and first["extracted"] == 1
+    with open_kb(kb_path, readonly=True) as kb:
+        stored = sorted((e["path"], e["error_kind"], e["message"]) for e in kb.records("error"))
+    second = ingest([folder], kb_path)
+    assert (second["extracted"], second["unchanged"], second["failed_before"], second["errors"]) == (0, 1, 3, [])
+    with open_kb(kb_path, readonly=True) as kb:
+        assert sorted((e["path"], e["error_kind"], e["message"]) for e in kb.records("error")) == stored, "the errors stay on record"
+    # the same bad content under a name not seen before is not read either, but gets its error
+    shutil.copy(folder / "oydelagt.pptx", folder / "kopi.pptx")
+    third = ingest([folder], kb_path)
+    assert (third["extracted"], third["failed_before"], third["errors"]) == (0, 4, [])
+    with open_kb(kb_path, readonly=True) as kb:
+        copy = [e for e in kb.records("error") if e["file_name"] == "kopi.pptx"]
+    assert [e["error_kind"] for e in copy] == [next(k for p, k, _ in stored if p.endswith("oydelagt.pptx"))]
+    retried = ingest_flow_retrying([folder], kb_path)
+    assert retried["failed_before"] == 0 and len(retried["errors"]) == 4 and retried["unchanged"] == 1
+
+
+def ingest_flow_retrying(paths, kb_path) -> dict:
+    from flows.ingest import ingest_flow
+
+    return ingest_flow([str(p) for p in paths], str(kb_path), workers=2, show_progress=False, retry_errors=True)
+
+
+def test_a_timeout_is_read_again_when_more_time_is_allowed(corpus_copy, tmp_path, monkeypatch):
+    kb_path = tmp_path / "kb.db"
+    monkeypatch.setenv("SAMAN_FILE_TIMEOUT", "0.001")
+    first = ingest([corpus_copy], kb_path)
+    assert {e["error_kind"] for e in first["errors"]} == {"timeout"} and first["extracted"] == 0
+    again = ingest([corpus_copy], kb_path)
+    assert again["failed_before"] == 2 and again["errors"] == [], "the same limit would time out again"
+    monkeypatch.setenv("SAMAN_FILE_TIMEOUT", "900")
+    longer = ingest([corpus_copy], kb_path)
+    assert longer["extracted"] == 2 and longer["failed_before"] == 0 and longer["errors"] == []
+    with open_kb(kb_path, readonly=True) as kb:
+        assert list(kb.records("error")) == [], "a file read at last loses its old error"
+        assert kb.db.execute("SELECT count(*) FROM failures").fetchone()[0] == 0
+
+
+def test_our_own_faults_are_not_remembered(tmp_path):
+    """An `internal` error is saman's fault, which a new saman may mend without a new pipeline version."""
+    from extractors.pipeline import error_record
+    from extractors.readers import sha256_of
+    from flows.plan import plan
+    from models import PIPELINE_VERSION
+
+    deck = shutil.copy(CORPUS / "2014-03-12_kmd_programstatus.pptx", tmp_path)
+    sha = sha256_of(deck)
+    with open_kb(tmp_path / "kb.db") as kb:
+        for kind, read_again in (("corrupt", False), ("internal", True)):
+            kb.save_failure(error_record(str(deck), sha, kind, "x").model_dump(mode="json"), PIPELINE_VERSION)
+            todo = plan([str(deck)], kb)
+            assert (sha in todo.todo) is read_again and len(todo.failed_before) == (not read_again)
+        kb.save_failure(error_record(str(deck), sha, "corrupt", "x").model_dump(mode="json"), "0.0.1")
+        assert sha in plan([str(deck)], kb).todo, "a new pipeline version reads every failed file again"

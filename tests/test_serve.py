@@ -10,10 +10,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
+import signal
 import socket
 import sqlite3
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -27,9 +30,10 @@ from extractors.thumbnails import WIDTH
 from kb.datasette_metadata import MATRIX_SEPARATOR, THEME_LABELS, database_name
 from kb.dossier import COLUMNS, DOSSIER_SQL, SECTIONS, dossier
 from kb.search import QueryError, search
-from kb.serve import ServeError, datasette_command, serve, serving
+from kb.serve import ServeError, datasette_command, free_port, serve, serving
 from kb.stemming import bokmal_spelling
 from kb.store import open_kb
+from tests.processes import alive, descendants, listening
 
 
 def served_copy(kb_path: Path, folder: Path) -> Path:
@@ -325,3 +329,36 @@ def test_a_page_shows_its_text_picture_and_findings(served, kb):
     for line in page.text.splitlines()[:5]:
         assert line.replace("&", "&amp;") in html
     assert fetch(served.url(f"/-/page/{drammen.doc_id}/999"))[0] == 404
+
+
+# -- stopping -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGKILL], ids=lambda s: s.name)
+def test_stopping_saman_serve_stops_datasette_and_frees_the_port(tmp_path, sig):
+    """The signal goes to the command alone (as `kill PID` sends it), not to its process group."""
+    kb_path = tmp_path / "kb.db"
+    open_kb(kb_path).close()
+    port = free_port()
+    servers: list[int] = []
+    proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "serve", "--kb", str(kb_path), "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not listening(port) and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.1)
+        assert listening(port), proc.stderr.read().decode() if proc.poll() is not None else "not up in time"
+        servers += descendants(proc.pid)
+        assert servers
+        os.kill(proc.pid, sig)
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 20
+        while (alive(servers) or listening(port)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not alive(servers), "Datasette outlived saman serve"
+        assert not listening(port)
+        if sig != signal.SIGKILL:
+            assert proc.returncode == 0, proc.stderr.read().decode()
+    finally:
+        for pid in alive([proc.pid, *servers]):
+            os.kill(pid, signal.SIGKILL)
