@@ -14,16 +14,13 @@ terminal would act on as an escape (\\x1b, \\u202e), so the clerk sees the name 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _SPACE = re.compile(r"[ \t\u00a0\u2009\u202f]+")
 # Separators in all but name: tab, line feed, vertical tab, form feed, carriage return, the
 # ASCII file/group/record/unit separators, next line (NEL), line and paragraph separators.
 _BREAKS = re.compile(r"[\t\n\x0b\x0c\r\x1c-\x1f\x85\u2028\u2029]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ufeff]")
-# What a terminal acts on or reorders: every control character, the line and paragraph
-# separators and the bidirectional overrides and isolates (a right-to-left override can make
-# "rapport\u202efdp.exe" show as "rapportexe.pdf").
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 def clean_line(text: str) -> str:
@@ -37,6 +34,10 @@ def clean_cell(text: str | None) -> str:
     return clean_line(text or "")
 
 
-def printable(name: str) -> str:
-    """`name` safe to print on a terminal: unprintable characters written as \\xNN or \\uNNNN."""
-    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), name)
+def printable(text: str) -> str:
+    """`text` safe to print on a terminal: control, formatting and surrogate characters written
+    as escapes (\\x1b, \\u202e), so a file name cannot move the cursor, clear the terminal or
+    turn the text around (a right-to-left override can make "rapport\\u202efdp.exe" show as
+    "rapportexe.pdf")."""
+    return "".join(ch if unicodedata.category(ch) not in ("Cc", "Cf", "Cs") else
+                   (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}") for ch in text)

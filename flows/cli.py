@@ -13,7 +13,6 @@ import os
 import re
 import sys
 import time
-import unicodedata
 from collections import Counter
 
 import click
@@ -22,6 +21,7 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 from rich.text import Text
 
+from extractors.textutil import printable
 from kb.store import default_kb_path, open_kb
 
 out = Console()
@@ -72,7 +72,7 @@ def ingest(paths: tuple[str, ...], kb_path: str | None, workers: int, quiet: boo
     with _open_writable(kb_path) as kb:
         todo = plan(list(paths), kb, retry_errors=retry_errors)
         if todo.found.missing:
-            raise click.ClickException("not found: " + ", ".join(_printable(m) for m in todo.found.missing))
+            raise click.ClickException("not found: " + ", ".join(printable(m) for m in todo.found.missing))
         summary = None if todo.todo else settled(kb, todo, started)
     if summary is None:
         _start_prefect(todo, workers if task_runner == "local" else None)
@@ -115,7 +115,7 @@ def rerun(kb_path: str | None, workers: int, quiet: bool, retry_errors: bool) ->
     if "files" in summary:
         _print_summary(summary, kb_path, time.monotonic() - started)
     for path in summary["gone"]:
-        out.print(f"[yellow]gone[/yellow] {escape(_printable(path))} (its records are kept)")
+        out.print(f"[yellow]gone[/yellow] {escape(printable(path))} (its records are kept)")
 
 
 def _open_writable(kb_path: str):
@@ -163,24 +163,15 @@ def serve_flows(folder: str, kb_path: str | None, cron: str) -> None:
     run_serve(os.path.abspath(folder), os.path.abspath(kb_path or default_kb_path()), cron)
 
 
-def _printable(text: str) -> str:
-    """`text` with control and formatting characters written as escapes (\\x1b, \\u202e), so a
-    file name cannot move the cursor, clear the terminal or turn the text around."""
-    return "".join(ch if unicodedata.category(ch) not in ("Cc", "Cf", "Cs") else
-                   (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}") for ch in text)
-
-
 def _print_summary(s: dict, kb_path: str, seconds: float) -> None:
     """The run's summary; `seconds`: the command's own time, Prefect's start included."""
-    table = RichTable(title=f"Ingested into {escape(_printable(kb_path))} in {seconds:.1f} s", show_header=False)
+    table = RichTable(title=f"Ingested into {escape(printable(kb_path))} in {seconds:.1f} s", show_header=False)
     table.add_row("files", str(s["files"]))
     table.add_row("extracted", str(s["extracted"]))
     table.add_row("unchanged (skipped)", str(s["unchanged"]))
     if s["failed_before"]:
         table.add_row("failed before (not read again)", str(s["failed_before"]))
     table.add_row("duplicates (same content, other name)", str(s["duplicates"]))
-    if s["skipped_other_types"]:
-        table.add_row("other file types in folders (not read)", str(s["skipped_other_types"]))
     if s["hidden"]:
         table.add_row("hidden files in folders (not read)", str(s["hidden"]))
     table.add_row("pages", str(s["pages"]))
@@ -195,8 +186,8 @@ def _print_summary(s: dict, kb_path: str, seconds: float) -> None:
         where = f" page {e['page']}" if e.get("page") else ""
         if e.get("scope") in ("shape", "region"):
             where += f" ({e['scope']})"
-        out.print(Text.assemble(("error", "red"), f" {_printable(e['path'])}{where}: ", (e["error_kind"], "bold"),
-                                f": {_printable(e['message'])}"), soft_wrap=True)  # one line per error, for grep
+        out.print(Text.assemble(("error", "red"), f" {printable(e['path'])}{where}: ", (e["error_kind"], "bold"),
+                                f": {printable(e['message'])}"), soft_wrap=True)  # one line per error, for grep
     if s["failed_before"]:
         out.print(f"{s['failed_before']} file(s) that failed in an earlier run were not read again; "
                   "--retry-errors reads them again")
@@ -227,7 +218,7 @@ def search(query: str, kb_path: str | None, limit: int, theme: str | None, count
         return
     for i, h in enumerate(hits, start=1):
         where = "slide" if h.kind == "slide" else "page"
-        out.print(f"[bold]{i}. {escape(_printable(h.file_name))}[/bold]  {where} {h.page}  [dim]{escape(_printable(h.title or ''))}  score {h.score:.2f}[/dim]")
+        out.print(f"[bold]{i}. {escape(printable(h.file_name))}[/bold]  {where} {h.page}  [dim]{escape(printable(h.title or ''))}  score {h.score:.2f}[/dim]")
         out.print(Text("   ").append(_highlighted(h.snippet)))
 
 

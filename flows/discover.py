@@ -28,10 +28,6 @@ class Discovery:
     """Hidden files and folders under the folders walked, not read (a folder counts once)."""
     missing: list[str] = field(default_factory=list)
 
-    @property
-    def skipped(self) -> int:
-        """How many hidden files and folders were left out of the folder walk."""
-        return len(self.hidden)
 
 
 def discover(targets: list[str]) -> Discovery:

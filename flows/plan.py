@@ -56,7 +56,6 @@ class Summary:
     unchanged: int = 0
     failed_before: int = 0
     duplicates: int = 0
-    skipped_other_types: int = 0
     hidden: int = 0
     pages: int = 0
     records: Counter = field(default_factory=Counter)
@@ -66,8 +65,8 @@ class Summary:
     @classmethod
     def of(cls, plan: Plan) -> Summary:
         found = plan.found
-        return cls(files=len(found.files), duplicates=plan.duplicates, skipped_other_types=found.skipped,
-                   hidden=len(getattr(found, "hidden", ())))
+        return cls(files=len(found.files), duplicates=plan.duplicates,
+                   hidden=len(found.hidden))
 
     def as_dict(self) -> dict:
         return {**self.__dict__, "records": dict(self.records)}
@@ -79,7 +78,6 @@ class Summary:
             {"what": "unchanged (skipped)", "count": self.unchanged},
             {"what": "failed before (not read again)", "count": self.failed_before},
             {"what": "duplicates", "count": self.duplicates},
-            {"what": "other file types (skipped)", "count": self.skipped_other_types},
             {"what": "hidden files (skipped)", "count": self.hidden},
             {"what": "pages", "count": self.pages},
         ]

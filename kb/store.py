@@ -260,6 +260,15 @@ class KB:
                 current = [p for p, gone in paths[record["doc_id"]] if not gone]
                 record["paths"] = current or [p for p, _ in paths[record["doc_id"]]]
                 record["gone"] = not current
+                yield record
+                # The contract has a document record per ingested file: a copy of the same
+                # content under another name gets its own, pointing at the one whose pages,
+                # tables and facts the KB holds (they are not stored twice).
+                for other in record["paths"]:
+                    if other != record["path"]:
+                        yield {**record, "path": other, "file_name": other.replace("\\", "/").rsplit("/", 1)[-1],
+                               "copy_of": record["path"]}
+                continue
             yield record
 
     def _paths_by_doc(self) -> dict[str, list[tuple[str, bool]]]:

@@ -45,6 +45,8 @@ class DocumentRecord(Record):
     ocr_pages: list[int] = Field(default_factory=list)
     pipeline_version: str
     gone: bool = Field(default=False, description="every path it was seen at has been deleted since")
+    copy_of: str | None = Field(default=None, description="for a file whose content the KB holds under another path: "
+                                                          "that path, whose records carry the pages and facts")
 
 
 class ErrorRecord(Record):

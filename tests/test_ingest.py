@@ -40,7 +40,7 @@ def test_a_changed_file_is_reextracted_and_replaces_its_records(corpus_copy, tmp
         assert titles == ["Nytt om programmet: vikarpool i alle kommuner"]
 
 
-def test_same_content_under_two_names_is_one_document_with_both_paths(corpus_copy, tmp_path):
+def test_same_content_under_two_names_is_read_once_and_each_file_has_its_document_record(corpus_copy, tmp_path):
     deck = corpus_copy / "2014-03-12_kmd_programstatus.pptx"
     twin = corpus_copy / "kopi av programstatus.pptx"
     shutil.copy(deck, twin)
@@ -49,8 +49,13 @@ def test_same_content_under_two_names_is_one_document_with_both_paths(corpus_cop
     assert summary["extracted"] == 2 and summary["duplicates"] == 1
     with open_kb(kb_path, readonly=True) as kb:
         docs = [r for r in kb.records("document") if deck.name in r["path"] or twin.name in r["path"]]
-        assert len(docs) == 1
-        assert sorted(docs[0]["paths"]) == sorted([str(deck), str(twin)])
+        stored = kb.db.execute("SELECT count(*) FROM documents WHERE doc_id = ?", (docs[0]["doc_id"],)).fetchone()[0]
+    assert stored == 1  # read and stored once
+    assert sorted(d["file_name"] for d in docs) == sorted([deck.name, twin.name])
+    assert len({d["doc_id"] for d in docs}) == 1
+    assert all(sorted(d["paths"]) == sorted([str(deck), str(twin)]) for d in docs)
+    [copy] = [d for d in docs if d["copy_of"]]
+    assert copy["copy_of"] in (str(deck), str(twin)) and copy["path"] != copy["copy_of"]
 
 
 def test_every_page_gets_a_thumbnail_and_blocks_with_bboxes(corpus_kb):
