@@ -5,23 +5,33 @@ on pages that show ruling lines or rectangles, because table detection is the co
 reading a PDF and most pages have none. Running headers and footers are recognised by
 repetition across pages and kept out of the page text; a table that continues over a page
 break becomes one table. Pages are closed as soon as they are read so memory stays flat on
-long PDFs. Pages without a usable text layer are handed to the OCR reader.
+long PDFs. Pages whose text layer is missing or shows a fault (extractors.text_layer) are
+handed to the OCR reader.
+
+What pdfminer (pdfplumber's parser) cannot read, pdfium reads (extractors.pdfium_text): a
+file pdfminer cannot open or finds no pages in (a missing or broken MediaBox, xref offsets
+that point nowhere), a page it fails on, a page of an impossible size. A page neither can
+read is a Fault of that page; the other pages are kept.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Callable
 from statistics import median
 
 import pdfplumber
+import pypdfium2 as pdfium
 from pdfminer.pdfdocument import PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
+from extractors import pdfium_text
 from extractors.errors import ReadError, describe
 from extractors.metadata import date_in_text, detect_language, document_title, metadata_date
+from extractors.pdfium_text import Line
+from extractors.text_layer import TextLayer, duplicates, picture_share
 from extractors.textutil import clean_cell, clean_line
 from models import Block, Document, Fault, Page, Table
 
@@ -33,45 +43,33 @@ _DIGITS = re.compile(r"\d+")
 # Bullet glyphs a PDF keeps as text; a slide's bullets are structure, not words.
 _BULLET = re.compile(r"^([•▪◦●○■□►▸‣⁃–—\-\*])\s+")
 _SUB_BULLETS = "◦○–—-▸‣⁃"
+# PDF allows 14,400 units a side; a UserUnit may make them larger, so the bound is generous.
+_MAX_PAGE_SIDE = 1_000_000.0
 _PAGE_NUMBER = re.compile(r"^\s*(?:side|page|s\.)?\s*\d{1,4}\s*(?:(?:/|av|of)\s*\d{1,4})?\s*$", re.IGNORECASE)
 
 OcrPages = Callable[..., dict[int, "Page | Fault"]]  # (path, page numbers, *, tables=list) → Page or Fault
-NeedsOcr = Callable[[list[dict], float, float, str], bool]
+NeedsOcr = Callable[[TextLayer], bool]
 
 
 def read_pdf(path: str, sha256: str, needs_ocr: NeedsOcr | None = None, ocr_pages: OcrPages | None = None) -> Document:
     """Read a PDF; pages for which `needs_ocr` says so are read by `ocr_pages` instead."""
-    try:
-        pdf = pdfplumber.open(path)
-        n_pages = len(pdf.pages)
-    except PdfminerException as exc:
-        raise _translate(exc.args[0] if exc.args else exc) from exc
-    except (PDFPasswordIncorrect, PDFSyntaxError) as exc:
-        raise _translate(exc) from exc
-    except Exception as exc:  # pdfminer raises plain exceptions (KeyError, TypeError, ...) on broken files
-        raise ReadError("corrupt", f"the PDF could not be opened ({type(exc).__name__}: {exc}); the file is probably damaged or truncated") from exc
-    with pdf:
-        if n_pages == 0:
-            raise ReadError("empty", "the PDF has no pages")
+    with _Sources(path) as pdf:
+        n_pages = pdf.n_pages
         if n_pages > MAX_PAGES:
             raise ReadError("too_large", f"the PDF has {n_pages} pages; saman reads at most {MAX_PAGES} pages per file")
-        info = pdf.metadata or {}
+        info = pdf.info
         pages: list[Page] = []
         tables: list[Table] = []
         to_ocr: list[int] = []
         faults: list[Fault] = []
-        for pl_page in pdf.pages:
+        for number in range(1, n_pages + 1):
             try:
-                page, page_tables = _read_page(pl_page, len(tables))
-                if needs_ocr is not None and _has_ink(pl_page) and needs_ocr(pl_page.chars, float(pl_page.width), float(pl_page.height),
-                                                                                page.text):
-                    to_ocr.append(page.number)
+                page, page_tables, layer = pdf.read_page(number, len(tables))
+                if needs_ocr is not None and layer is not None and needs_ocr(layer):
+                    to_ocr.append(number)
             except Exception as exc:  # one broken page must not lose the rest of the document
-                page, page_tables = Page(number=pl_page.page_number), []
-                faults.append(Fault(page=page.number, kind="corrupt", message=f"page {page.number} could not be read; it is probably damaged",
-                                    detail=describe(exc)))
-            finally:
-                pl_page.close()
+                page, page_tables = Page(number=number), []
+                faults.append(_page_fault(number, exc))
             pages.append(page)
             tables.extend(page_tables)
     if to_ocr and ocr_pages is not None:
@@ -98,19 +96,121 @@ def read_pdf(path: str, sha256: str, needs_ocr: NeedsOcr | None = None, ocr_page
         date=date_in_text(first_text) or metadata_date(info.get("CreationDate")) or metadata_date(info.get("ModDate")),
         language=detect_language("\n".join(p.text for p in pages)),
         metadata={k: v for k in ("Title", "Author", "Producer") if (v := _info_text(info.get(k)))},
-        faults=faults,
+        faults=sorted(faults, key=lambda f: f.page),
     )
 
 
-def _has_ink(pl_page: pdfplumber.page.Page) -> bool:
-    """A page with no characters, pictures or drawn curves is blank: nothing to OCR."""
-    return bool(pl_page.chars or pl_page.images or pl_page.curves)
+class _Sources:
+    """The PDF as pdfplumber reads it, and as pdfium does where pdfminer cannot.
+
+    pdfplumber reads every page it can (it alone finds ruled tables). When pdfminer cannot
+    open the file or finds no pages in it, or fails on one page, or gives the page a size
+    no page has, pdfium reads that text instead (extractors.pdfium_text); pdfium is opened
+    only then. A file neither can open is refused with the reason pdfminer gave.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.plumbed: pdfplumber.PDF | None = None
+        self._pdfium: pdfium.PdfDocument | None = None
+        self._plumber_error: Exception | None = None
+        try:
+            self.plumbed = pdfplumber.open(path)
+            self.n_pages = len(self.plumbed.pages)
+        except Exception as exc:  # pdfminer raises plain exceptions (KeyError, TypeError, ...) on broken files
+            cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+            if isinstance(cause, PDFPasswordIncorrect):
+                raise _encrypted(cause) from exc
+            if self.plumbed is not None:
+                _close(self.plumbed)
+                self.plumbed = None
+            self._plumber_error = exc
+            self.n_pages = 0
+        if self.n_pages == 0:
+            self.n_pages = len(self.pdfium())
+            if self.n_pages == 0:
+                raise ReadError("empty", "the PDF has no pages")
+
+    def __enter__(self) -> _Sources:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.plumbed is not None:
+            _close(self.plumbed)
+        if self._pdfium is not None:
+            self._pdfium.close()
+
+    def pdfium(self) -> pdfium.PdfDocument:
+        """pdfium's reading of the file, opened on first need."""
+        if self._pdfium is None:
+            try:
+                self._pdfium = pdfium_text.open_pdf(self.path)
+            except pdfium.PdfiumError as exc:
+                if pdfium_text.is_password_error(exc):
+                    raise _encrypted(exc) from exc
+                if self._plumber_error is None and self.plumbed is not None:
+                    raise ReadError("empty", "the PDF has no pages", describe(exc)) from exc
+                cause = self._plumber_error or exc
+                raise ReadError("corrupt", "the PDF could not be opened; the file is probably damaged or truncated, "
+                                "or it is not a PDF", describe(cause)) from exc
+        return self._pdfium
+
+    @property
+    def info(self) -> dict:
+        if self.plumbed is not None and self._plumber_error is None and self.plumbed.pages:
+            return self.plumbed.metadata or {}
+        return pdfium_text.metadata(self.pdfium())
+
+    def read_page(self, number: int, n_before: int) -> tuple[Page, list[Table], TextLayer | None]:
+        """Page `number` with its tables and its text layer to judge (None: a blank page)."""
+        failed: Exception | None = None
+        if self.plumbed is not None and self.plumbed.pages:
+            pl_page = self.plumbed.pages[number - 1]
+            try:
+                if _sane_size(pl_page):
+                    return _read_page(pl_page, n_before)
+            except MemoryError:
+                raise  # pdfium would hit the same wall, and pdfium aborts where pdfminer raises
+            except Exception as exc:  # noqa: BLE001 — pdfium gets its turn; if it fails too, both are the detail
+                failed = exc
+            finally:
+                pl_page.close()
+        try:
+            return _pdfium_page(pdfium_text.read_page(self.pdfium(), number))
+        except Exception as exc:
+            if failed is not None:
+                raise exc from failed
+            raise
 
 
-def _translate(exc: object) -> ReadError:
-    if isinstance(exc, PDFPasswordIncorrect):
-        return ReadError("encrypted", "the PDF is protected by a password; ask the sender for an unprotected copy")
-    return ReadError("corrupt", f"the PDF is damaged or not a PDF ({type(exc).__name__}: {exc})")
+def _close(plumbed: pdfplumber.PDF) -> None:
+    """pdfplumber's close builds every page first, which is what failed on a broken file."""
+    try:
+        plumbed.close()
+    except Exception:  # noqa: BLE001 — the pages cannot be built: close the file itself
+        plumbed.stream.close()
+
+
+def _sane_size(pl_page: pdfplumber.page.Page) -> bool:
+    """A page no larger than PDF allows (14,400 units a side, user units aside): pdfminer
+    keeps a MediaBox of 10²⁰ points, where its coordinates lose every line; pdfium, which
+    replaces such a box by a Letter page, reads it instead."""
+    return all(math.isfinite(v) and abs(v) <= _MAX_PAGE_SIDE for v in pl_page.bbox)
+
+
+def _page_fault(number: int, exc: BaseException) -> Fault:
+    if isinstance(exc, MemoryError):
+        return Fault(page=number, kind="too_large", message=f"page {number} needs more memory to read than saman allows a file; "
+                     "its text is missing", detail=describe(exc))
+    detail = describe(exc)
+    if exc.__cause__ is not None:
+        detail += f"; pdfminer before it: {describe(exc.__cause__)}"
+    return Fault(page=number, kind="corrupt", message=f"page {number} could not be read; it is probably damaged",
+                 detail=detail)
+
+
+def _encrypted(exc: BaseException) -> ReadError:
+    return ReadError("encrypted", "the PDF is protected by a password; ask the sender for an unprotected copy", describe(exc))
 
 
 def _info_text(value: object) -> str | None:
@@ -119,9 +219,13 @@ def _info_text(value: object) -> str | None:
     return clean_line(value) or None if isinstance(value, str) else None
 
 
-def _read_page(pl_page: pdfplumber.page.Page, n_before: int) -> tuple[Page, list[Table]]:
+def _read_page(pl_page: pdfplumber.page.Page, n_before: int) -> tuple[Page, list[Table], TextLayer | None]:
     number = pl_page.page_number
     width, height = float(pl_page.width), float(pl_page.height)
+    chars = pl_page.chars
+    if twice := duplicates([(c["text"], c["x0"], c["top"], c["x1"]) for c in chars]):
+        drawn_again = {id(chars[i]) for i in twice}
+        pl_page = pl_page.filter(lambda obj: id(obj) not in drawn_again)
     found = pl_page.find_tables() if (pl_page.rects or pl_page.lines) else []
     tables = []
     for t in found:
@@ -130,18 +234,38 @@ def _read_page(pl_page: pdfplumber.page.Page, n_before: int) -> tuple[Page, list
         if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
             tables.append(Table(table_id=f"p{number}t{n_before + len(tables) + 1}", page=number, pages=[number],
                                 rows=rows, bbox=tuple(float(v) for v in t.bbox), method="pdf"))
-    lines = pl_page.extract_text_lines(layout=False, strip=True, return_chars=True)
-    sizes = [max((c["size"] for c in ln["chars"]), default=0.0) for ln in lines]
-    title_size = _title_size(sizes, lines, height)
+    lines = [Line(ln["text"], (float(ln["x0"]), float(ln["top"]), float(ln["x1"]), float(ln["bottom"])),
+                  max((c["size"] for c in ln["chars"]), default=0.0))
+             for ln in pl_page.extract_text_lines(layout=False, strip=True, return_chars=True)]
+    page = _page(number, width, height, lines, tables)
+    layer = None
+    if pl_page.chars or pl_page.images or pl_page.curves:  # else blank: nothing to OCR
+        visible = [c["text"] for c in pl_page.chars if c.get("text", "").strip()
+                   and -1 <= c.get("x0", 0) <= width + 1 and -1 <= c.get("top", 0) <= height + 1]
+        boxes = [(float(i["x0"]), float(i["top"]), float(i["x1"]), float(i["bottom"])) for i in pl_page.images]
+        layer = TextLayer(visible, "\n".join(ln.text for ln in lines), picture_share(boxes, width, height))
+    return page, tables, layer
+
+
+def _pdfium_page(read: pdfium_text.PageText) -> tuple[Page, list[Table], TextLayer | None]:
+    """A page pdfium read: its lines as the pdfplumber path makes them (no tables: ruled
+    tables are pdfplumber's)."""
+    page = _page(read.number, read.width, read.height, read.lines, [])
+    return page, [], read.layer if read.has_ink else None
+
+
+def _page(number: int, width: float, height: float, lines: list[Line], tables: list[Table]) -> Page:
+    """The page's blocks from its lines: table cells, a title by font size, body lines with
+    their bullets taken off."""
+    title_size = _title_size([ln.size for ln in lines], lines, height)
     blocks = []
-    for line, size in zip(lines, sizes):
-        text = clean_line(line["text"])
+    for line in lines:
+        text = clean_line(line.text)
         if not text:
             continue
-        bbox = (float(line["x0"]), float(line["top"]), float(line["x1"]), float(line["bottom"]))
-        if any(_inside(bbox, t.bbox) for t in tables):
+        if any(_inside(line.bbox, t.bbox) for t in tables):
             role = "table-cell"
-        elif title_size and size >= title_size * 0.9:
+        elif title_size and line.size >= title_size * 0.9:
             role = "title"
         else:
             role = "body"
@@ -149,16 +273,16 @@ def _read_page(pl_page: pdfplumber.page.Page, n_before: int) -> tuple[Page, list
         if (bullet := _BULLET.match(text)) and role != "table-cell":
             text = text[bullet.end():]
             level = 1 if bullet.group(1) in _SUB_BULLETS else 0
-        blocks.append(Block(text=text, role=role, level=level, bbox=bbox, method="text"))
-    return Page(number=number, kind="page", width=width, height=height, blocks=blocks, method="text"), tables
+        blocks.append(Block(text=text, role=role, level=level, bbox=line.bbox, method="text"))
+    return Page(number=number, kind="page", width=width, height=height, blocks=blocks, method="text")
 
 
-def _title_size(sizes: list[float], lines: list[dict], height: float) -> float | None:
+def _title_size(sizes: list[float], lines: list[Line], height: float) -> float | None:
     """The font size of the page's title: clearly larger than the body text, in the top half."""
     if len(sizes) < 2:
         return None
     body = median(sizes)
-    top = [s for s, ln in zip(sizes, lines) if ln["top"] < height * 0.5]
+    top = [s for s, ln in zip(sizes, lines) if ln.bbox[1] < height * 0.5]
     biggest = max(top, default=0.0)
     return biggest if biggest >= body * 1.25 else None
 

@@ -9,8 +9,10 @@ default) and a few kilobytes in a 64-colour palette. What the file's bytes are d
   tables as grids with their cells, charts as bars. Rendering each deck through LibreOffice
   would cost seconds per file; the drawing costs milliseconds and shows the words researchers
   search for where the slide has them. Pictures and shapes without text are not drawn.
-A PDF page pdfium cannot render is drawn from its blocks the same way, so every page of a
-Document gets a picture.
+A PDF page pdfium cannot render, or must not (its pictures declare more pixels than any real
+page holds: a decompression bomb; extractors.pdfium_text bounds every drawing), is drawn from
+its blocks the same way, so every page of a Document gets a picture; a page many times taller
+than wide gives a picture MAX_ASPECT widths tall at most.
 
 This module reads the file only to render it; it never runs OCR, LibreOffice or anything of
 the KB, and it never raises for a page it cannot render: that page is drawn from its blocks.
@@ -26,11 +28,14 @@ from functools import lru_cache
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFont, ImageSequence
 
+from extractors.pdfium_text import render
 from extractors.readers import sniff
 from models import Block, Document, Page, Table
 
 WIDTH = 320
 COLOURS = 64
+# A picture is at most this many widths tall.
+MAX_ASPECT = 8
 # A page whose size the reader did not record is drawn as a 4:3 slide.
 DEFAULT_PAGE_SIZE = (720.0, 540.0)
 # Largest font per role, in points of the page; a box's text shrinks until it fits.
@@ -69,10 +74,12 @@ def _pdf_pictures(path: str, doc: Document, width: int) -> Iterator[tuple[int, I
                 continue
             try:
                 pdf_page = pdf[page.number - 1]
-                scale = width / pdf_page.get_width()
-                yield page.number, pdf_page.render(scale=scale).to_pil()
-            except pdfium.PdfiumError:
+                picture = render(pdf_page, width / pdf_page.get_width(), max_pixels=width * width * MAX_ASPECT)
+                pdf_page.close()
+            except (pdfium.PdfiumError, ZeroDivisionError, MemoryError):
                 continue
+            if picture is not None:
+                yield page.number, picture
     finally:
         pdf.close()
 
@@ -114,7 +121,9 @@ def draw_page(page: Page, tables: list[Table], width: int = WIDTH) -> Image.Imag
     """The page's text blocks, tables and charts drawn where the reader found them."""
     page_w, page_h = (page.width, page.height) if page.width and page.height else DEFAULT_PAGE_SIZE
     scale = width / page_w
-    image = Image.new("RGB", (width, max(1, round(page_h * scale))), "white")
+    # A page many times taller than wide (a till roll, a broken MediaBox) is drawn to a height
+    # of MAX_ASPECT widths: the top of it, not an image of millions of pixels.
+    image = Image.new("RGB", (width, max(1, min(round(page_h * scale), width * MAX_ASPECT))), "white")
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, image.width - 1, image.height - 1), outline=BORDER)
     on_page = [t for t in tables if t.page == page.number and t.bbox]

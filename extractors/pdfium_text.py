@@ -1,0 +1,262 @@
+"""PDF pages through pdfium (pypdfium2): text lines with boxes and font sizes, and pictures
+of pages drawn within bounds.
+
+pdfium opens PDFs that pdfminer (pdfplumber's parser) refuses: a MediaBox that is missing
+or not a number, xref offsets that point nowhere (pdfium rebuilds the table), page trees
+pdfminer cannot walk. So when pdfminer fails on a file or a page, the PDF reader reads the
+page here, into the same lines the pdfplumber path gives: characters grouped into lines by
+their vertical position, left to right, a space where pdfium or the gap between two
+characters says one stands, each line with its box in points from the page's top-left
+corner and its largest font size. Issue 16 will make this the main text path, so nothing
+here knows about fallbacks.
+
+Drawing a page (for OCR or a thumbnail) is bounded before pdfium allocates anything: a page
+whose pictures declare more pixels than `MAX_PICTURE_PIXELS` (a Flate bomb declares
+100,000 × 100,000 from a few kilobytes, and pdfium aborts the process when the allocation
+fails) is not drawn, and the drawing's own size is capped at `MAX_RENDER_PIXELS`.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from PIL import Image
+
+from extractors.text_layer import TextLayer, duplicates, picture_share
+
+# Characters whose tops lie within this many points of the line's last character share a
+# line; a gap wider than this between two characters is a space (pdfplumber's tolerances).
+Y_TOLERANCE = 3.0
+X_TOLERANCE = 3.0
+# Pictures on a page may declare this many pixels in all before the page is not drawn:
+# 150 megapixels is a full A4 scan at 1,200 dpi in colour, beyond any real page.
+MAX_PICTURE_PIXELS = 150_000_000
+# A drawing of a page is at most this many pixels (a page at 300 dpi: 8.7 Mpx for A4).
+MAX_RENDER_PIXELS = 60_000_000
+# Form XObjects nest; a page this deep or with this many objects is not walked further.
+_MAX_DEPTH = 8
+_MAX_OBJECTS = 200_000
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of text as read: its text, box (x0, top, x1, bottom) and largest font size."""
+
+    text: str
+    bbox: tuple[float, float, float, float]
+    size: float
+
+
+@dataclass
+class PageText:
+    """A page read through pdfium: its size in points, its lines, its layer to judge, and
+    whether anything at all is drawn on it (a blank page has nothing to OCR)."""
+
+    number: int
+    width: float
+    height: float
+    lines: list[Line]
+    layer: TextLayer
+    has_ink: bool
+
+
+@dataclass
+class _Char:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    space_before: bool
+
+
+def open_pdf(path: str) -> pdfium.PdfDocument:
+    """The PDF opened by pdfium; raises pdfium.PdfiumError when pdfium cannot open it."""
+    return pdfium.PdfDocument(path)
+
+
+def is_password_error(exc: pdfium.PdfiumError) -> bool:
+    return getattr(exc, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD
+
+
+def metadata(pdf: pdfium.PdfDocument) -> dict[str, str]:
+    """The document information (Title, Author, Producer, CreationDate, ...) pdfium reads."""
+    try:
+        return {k: v for k, v in pdf.get_metadata_dict(skip_empty=True).items() if isinstance(v, str)}
+    except pdfium.PdfiumError:
+        return {}
+
+
+def read_page(pdf: pdfium.PdfDocument, number: int) -> PageText:
+    """Page `number` (1-based): its lines in reading order and its text layer."""
+    page = pdf[number - 1]
+    try:
+        width, height = page.get_size()
+        textpage = page.get_textpage()
+        try:
+            chars = _chars(textpage, _to_top_left(page, width, height))
+        finally:
+            textpage.close()
+        pictures = [box for box, _ in _pictures(page, _to_top_left(page, width, height))]
+        has_ink = pdfium_c.FPDFPage_CountObjects(page) > 0
+    finally:
+        page.close()
+    visible = [c for c in chars if -1 <= c.x0 <= width + 1 and -1 <= c.top <= height + 1]
+    twice = duplicates([(c.text, c.x0, c.top, c.x1) for c in visible])
+    visible = [c for i, c in enumerate(visible) if i not in twice]
+    lines = _lines(visible)
+    layer = TextLayer(glyphs=[c.text for c in visible], text="\n".join(ln.text for ln in lines),
+                      picture_share=picture_share(pictures, width, height))
+    return PageText(number, float(width), float(height), lines, layer, has_ink)
+
+
+def _to_top_left(page: pdfium.PdfPage, width: float, height: float):
+    """A function mapping page space (PDF user space, y up) to points from the top-left
+    corner of the page as shown, the page's rotation and box origin included."""
+    def device(x: float, y: float) -> tuple[float, float]:
+        dx, dy = ctypes.c_int(), ctypes.c_int()
+        # At 1000 device units per point, the rounding pdfium does to integers is negligible.
+        pdfium_c.FPDF_PageToDevice(page, 0, 0, round(width * 1000), round(height * 1000), 0, x, y, dx, dy)
+        return dx.value / 1000, dy.value / 1000
+
+    ox, oy = device(0.0, 0.0)
+    ax, ay = device(1000.0, 0.0)
+    bx, by = device(0.0, 1000.0)
+    m = ((ax - ox) / 1000, (bx - ox) / 1000, (ay - oy) / 1000, (by - oy) / 1000)
+
+    def mapped(x: float, y: float) -> tuple[float, float]:
+        return ox + m[0] * x + m[1] * y, oy + m[2] * x + m[3] * y
+
+    return mapped
+
+
+def _chars(textpage: pdfium.PdfTextPage, mapped) -> list[_Char]:
+    """Every character pdfium finds, with its loose box (the font's height, as pdfminer
+    gives it) mapped to top-left points; pdfium's own spaces and line breaks are not kept as
+    characters but mark a space before the next one.
+
+    The text comes in one call, and a font size is asked for only when the text object
+    changes: a page of 10,000 characters costs a third of what a call per question did.
+    """
+    handle = textpage.raw
+    count = pdfium_c.FPDFText_CountChars(handle)
+    text = textpage.get_text_range()
+    if len(text) != count:  # characters beyond the BMP came as two UTF-16 units: one by one
+        text = "".join(_code_text(pdfium_c.FPDFText_GetUnicode(handle, i)) for i in range(count))
+    out: list[_Char] = []
+    rect, matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
+    space = False
+    size, owner = 0.0, None
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            space = True
+            continue
+        if ch == "\x00" or pdfium_c.FPDFText_HasUnicodeMapError(handle, i) == 1:
+            ch = "\ufffd"  # a glyph pdfium could not map, as a layer without a map shows it
+        if not pdfium_c.FPDFText_GetLooseCharBox(handle, i, rect):
+            continue
+        obj = ctypes.cast(pdfium_c.FPDFText_GetTextObject(handle, i), ctypes.c_void_p).value
+        if obj != owner or owner is None:
+            owner = obj
+            size = float(pdfium_c.FPDFText_GetFontSize(handle, i))
+            if pdfium_c.FPDFText_GetMatrix(handle, i, matrix):  # the font size times the text's own scale
+                size *= math.hypot(matrix.c, matrix.d)
+        xa, ya = mapped(rect.left, rect.top)
+        xb, yb = mapped(rect.right, rect.bottom)
+        out.append(_Char(ch, min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb), size, space))
+        space = False
+    return out
+
+
+def _code_text(code: int) -> str:
+    try:
+        return chr(code)
+    except ValueError:
+        return "\ufffd"
+
+
+def _lines(chars: list[_Char]) -> list[Line]:
+    """Characters grouped into lines by their tops (each within Y_TOLERANCE of the line's
+    previous one), top to bottom; in a line, left to right with spaces between words."""
+    rows: list[list[_Char]] = []
+    for char in sorted(chars, key=lambda c: c.top):
+        if rows and char.top - rows[-1][-1].top <= Y_TOLERANCE:
+            rows[-1].append(char)
+        else:
+            rows.append([char])
+    lines = []
+    for row in rows:
+        row.sort(key=lambda c: c.x0)
+        parts: list[str] = []
+        previous: _Char | None = None
+        for char in row:
+            if previous is not None and (char.x0 - previous.x1 > X_TOLERANCE or char.space_before) and parts[-1] != " ":
+                parts.append(" ")
+            parts.append(char.text)
+            previous = char
+        text = "".join(parts).strip()
+        if text:
+            bbox = (min(c.x0 for c in row), min(c.top for c in row), max(c.x1 for c in row), max(c.bottom for c in row))
+            lines.append(Line(text, bbox, max(c.size for c in row)))
+    return lines
+
+
+# -- drawing pages within bounds ---------------------------------------------------------------
+
+
+def _pictures(page: pdfium.PdfPage, mapped) -> list[tuple[tuple[float, float, float, float], int]]:
+    """(box in top-left points, declared pixels) of every picture on the page, in form
+    XObjects too, read from the objects' dictionaries without decoding any picture."""
+    found: list[tuple[tuple[float, float, float, float], int]] = []
+    budget = [_MAX_OBJECTS]
+    count = pdfium_c.FPDFPage_CountObjects(page)
+    _walk([pdfium_c.FPDFPage_GetObject(page, i) for i in range(min(count, budget[0]))], mapped, found, budget, 0)
+    return found
+
+
+def _walk(objects: list, mapped, found: list, budget: list[int], depth: int) -> None:
+    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    w, h = ctypes.c_uint(), ctypes.c_uint()
+    for obj in objects:
+        budget[0] -= 1
+        if budget[0] < 0:
+            return
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            pixels = w.value * h.value if pdfium_c.FPDFImageObj_GetImagePixelSize(obj, w, h) else 0
+            box = (0.0, 0.0, 0.0, 0.0)
+            if pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+                (xa, ya), (xb, yb) = mapped(left.value, top.value), mapped(right.value, bottom.value)
+                box = (min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb))
+            found.append((box, pixels))
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _MAX_DEPTH:
+            n = pdfium_c.FPDFFormObj_CountObjects(obj)
+            _walk([pdfium_c.FPDFFormObj_GetObject(obj, i) for i in range(max(0, min(n, budget[0])))], mapped, found,
+                  budget, depth + 1)
+
+
+def too_large_to_draw(page: pdfium.PdfPage) -> bool:
+    """Whether the page's pictures declare more pixels than any real page holds."""
+    width, height = page.get_size()
+    return sum(pixels for _, pixels in _pictures(page, _to_top_left(page, width, height))) > MAX_PICTURE_PIXELS
+
+
+def render(page: pdfium.PdfPage, scale: float, *, grayscale: bool = False,
+           max_pixels: int = MAX_RENDER_PIXELS) -> Image.Image | None:
+    """The page drawn at `scale` pixels per point, smaller when that would exceed
+    `max_pixels`; None when the page cannot be drawn safely (its pictures declare too many
+    pixels) or its size is no size at all."""
+    width, height = page.get_size()
+    if not (width > 0 and height > 0) or too_large_to_draw(page):
+        return None
+    pixels = width * scale * height * scale
+    if pixels > max_pixels:
+        scale *= (max_pixels / pixels) ** 0.5
+    if width * scale < 1 or height * scale < 1:
+        return None
+    return page.render(scale=scale, grayscale=grayscale).to_pil()
