@@ -29,7 +29,7 @@ import re
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from statistics import mean, median
@@ -706,8 +706,11 @@ def ocr_images(pages: Iterable[tuple[int, Image.Image, tuple[float, float] | Non
 
 
 def ocr_pdf_pages(path: str, page_numbers: list[int], settings: OcrSettings = DEFAULT_SETTINGS, *,
-                  tables: list[Table] | None = None) -> dict[int, Page | Fault]:
-    """OCR the given 1-based pages of a PDF: a Page per page, or (error_kind, message).
+                  tables: list[Table] | None = None, drawings: Collection[int] = ()) -> dict[int, Page | Fault]:
+    """OCR the given 1-based pages of a PDF: a Page per page, or a Fault for a page that
+    could not be read. A page among `drawings` (its ink is all drawn: no pictures, no text)
+    is OCR'd only when its drawing shows text (letters as outlines), not rules, shapes or a
+    chart alone; else it is left out of the result, as read.
 
     Each page is rendered once, greyscale at settings.dpi, in this thread (pdfium is not
     thread-safe) while earlier pages are OCR'd. Tables found on the pages are appended to
@@ -737,6 +740,8 @@ def ocr_pdf_pages(path: str, page_numbers: list[int], settings: OcrSettings = DE
                     failed[number] = Fault(page=number, kind="too_large", message=f"page {number} is too large to draw "
                                            "for OCR (a picture on it declares more pixels than any page holds); its text "
                                            "is missing")
+                    continue
+                if number in drawings and not image_has_text(image):
                     continue
                 yield number, image, size_pt
         finally:

@@ -30,7 +30,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from extractors import pdfium_text
 from extractors.errors import ReadError, describe
 from extractors.metadata import date_in_text, detect_language, document_title, metadata_date
-from extractors.pdfium_text import Line
+from extractors.pdfium_text import X_TOLERANCE_RATIO, Line
 from extractors.text_layer import TextLayer, duplicates, picture_share
 from extractors.textutil import clean_cell, clean_line
 from models import Block, Document, Fault, Page, Table
@@ -47,7 +47,7 @@ _SUB_BULLETS = "◦○–—-▸‣⁃"
 _MAX_PAGE_SIDE = 1_000_000.0
 _PAGE_NUMBER = re.compile(r"^\s*(?:side|page|s\.)?\s*\d{1,4}\s*(?:(?:/|av|of)\s*\d{1,4})?\s*$", re.IGNORECASE)
 
-OcrPages = Callable[..., dict[int, "Page | Fault"]]  # (path, page numbers, *, tables=list) → Page or Fault
+OcrPages = Callable[..., dict[int, "Page | Fault"]]  # (path, page numbers, *, tables, drawings) → Page or Fault
 NeedsOcr = Callable[[TextLayer], bool]
 
 
@@ -61,12 +61,15 @@ def read_pdf(path: str, sha256: str, needs_ocr: NeedsOcr | None = None, ocr_page
         pages: list[Page] = []
         tables: list[Table] = []
         to_ocr: list[int] = []
+        drawings: list[int] = []  # pages whose ink is all drawn: OCR'd only if the drawing shows text
         faults: list[Fault] = []
         for number in range(1, n_pages + 1):
             try:
                 page, page_tables, layer = pdf.read_page(number, len(tables))
                 if needs_ocr is not None and layer is not None and needs_ocr(layer):
                     to_ocr.append(number)
+                    if not layer.glyphs and not layer.picture_share:
+                        drawings.append(number)
             except Exception as exc:  # one broken page must not lose the rest of the document
                 page, page_tables = Page(number=number), []
                 faults.append(_page_fault(number, exc))
@@ -74,7 +77,7 @@ def read_pdf(path: str, sha256: str, needs_ocr: NeedsOcr | None = None, ocr_page
             tables.extend(page_tables)
     if to_ocr and ocr_pages is not None:
         ocr_tables: list[Table] = []
-        for number, result in ocr_pages(path, to_ocr, tables=ocr_tables).items():
+        for number, result in ocr_pages(path, to_ocr, tables=ocr_tables, drawings=drawings).items():
             if isinstance(result, Page):
                 pages[number - 1] = result
             else:
@@ -103,10 +106,11 @@ def read_pdf(path: str, sha256: str, needs_ocr: NeedsOcr | None = None, ocr_page
 class _Sources:
     """The PDF as pdfplumber reads it, and as pdfium does where pdfminer cannot.
 
-    pdfplumber reads every page it can (it alone finds ruled tables). When pdfminer cannot
-    open the file or finds no pages in it, or fails on one page, or gives the page a size
-    no page has, pdfium reads that text instead (extractors.pdfium_text); pdfium is opened
-    only then. A file neither can open is refused with the reason pdfminer gave.
+    pdfplumber reads every page it can (it alone finds ruled tables). pdfium reads the text
+    of a page pdfminer fails on or gives a size no page has, and of every page when pdfminer
+    cannot open the file or finds fewer pages in it than pdfium (an xref table whose offsets
+    point nowhere, a page tree with a broken branch: pdfium rebuilds both, and numbers the
+    pages as the file does). A file neither can open is refused with the reason pdfminer gave.
     """
 
     def __init__(self, path: str) -> None:
@@ -114,57 +118,63 @@ class _Sources:
         self.plumbed: pdfplumber.PDF | None = None
         self._pdfium: pdfium.PdfDocument | None = None
         self._plumber_error: Exception | None = None
+        plumbed_pages = 0
         try:
             self.plumbed = pdfplumber.open(path)
-            self.n_pages = len(self.plumbed.pages)
+            plumbed_pages = len(self.plumbed.pages)
         except Exception as exc:  # pdfminer raises plain exceptions (KeyError, TypeError, ...) on broken files
             cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
             if isinstance(cause, PDFPasswordIncorrect):
                 raise _encrypted(cause) from exc
-            if self.plumbed is not None:
-                _close(self.plumbed)
-                self.plumbed = None
+            self._drop_plumbed()
             self._plumber_error = exc
-            self.n_pages = 0
+        try:
+            pdfium_pages = len(self.pdfium())
+        except ReadError:
+            if not plumbed_pages:
+                raise
+            pdfium_pages = 0  # pdfium cannot open what pdfminer reads: pdfminer's pages stand
+        if pdfium_pages > plumbed_pages:
+            self._drop_plumbed()
+        self.n_pages = max(plumbed_pages, pdfium_pages)
         if self.n_pages == 0:
-            self.n_pages = len(self.pdfium())
-            if self.n_pages == 0:
-                raise ReadError("empty", "the PDF has no pages")
+            raise ReadError("empty", "the PDF has no pages")
+
+    def _drop_plumbed(self) -> None:
+        if self.plumbed is not None:
+            _close(self.plumbed)
+            self.plumbed = None
 
     def __enter__(self) -> _Sources:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.plumbed is not None:
-            _close(self.plumbed)
+        self._drop_plumbed()
         if self._pdfium is not None:
             self._pdfium.close()
 
     def pdfium(self) -> pdfium.PdfDocument:
-        """pdfium's reading of the file, opened on first need."""
+        """pdfium's reading of the file."""
         if self._pdfium is None:
             try:
                 self._pdfium = pdfium_text.open_pdf(self.path)
             except pdfium.PdfiumError as exc:
                 if pdfium_text.is_password_error(exc):
                     raise _encrypted(exc) from exc
-                if self._plumber_error is None and self.plumbed is not None:
-                    raise ReadError("empty", "the PDF has no pages", describe(exc)) from exc
-                cause = self._plumber_error or exc
                 raise ReadError("corrupt", "the PDF could not be opened; the file is probably damaged or truncated, "
-                                "or it is not a PDF", describe(cause)) from exc
+                                "or it is not a PDF", describe(self._plumber_error or exc)) from exc
         return self._pdfium
 
     @property
     def info(self) -> dict:
-        if self.plumbed is not None and self._plumber_error is None and self.plumbed.pages:
+        if self.plumbed is not None:
             return self.plumbed.metadata or {}
         return pdfium_text.metadata(self.pdfium())
 
     def read_page(self, number: int, n_before: int) -> tuple[Page, list[Table], TextLayer | None]:
         """Page `number` with its tables and its text layer to judge (None: a blank page)."""
         failed: Exception | None = None
-        if self.plumbed is not None and self.plumbed.pages:
+        if self.plumbed is not None:
             pl_page = self.plumbed.pages[number - 1]
             try:
                 if _sane_size(pl_page):
@@ -229,14 +239,15 @@ def _read_page(pl_page: pdfplumber.page.Page, n_before: int) -> tuple[Page, list
     found = pl_page.find_tables() if (pl_page.rects or pl_page.lines) else []
     tables = []
     for t in found:
-        rows = [[clean_cell(c) for c in row] for row in t.extract()]
+        rows = [[clean_cell(c) for c in row] for row in t.extract(x_tolerance_ratio=X_TOLERANCE_RATIO)]
         rows = [r for r in rows if any(r)]
         if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
             tables.append(Table(table_id=f"p{number}t{n_before + len(tables) + 1}", page=number, pages=[number],
                                 rows=rows, bbox=tuple(float(v) for v in t.bbox), method="pdf"))
     lines = [Line(ln["text"], (float(ln["x0"]), float(ln["top"]), float(ln["x1"]), float(ln["bottom"])),
                   max((c["size"] for c in ln["chars"]), default=0.0))
-             for ln in pl_page.extract_text_lines(layout=False, strip=True, return_chars=True)]
+             for ln in pl_page.extract_text_lines(layout=False, strip=True, return_chars=True,
+                                                  x_tolerance_ratio=X_TOLERANCE_RATIO)]
     page = _page(number, width, height, lines, tables)
     layer = None
     if pl_page.chars or pl_page.images or pl_page.curves:  # else blank: nothing to OCR

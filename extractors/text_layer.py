@@ -3,8 +3,11 @@
 A born-digital page's text layer is the best text there is, in whatever language it is
 written; OCR of it can only lose words and costs a second or more a page. So a layer is
 judged by faults it shows, never by its language:
-- too little of it: hardly any characters, or a picture covering most of the page with no
-  more than a line or two of text on it (a scan with a stamped page number);
+- too little of it: no characters at all on a page that shows something; hardly any beside
+  a picture; a picture covering most of the page with no more than a line or two of text on
+  it (a scan with a stamped page number). A page without pictures whose layer holds a few
+  words is read as it is: its other ink is drawings (rules, shapes, a chart), and OCR would
+  only read those few words again;
 - unmapped glyphs: pdfminer's `(cid:12)`, U+FFFD, private-use, control or surrogate code
   points in place of letters;
 - symbols where letters belong (a font whose codes map onto punctuation);
@@ -26,6 +29,8 @@ judged by faults it shows, never by its language:
   they do not know.
 
 `layer_fault` says which fault it found (a few words, for tests and for tuning), or None.
+A page with no characters and no pictures (text drawn as outlines, or only rules and shapes)
+is judged "no text layer" here; the OCR reader reads it only when its drawing shows text.
 """
 
 from __future__ import annotations
@@ -42,7 +47,8 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from extractors.norwegian import lexicon
 
-# Fewer visible characters than this is no text layer (a page number, a stray mark).
+# Fewer visible characters than this beside a picture is no text layer (a page number, a
+# stray mark).
 MIN_TEXT_CHARS = 16
 # A picture covering this share of the page, with fewer characters than this on the page,
 # is a scanned page whose layer holds a stamp or a header at most.
@@ -94,7 +100,9 @@ class TextLayer:
 def layer_fault(layer: TextLayer) -> str | None:
     """What is wrong with the layer, in a few words, or None when it is a good layer."""
     glyphs = layer.glyphs
-    if len(glyphs) < MIN_TEXT_CHARS:
+    if not glyphs:
+        return "no text layer"
+    if layer.picture_share > 0 and len(glyphs) < MIN_TEXT_CHARS:
         return "no text layer"
     if layer.picture_share >= _PICTURE_SHARE and len(glyphs) < _MAX_CHARS_ON_PICTURE:
         return "a picture with little text"

@@ -41,6 +41,9 @@ DEFAULT_PAGE_SIZE = (720.0, 540.0)
 # Largest font per role, in points of the page; a box's text shrinks until it fits.
 MAX_FONT_PT = {"title": 40.0, "body": 24.0, "table-cell": 14.0, "furniture": 10.0}
 MIN_FONT_PX = 4
+# A picture WIDTH wide holds no letter taller than this (a page a thousandth of a point wide
+# would ask FreeType for letters millions of pixels tall).
+MAX_FONT_PX = WIDTH // 2
 INK = {"title": (24, 44, 92), "body": (40, 40, 40), "table-cell": (40, 40, 40), "furniture": (130, 130, 130)}
 GRID = (150, 160, 175)
 HEADER_FILL = (220, 228, 240)
@@ -74,7 +77,10 @@ def _pdf_pictures(path: str, doc: Document, width: int) -> Iterator[tuple[int, I
                 continue
             try:
                 pdf_page = pdf[page.number - 1]
-                picture = render(pdf_page, width / pdf_page.get_width(), max_pixels=width * width * MAX_ASPECT)
+                page_w, page_h = pdf_page.get_size()
+                # `width` wide, or narrower for a page more than MAX_ASPECT times taller than wide
+                scale = min(width / page_w, width * MAX_ASPECT / page_h)
+                picture = render(pdf_page, scale, max_pixels=width * width * MAX_ASPECT)
                 pdf_page.close()
             except (pdfium.PdfiumError, ZeroDivisionError, MemoryError):
                 continue
@@ -198,7 +204,7 @@ def _draw_shape(draw: ImageDraw.ImageDraw, shape: list[Block], box: tuple[float,
     x0, top, x1, bottom = box
     box_w, box_h = x1 - x0, bottom - top
     role = shape[0].role
-    size = max(MIN_FONT_PX, round(MAX_FONT_PT.get(role, 18.0) * scale))
+    size = max(MIN_FONT_PX, min(MAX_FONT_PX, round(MAX_FONT_PT.get(role, 18.0) * scale)))
     if len(shape) == 1 and role != "title":
         # A line of a PDF or an OCR'd page: its box is as tall as its text.
         size = max(MIN_FONT_PX, min(size, round(box_h * 0.8)))
@@ -236,7 +242,7 @@ def _draw_table(draw: ImageDraw.ImageDraw, rows: list[list[str]], box: tuple[flo
     x0, top, x1, bottom = box
     cells = [[" ".join(cell.split()) for cell in row] for row in rows]
     cell_h = (bottom - top) / len(rows)
-    size = max(MIN_FONT_PX, min(round(MAX_FONT_PT["table-cell"] * scale), round(cell_h * 0.7)))
+    size = max(MIN_FONT_PX, min(MAX_FONT_PX, round(MAX_FONT_PT["table-cell"] * scale), round(cell_h * 0.7)))
     size, lefts = _columns(cells, x0, x1, size)
     draw.rectangle((x0, top, x1, top + cell_h), fill=HEADER_FILL)
     for r, row in enumerate(cells):

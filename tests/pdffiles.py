@@ -9,10 +9,13 @@ was drawn is known exactly.
 
 from __future__ import annotations
 
+import io
 import random
 import string
 import zlib
 from pathlib import Path
+
+from PIL import Image
 
 HELVETICA = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
 
@@ -21,9 +24,10 @@ def _escape(text: str) -> bytes:
     return text.encode("cp1252").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
 
 
-def content(lines: list[str], size: float = 12, top: float = 760, left: float = 72) -> bytes:
-    """A content stream drawing each line in Helvetica, `size` points, one under another."""
-    ops = [b"BT", b"/F1 %g Tf" % size, b"%g TL" % (size * 1.5), b"%g %g Td" % (left, top)]
+def content(lines: list[str], size: float = 12, top: float = 760, left: float = 72, font: bytes = b"F1") -> bytes:
+    """A content stream drawing each line in `font` (Helvetica unless the resources say
+    otherwise), `size` points, one under another from `top` (points from the bottom)."""
+    ops = [b"BT", b"/%s %g Tf" % (font, size), b"%g TL" % (size * 1.5), b"%g %g Td" % (left, top)]
     for line in lines:
         ops.append(b"(" + _escape(line) + b") Tj T*")
     ops.append(b"ET")
@@ -35,11 +39,11 @@ def stream(data: bytes, extra: bytes = b"") -> bytes:
 
 
 def raw_pdf(path: Path, pages: list[bytes], *, media_box: bytes | None = b"[0 0 612 792]", font: bytes = HELVETICA,
-            extra_objects: list[bytes] = (), page_resources: bytes = b"", xref_shift: int = 0) -> Path:
-    """A PDF of the given content streams, one page each.
+            extra_objects: list[bytes] = (), resources: bytes = b"/Font << /F1 3 0 R >>", xref_shift: int = 0) -> Path:
+    """A PDF of the given content streams, one page each; object 3 is the font `F1`.
 
     `media_box` None leaves the MediaBox out; `extra_objects` are numbered after the pages
-    (object 4 + 2 * len(pages) onwards) for resources the pages name in `page_resources`;
+    (object `first_extra(len(pages))` onwards) for what the pages' `resources` name;
     `xref_shift` moves every offset in the xref table by that many bytes (a file edited by a
     tool that did not update its table).
     """
@@ -50,8 +54,7 @@ def raw_pdf(path: Path, pages: list[bytes], *, media_box: bytes | None = b"[0 0 
         page_obj, content_obj = 4 + 2 * k, 5 + 2 * k
         kids.append(b"%d 0 R" % page_obj)
         box = b" /MediaBox " + media_box if media_box is not None else b""
-        objects.append(b"<< /Type /Page /Parent 2 0 R%s /Resources << /Font << /F1 3 0 R >> %s>> /Contents %d 0 R >>"
-                       % (box, page_resources, content_obj))
+        objects.append(b"<< /Type /Page /Parent 2 0 R%s /Resources << %s >> /Contents %d 0 R >>" % (box, resources, content_obj))
         objects.append(stream(data))
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), n)
     objects.extend(extra_objects)
@@ -69,15 +72,20 @@ def raw_pdf(path: Path, pages: list[bytes], *, media_box: bytes | None = b"[0 0 
     return path
 
 
-def scrambled_font(mapping: dict[str, str]) -> tuple[bytes, bytes]:
-    """Helvetica with a ToUnicode map that says each character code stands for `mapping`'s
-    letter: the page shows the right words, its text layer says others. Returns the font
-    object and the CMap stream object (to be object 4 + 2 * pages)."""
+def first_extra(n_pages: int) -> int:
+    """The object number of the first of `raw_pdf`'s extra objects."""
+    return 4 + 2 * n_pages
+
+
+def scrambled_font(mapping: dict[str, str], cmap_object: int) -> tuple[bytes, bytes]:
+    """Helvetica with a ToUnicode map (object `cmap_object`) that says each character code
+    stands for `mapping`'s letter: the page shows the right words, its text layer says
+    others. Returns the font dictionary and the CMap stream."""
     entries = b"\n".join(b"<%02X> <%04X>" % (ord(code), ord(shown)) for code, shown in sorted(mapping.items()))
     cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Scrambled def "
             b"1 begincodespacerange <00> <FF> endcodespacerange\n%d beginbfchar\n%s\nendbfchar\n"
             b"endcmap CMapName currentdict /CMap defineresource pop end end" % (len(mapping), entries))
-    return cmap, stream(cmap)
+    return HELVETICA[:-2] + b" /ToUnicode %d 0 R >>" % cmap_object, stream(cmap)
 
 
 def shifted_letters(by: int) -> dict[str, str]:
@@ -99,9 +107,16 @@ def permuted_letters(seed: int) -> dict[str, str]:
 
 
 def with_scrambled_map(path: Path, pages: list[bytes], mapping: dict[str, str]) -> Path:
-    _, cmap = scrambled_font(mapping)
-    font = HELVETICA[:-2] + b" /ToUnicode %d 0 R >>" % (4 + 2 * len(pages))
+    font, cmap = scrambled_font(mapping, first_extra(len(pages)))
     return raw_pdf(path, pages, font=font, extra_objects=[cmap])
+
+
+def jpeg_image(image: Image.Image) -> bytes:
+    """A greyscale picture as an image XObject (DCTDecode), as a scanner writes it."""
+    out = io.BytesIO()
+    image.convert("L").save(out, "JPEG", quality=85)
+    return stream(out.getvalue(), b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+                                  b"/BitsPerComponent 8 /Filter /DCTDecode " % image.size)
 
 
 def flate_bomb_image(side: int = 100_000) -> bytes:

@@ -6,6 +6,7 @@ second, so the whole file stays well under a minute on two cores.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import time
@@ -321,7 +322,9 @@ def test_a_good_text_layer_needs_no_ocr(tmp_path: Path) -> None:
 
 def test_missing_or_thin_text_layer_needs_ocr(tmp_path: Path) -> None:
     assert needs_ocr(TextLayer(glyphs=[], text=""))
-    assert needs_ocr(_layer_of(tmp_path, ["Side 3"]))
+    page_number = _layer_of(tmp_path, ["Side 3"])
+    assert not needs_ocr(page_number)  # alone on a page it is what the page says
+    assert needs_ocr(dataclasses.replace(page_number, picture_share=0.9))  # on a scan it is a stamp
 
 
 def test_a_hidden_ocr_layer_that_lost_letters_needs_ocr(tmp_path: Path) -> None:
