@@ -35,7 +35,6 @@ is judged "no text layer" here; the OCR reader reads it only when its drawing sh
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -43,6 +42,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
 
+import numpy as np
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from extractors.norwegian import lexicon
@@ -187,19 +187,26 @@ def duplicates(glyphs: list[tuple[str, float, float, float]]) -> set[int]:
     """Indexes of glyphs (text, x0, top, x1) drawn again on an earlier one: the same
     character within a point, and within half its width, of where it already stands (a bold
     faked by drawing each line twice, a shadow). pdftotext drops them; read as they are they
-    double every letter (`CCiirrccaa`). Each glyph is looked up in a grid of 1-point cells
-    and its neighbours: linear time, where pdfplumber's own `dedupe_chars` sorts and costs
-    nine times the page's reading."""
-    cells: dict[tuple[str, int, int], list[tuple[float, float]]] = {}
-    found = set()
-    for index, (text, x0, top, x1) in enumerate(glyphs):
-        near = min(_SAME_PLACE, 0.5 * (x1 - x0))
-        cx, cy = math.floor(x0), math.floor(top)
-        if any(abs(x - x0) <= near and abs(y - top) <= near
-               for dx in (-1, 0, 1) for dy in (-1, 0, 1) for x, y in cells.get((text, cx + dx, cy + dy), ())):
-            found.add(index)
-        else:
-            cells.setdefault((text, cx, cy), []).append((x0, top))
+    double every letter (`CCiirrccaa`).
+
+    Sorted by character, line (top to the nearest point, and again offset by half a point,
+    so a pair astride a rounding edge meets in one of the two) and x0, a copy comes right
+    after its original: two vectorised passes, where pdfplumber's own `dedupe_chars` costs
+    nine times the page's reading.
+    """
+    if len(glyphs) < 2:
+        return set()
+    texts, x0, top, x1 = zip(*glyphs)
+    codes = np.unique(np.asarray(texts), return_inverse=True)[1]
+    x0a, topa = np.asarray(x0, dtype=float), np.asarray(top, dtype=float)
+    near = np.minimum(_SAME_PLACE, 0.5 * (np.asarray(x1, dtype=float) - x0a))
+    found: set[int] = set()
+    for offset in (0.0, 0.5):
+        order = np.lexsort((x0a, np.floor(topa + offset), codes))
+        a, b = order[:-1], order[1:]
+        close = ((codes[a] == codes[b]) & (np.abs(x0a[b] - x0a[a]) <= near[a])
+                 & (np.abs(topa[b] - topa[a]) <= near[a]))
+        found.update(int(max(i, j)) for i, j in zip(a[close], b[close]))
     return found
 
 
