@@ -252,7 +252,7 @@ def _read_page(pl_page: pdfplumber.page.Page, n_before: int) -> tuple[Page, list
                                                   x_tolerance_ratio=X_TOLERANCE_RATIO)]
     page = _page(number, width, height, lines, tables)
     layer = None
-    if pl_page.chars or pl_page.images or pl_page.curves:  # else blank: nothing to OCR
+    if pl_page.chars or pl_page.images or pl_page.curves or pl_page.rects or pl_page.lines:  # else blank: nothing to OCR
         visible = [c["text"] for c in pl_page.chars if c.get("text", "").strip()
                    and -1 <= c.get("x0", 0) <= width + 1 and -1 <= c.get("top", 0) <= height + 1]
         boxes = [(float(i["x0"]), float(i["top"]), float(i["x1"]), float(i["bottom"])) for i in pl_page.images]

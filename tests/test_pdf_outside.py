@@ -351,3 +351,42 @@ def test_a_page_of_extreme_size_gets_a_bounded_thumbnail(tmp_path):
     assert rendered.height <= WIDTH * MAX_ASPECT and rendered.width <= WIDTH
     drawn = draw_page(doc.pages[0].model_copy(update={"width": 0.001}), doc.tables)
     assert drawn.size == (WIDTH, WIDTH * MAX_ASPECT)
+
+
+# -------------------------------------------------------------- pages of drawings
+
+
+def _drawn_text_pdf(path: Path, lines: list[str]) -> Path:
+    """A page whose words are drawn, not written: the text as a picture, every run of its
+    dark pixels one rectangle of a single filled path (text converted to outlines, as print
+    shops do)."""
+    picture = picture_of(lines, size=(2480, 700)).point(lambda v: 0 if v < 128 else 255)
+    scale = 595 / picture.width
+    c = canvas.Canvas(str(path), pagesize=(595, 700 * scale))
+    outline = c.beginPath()
+    pixels = picture.load()
+    for y in range(picture.height):
+        x = 0
+        while x < picture.width:
+            if pixels[x, y] == 0:
+                start = x
+                while x < picture.width and pixels[x, y] == 0:
+                    x += 1
+                outline.rect(start * scale, (picture.height - y - 1) * scale, (x - start) * scale, scale)
+            x += 1
+    c.drawPath(outline, stroke=0, fill=1)
+    c.save()
+    return path
+
+
+def test_text_drawn_as_outlines_is_ocrd_and_a_page_of_shapes_is_not(tmp_path):
+    drawn = read_document(_drawn_text_pdf(tmp_path / "outlines.pdf", ENGLISH[:2]))
+    assert drawn.ocr_pages == [1] and recall(drawn.pages[0].text, "\n".join(ENGLISH[:2])) >= 0.9
+    shapes = tmp_path / "shapes.pdf"
+    c = canvas.Canvas(str(shapes))
+    for k in range(8):  # a chart's bars and the rules of an empty form
+        c.rect(80 + 50 * k, 100, 30, 40 + 30 * k, stroke=0, fill=1)
+        c.line(72, 500 + 20 * k, 520, 500 + 20 * k)
+    c.save()
+    doc = read_document(shapes)
+    assert doc.ocr_pages == [] and doc.faults == [] and doc.pages[0].text == ""
