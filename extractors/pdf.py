@@ -26,13 +26,12 @@ from statistics import median
 import pdfplumber
 import pypdfium2 as pdfium
 from pdfminer.pdfdocument import PDFPasswordIncorrect
-from pdfplumber.utils import extract_text
 from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors import pdfium_text
 from extractors.errors import ReadError, describe
 from extractors.metadata import date_in_text, detect_language, document_title, metadata_date
-from extractors.pdfium_text import X_TOLERANCE_RATIO, Line
+from extractors.pdfium_text import X_TOLERANCE_RATIO, Line, lines_of
 from extractors.text_layer import TextLayer, duplicates, picture_share
 from extractors.textutil import clean_cell, clean_line
 from models import Block, Document, Fault, Page, Table
@@ -67,7 +66,7 @@ def read_pdf(path: str, sha256: str, needs_ocr: NeedsOcr | None = None, ocr_page
         faults: list[Fault] = []
         for number in range(1, n_pages + 1):
             try:
-                page, page_tables, layer = pdf.read_page(number, len(tables))
+                page, page_tables, layer = pdf.read_page(number, len(tables), faults)
                 if needs_ocr is not None and layer is not None and needs_ocr(layer):
                     to_ocr.append(number)
                     if not layer.glyphs and not layer.picture_share:
@@ -106,19 +105,25 @@ def read_pdf(path: str, sha256: str, needs_ocr: NeedsOcr | None = None, ocr_page
 
 
 class _Sources:
-    """The PDF as pdfplumber reads it, and as pdfium does where pdfminer cannot.
+    """The PDF as pdfium reads it, and as pdfplumber does where pdfium cannot or for what
+    only pdfplumber does.
 
-    pdfplumber reads every page it can (it alone finds ruled tables). pdfium reads the text
-    of a page pdfminer fails on or gives a size no page has, and of every page when pdfminer
-    cannot open the file or finds fewer pages in it than pdfium (an xref table whose offsets
-    point nowhere, a page tree with a broken branch: pdfium rebuilds both, and numbers the
-    pages as the file does). A file neither can open is refused with the reason pdfminer gave.
+    pdfium reads every page's text (extractors.pdfium_text): five times cheaper than
+    pdfminer, and it parts words by the PDF's own spacing where pdfminer's fixed tolerance
+    runs small type together or breaks letter-spaced dates apart. pdfplumber finds ruled
+    tables (`find_tables`), on the pages that draw vector paths; their cells are filled with
+    pdfium's characters. A page pdfium cannot read is read by pdfplumber, text and tables.
+    pdfium also reads files pdfminer cannot open or finds fewer pages in (an xref table
+    whose offsets point nowhere, a missing or broken MediaBox, a page tree with a broken
+    branch: pdfium rebuilds them, and numbers the pages as the file does). A file neither
+    can open is refused with the reason pdfminer gave.
     """
 
     def __init__(self, path: str) -> None:
         self.path = path
         self.plumbed: pdfplumber.PDF | None = None
         self._pdfium: pdfium.PdfDocument | None = None
+        self._pdfium_error: pdfium.PdfiumError | None = None
         self._plumber_error: Exception | None = None
         plumbed_pages = 0
         try:
@@ -156,15 +161,19 @@ class _Sources:
             self._pdfium.close()
 
     def pdfium(self) -> pdfium.PdfDocument:
-        """pdfium's reading of the file."""
+        """pdfium's reading of the file (opened once; a failure to open it is kept too)."""
         if self._pdfium is None:
-            try:
-                self._pdfium = pdfium_text.open_pdf(self.path)
-            except pdfium.PdfiumError as exc:
-                if pdfium_text.is_password_error(exc):
-                    raise _encrypted(exc) from exc
-                raise ReadError("corrupt", "the PDF could not be opened; the file is probably damaged or truncated, "
-                                "or it is not a PDF", describe(self._plumber_error or exc)) from exc
+            if self._pdfium_error is None:
+                try:
+                    self._pdfium = pdfium_text.open_pdf(self.path)
+                    return self._pdfium
+                except pdfium.PdfiumError as exc:
+                    self._pdfium_error = exc
+            exc = self._pdfium_error
+            if pdfium_text.is_password_error(exc):
+                raise _encrypted(exc) from exc
+            raise ReadError("corrupt", "the PDF could not be opened; the file is probably damaged or truncated, "
+                            "or it is not a PDF", describe(self._plumber_error or exc)) from exc
         return self._pdfium
 
     @property
@@ -173,26 +182,59 @@ class _Sources:
             return self.plumbed.metadata or {}
         return pdfium_text.metadata(self.pdfium())
 
-    def read_page(self, number: int, n_before: int) -> tuple[Page, list[Table], TextLayer | None]:
-        """Page `number` with its tables and its text layer to judge (None: a blank page)."""
-        failed: Exception | None = None
-        if self.plumbed is not None:
-            pl_page = self.plumbed.pages[number - 1]
-            try:
-                if _sane_size(pl_page):
-                    return _read_page(pl_page, n_before)
-            except MemoryError:
-                raise  # pdfium would hit the same wall, and pdfium aborts where pdfminer raises
-            except Exception as exc:  # noqa: BLE001 — pdfium gets its turn; if it fails too, both are the detail
-                failed = exc
-            finally:
-                pl_page.close()
+    def read_page(self, number: int, n_before: int, faults: list[Fault]) -> tuple[Page, list[Table], TextLayer | None]:
+        """Page `number` with its tables and its text layer to judge (None: a blank page);
+        a loss smaller than the page (its tables) goes to `faults`."""
         try:
-            return _pdfium_page(pdfium_text.read_page(self.pdfium(), number))
+            read = pdfium_text.read_page(self.pdfium(), number)
+        except MemoryError:
+            raise  # pdfminer would hit the same wall
+        except Exception as exc:  # noqa: BLE001 — pdfplumber gets its turn; if it fails too, both are the detail
+            if self.plumbed is None:
+                raise
+            return self._plumbed_page(number, n_before, exc)
+        tables: list[Table] = []
+        if read.has_paths and self.plumbed is not None:
+            try:
+                tables = self._tables(number, n_before, read.chars)
+            except MemoryError:
+                raise
+            except Exception as exc:  # noqa: BLE001 — the text stands; only the tables are lost
+                faults.append(Fault(page=number, kind="corrupt", scope="region", detail=describe(exc),
+                                    message=f"the tables of page {number} could not be read; the page's text is kept"))
+        return _page(number, read.width, read.height, read.lines, tables), tables, read.layer if read.has_ink else None
+
+    def _tables(self, number: int, n_before: int, chars: list[pdfium_text.Char]) -> list[Table]:
+        """The ruled tables pdfplumber finds on the page, in pdfium's coordinates (from the
+        top-left of the crop box) and filled with pdfium's characters."""
+        pl_page = self.plumbed.pages[number - 1]
+        try:
+            if not _sane_size(pl_page) or not (pl_page.rects or pl_page.lines):
+                return []
+            dx, dy = float(pl_page.cropbox[0]), float(pl_page.cropbox[1])
+            tables = []
+            for found in pl_page.find_tables():
+                cells = [[None if c is None else (c[0] - dx, c[1] - dy, c[2] - dx, c[3] - dy) for c in row.cells]
+                         for row in found.rows]
+                rows = [[clean_cell(c) for c in row] for row in _cell_texts(cells, chars)]
+                rows = [r for r in rows if any(r)]
+                if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
+                    x0, top, x1, bottom = found.bbox
+                    tables.append(Table(table_id=f"p{number}t{n_before + len(tables) + 1}", page=number, pages=[number],
+                                        rows=rows, bbox=(x0 - dx, top - dy, x1 - dx, bottom - dy), method="pdf"))
+            return tables
+        finally:
+            pl_page.close()
+
+    def _plumbed_page(self, number: int, n_before: int, failed: Exception) -> tuple[Page, list[Table], TextLayer | None]:
+        """The page as pdfplumber reads it, text and tables: where pdfium failed."""
+        pl_page = self.plumbed.pages[number - 1]
+        try:
+            return _read_page(pl_page, n_before)
         except Exception as exc:
-            if failed is not None:
-                raise exc from failed
-            raise
+            raise exc from failed
+        finally:
+            pl_page.close()
 
 
 def _close(plumbed: pdfplumber.PDF) -> None:
@@ -216,7 +258,7 @@ def _page_fault(number: int, exc: BaseException) -> Fault:
                      "its text is missing", detail=describe(exc))
     detail = describe(exc)
     if exc.__cause__ is not None:
-        detail += f"; pdfminer before it: {describe(exc.__cause__)}"
+        detail += f"; pdfium before it: {describe(exc.__cause__)}"
     return Fault(page=number, kind="corrupt", message=f"page {number} could not be read; it is probably damaged",
                  detail=detail)
 
@@ -232,6 +274,7 @@ def _info_text(value: object) -> str | None:
 
 
 def _read_page(pl_page: pdfplumber.page.Page, n_before: int) -> tuple[Page, list[Table], TextLayer | None]:
+    """pdfplumber's reading of a page, text and tables: for a page pdfium cannot read."""
     number = pl_page.page_number
     width, height = float(pl_page.width), float(pl_page.height)
     chars = pl_page.chars
@@ -241,7 +284,7 @@ def _read_page(pl_page: pdfplumber.page.Page, n_before: int) -> tuple[Page, list
     found = pl_page.find_tables() if (pl_page.rects or pl_page.lines) else []
     tables = []
     for t in found:
-        rows = [[clean_cell(c) for c in row] for row in _cell_texts(t, pl_page.chars)]
+        rows = [[clean_cell(c) for c in row] for row in t.extract(x_tolerance_ratio=X_TOLERANCE_RATIO)]
         rows = [r for r in rows if any(r)]
         if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
             tables.append(Table(table_id=f"p{number}t{n_before + len(tables) + 1}", page=number, pages=[number],
@@ -260,38 +303,32 @@ def _read_page(pl_page: pdfplumber.page.Page, n_before: int) -> tuple[Page, list
     return page, tables, layer
 
 
-def _cell_texts(table: pdfplumber.table.Table, chars: list[dict]) -> list[list[str | None]]:
-    """The table's cell texts, as `Table.extract` gives them (a character belongs to the cell
-    its centre lies in; None for a cell the grid merged away), with words parted as in the
-    page's lines. Characters are found by bisection on their centres, where `extract` scans
-    every character of the page for every row and cell: a third of the reading time of a
-    page that is one big table."""
-    x0, top, x1, bottom = table.bbox
-    inside = sorted(((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2, k) for k, c in enumerate(chars)
-                    if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom)
-    v_mids = [v for v, _, _ in inside]
+def _cell_texts(cells: list[list[tuple[float, float, float, float] | None]], chars: list) -> list[list[str | None]]:
+    """The cell texts of a table's rows of cells, as `Table.extract` gives them: a character
+    belongs to the cell its centre lies in; None for a cell the grid merged away. Characters
+    are found by bisection on their centres (`extract` scans every character of the page for
+    every row and cell: a third of the reading time of a page that is one big table)."""
+    by_v = sorted((((c.top + c.bottom) / 2, (c.x0 + c.x1) / 2, k) for k, c in enumerate(chars)))
+    v_mids = [v for v, _, _ in by_v]
     out: list[list[str | None]] = []
-    for row in table.rows:
-        _, r_top, _, r_bottom = row.bbox
-        in_row = sorted((h, k) for _, h, k in inside[bisect_left(v_mids, r_top):bisect_left(v_mids, r_bottom)])
-        h_mids = [h for h, _ in in_row]
+    for row in cells:
+        boxes = [c for c in row if c is not None]
+        if not boxes:
+            out.append([None] * len(row))
+            continue
+        r_top, r_bottom = min(c[1] for c in boxes), max(c[3] for c in boxes)
+        in_row = sorted((h, v, k) for v, h, k in by_v[bisect_left(v_mids, r_top):bisect_left(v_mids, r_bottom)])
+        h_mids = [h for h, _, _ in in_row]
         texts: list[str | None] = []
-        for cell in row.cells:
+        for cell in row:
             if cell is None:
                 texts.append(None)
                 continue
-            picked = sorted(k for _, k in in_row[bisect_left(h_mids, cell[0]):bisect_left(h_mids, cell[2])])
-            cell_chars = [chars[k] for k in picked if cell[1] <= (chars[k]["top"] + chars[k]["bottom"]) / 2 < cell[3]]
-            texts.append(extract_text(cell_chars, x_tolerance_ratio=X_TOLERANCE_RATIO) if cell_chars else "")
+            picked = sorted(k for _, v, k in in_row[bisect_left(h_mids, cell[0]):bisect_left(h_mids, cell[2])]
+                            if cell[1] <= v < cell[3])
+            texts.append(" ".join(ln.text for ln in lines_of([chars[k] for k in picked])))
         out.append(texts)
     return out
-
-
-def _pdfium_page(read: pdfium_text.PageText) -> tuple[Page, list[Table], TextLayer | None]:
-    """A page pdfium read: its lines as the pdfplumber path makes them (no tables: ruled
-    tables are pdfplumber's)."""
-    page = _page(read.number, read.width, read.height, read.lines, [])
-    return page, [], read.layer if read.has_ink else None
 
 
 def _page(number: int, width: float, height: float, lines: list[Line], tables: list[Table]) -> Page:

@@ -268,24 +268,41 @@ def test_a_file_pdfminer_cannot_read_is_read_through_pdfium(tmp_path, case):
 
 def test_pdfium_lines_match_pdfplumbers_and_find_the_title(tmp_path):
     path = text_pdf(tmp_path / "report.pdf", [ENGLISH, FRENCH], title="Annual report 2014")
-    via_plumber = read_pdf(str(path), SHA)
     pdf = pdfium_text.open_pdf(str(path))
     try:
-        read = [pdfium_text.read_page(pdf, n) for n in (1, 2)]
+        mine = [pdfium_text.read_page(pdf, n) for n in (1, 2)]
     finally:
         pdf.close()
-    for page, mine in zip(via_plumber.pages, read):
-        assert [ln.text for ln in mine.lines] == [b.text for b in page.blocks]
-        for line, block in zip(mine.lines, page.blocks):
-            assert all(abs(a - b) <= 1.0 for a, b in zip(line.bbox, block.bbox))
-        assert mine.lines[0].size == pytest.approx(20, abs=0.5) and mine.lines[1].size == pytest.approx(11, abs=0.5)
-    # The same file through the fallback, as when pdfminer cannot open it: the title is found.
-    odd = pdffiles.raw_pdf(tmp_path / "odd.pdf", [pdffiles.content(["Annual report 2014"], size=20, top=700)
-                                                   + b"\n" + pdffiles.content(ENGLISH, size=11, top=660)],
-                           media_box=None)
-    doc = read_document(odd)
+    with pdfplumber.open(path) as plumbed:
+        theirs = [page.extract_text_lines(layout=False, strip=True, return_chars=True) for page in plumbed.pages]
+    for read, lines in zip(mine, theirs):
+        assert [ln.text for ln in read.lines] == [ln["text"] for ln in lines]
+        for line, their in zip(read.lines, lines):
+            assert all(abs(a - b) <= 1.0 for a, b in zip(line.bbox, (their["x0"], their["top"], their["x1"], their["bottom"])))
+        assert read.lines[0].size == pytest.approx(20, abs=0.5) and read.lines[1].size == pytest.approx(11, abs=0.5)
+    doc = read_document(path)
     assert doc.title == "Annual report 2014" and doc.pages[0].blocks[0].role == "title"
-    assert [b.text for b in doc.pages[0].blocks[1:]] == ENGLISH
+    assert [b.text for b in doc.pages[1].blocks[1:]] == FRENCH
+
+
+def test_a_ruled_table_in_a_cropped_page_is_found_and_filled(tmp_path):
+    # pdfplumber finds the grid, pdfium's characters fill it: both in the crop box's frame.
+    rows = [["Kommune", "Tiltak", "Antall"], ["Asker", "Nærværsteam", "12"], ["Bærum", "Årlig måling", "3"]]
+    ops = [b"0.5 w"]
+    for k in range(4):
+        ops.append(b"100 %d m 460 %d l S" % (600 - 30 * k, 600 - 30 * k))
+    for x in (100, 220, 380, 460):
+        ops.append(b"%d 600 m %d 510 l S" % (x, x))
+    for r, row in enumerate(rows):
+        for x, cell in zip((106, 226, 386), row):
+            ops.append(b"BT /F1 11 Tf %d %d Td (" % (x, 580 - 30 * r) + cell.encode("cp1252") + b") Tj ET")
+    path = pdffiles.raw_pdf(tmp_path / "cropped.pdf", [b"\n".join(ops)])
+    path.write_bytes(path.read_bytes().replace(b"/MediaBox [0 0 612 792]", b"/MediaBox [0 0 612 792] /CropBox [50 100 562 742]"))
+    doc = read_document(path, ocr=False)
+    assert [t.rows for t in doc.tables] == [rows]
+    x0, top, x1, bottom = doc.tables[0].bbox
+    assert (x0, top, x1, bottom) == pytest.approx((50, 142, 410, 232), abs=1)  # 100 - 50, 742 - 600, ...
+    assert [b.role for b in doc.pages[0].blocks] == ["table-cell"] * 3
 
 
 # -------------------------------------------------------------- a fault costs its page only
@@ -343,10 +360,10 @@ def test_a_flate_bomb_picture_costs_neither_the_text_nor_the_worker(tmp_path):
 
 
 def test_a_page_of_extreme_size_gets_a_bounded_thumbnail(tmp_path):
-    path = pdffiles.raw_pdf(tmp_path / "till_roll.pdf", [pdffiles.content(ENGLISH[:1], size=2, top=14390, left=1)],
+    path = pdffiles.raw_pdf(tmp_path / "till_roll.pdf", [pdffiles.content(["Receipt 2014"], size=4, top=14390, left=1)],
                             media_box=b"[0 0 40 14400]")
     doc = read_document(path, ocr=False)
-    assert doc.pages[0].text == ENGLISH[0]
+    assert doc.pages[0].text == "Receipt 2014"
     rendered = Image.open(io.BytesIO(thumbnails(str(path), doc)[1]))
     assert rendered.height <= WIDTH * MAX_ASPECT and rendered.width <= WIDTH
     drawn = draw_page(doc.pages[0].model_copy(update={"width": 0.001}), doc.tables)
