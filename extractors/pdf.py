@@ -1,17 +1,20 @@
-"""PDF reader (pdfplumber): a born-digital PDF → models.Document, one Page per PDF page.
+"""PDF reader: a born-digital PDF → models.Document, one Page per PDF page.
 
-Lines come in reading order with their bboxes; ruled tables come from `find_tables`, and only
-on pages that show ruling lines or rectangles, because table detection is the costly part of
-reading a PDF and most pages have none. Running headers and footers are recognised by
-repetition across pages and kept out of the page text; a table that continues over a page
-break becomes one table. Pages are closed as soon as they are read so memory stays flat on
-long PDFs. Pages whose text layer is missing or shows a fault (extractors.text_layer) are
-handed to the OCR reader.
+Text comes from pdfium (extractors.pdfium_text): lines in reading order with their bboxes
+and font sizes, from which titles, bullets and table cells are told. Ruled tables come from
+pdfplumber's `find_tables`, only on pages that draw vector paths and show ruling lines or
+rectangles (table detection, and pdfminer's parse of the page under it, is the costly part
+of reading a PDF, and most pages have no table); their cells are filled with pdfium's
+characters, so a table reads as the page around it. Running headers and footers are
+recognised by repetition across pages and kept out of the page text; a table that
+continues over a page break becomes one table. Pages are closed as soon as they are read so
+memory stays flat on long PDFs. Pages whose text layer is missing or shows a fault
+(extractors.text_layer) are handed to the OCR reader.
 
-What pdfminer (pdfplumber's parser) cannot read, pdfium reads (extractors.pdfium_text): a
-file pdfminer cannot open or finds no pages in (a missing or broken MediaBox, xref offsets
-that point nowhere), a page it fails on, a page of an impossible size. A page neither can
-read is a Fault of that page; the other pages are kept.
+Each reader covers for the other: pdfium reads files pdfminer cannot open or finds fewer
+pages in (a missing or broken MediaBox, xref offsets that point nowhere, a broken page
+tree), pdfplumber reads a page pdfium fails on. A page neither can read is a Fault of that
+page, tables that cannot be read a Fault of that region; the rest is kept.
 """
 
 from __future__ import annotations
@@ -247,8 +250,8 @@ def _close(plumbed: pdfplumber.PDF) -> None:
 
 def _sane_size(pl_page: pdfplumber.page.Page) -> bool:
     """A page no larger than PDF allows (14,400 units a side, user units aside): pdfminer
-    keeps a MediaBox of 10²⁰ points, where its coordinates lose every line; pdfium, which
-    replaces such a box by a Letter page, reads it instead."""
+    keeps a MediaBox of 10²⁰ points, where its coordinates lose every line (pdfium replaces
+    such a box by a Letter page), so its tables would not lie where pdfium's text does."""
     return all(math.isfinite(v) and abs(v) <= _MAX_PAGE_SIDE for v in pl_page.bbox)
 
 

@@ -1,14 +1,17 @@
-"""PDF pages through pdfium (pypdfium2): text lines with boxes and font sizes, and pictures
-of pages drawn within bounds.
+"""PDF pages through pdfium (pypdfium2): characters and text lines with boxes and font
+sizes, what a page draws besides text, and pictures of pages drawn within bounds.
 
-pdfium opens PDFs that pdfminer (pdfplumber's parser) refuses: a MediaBox that is missing
-or not a number, xref offsets that point nowhere (pdfium rebuilds the table), page trees
-pdfminer cannot walk. So when pdfminer fails on a file or a page, the PDF reader reads the
-page here, into the same lines the pdfplumber path gives: characters grouped into lines by
-their vertical position, left to right, a space where pdfium or the gap between two
-characters says one stands, each line with its box in points from the page's top-left
-corner and its largest font size. Issue 16 will make this the main text path, so nothing
-here knows about fallbacks.
+The PDF reader takes every page's text from here: pdfium reads characters with their boxes
+at C speed (a fifth of what pdfminer's parse costs), parts words by the PDF's own spacing
+(it knows the character spacing a producer set, where a fixed tolerance either runs 6-point
+type together or breaks letter-spaced dates apart), and opens PDFs pdfminer refuses (a
+MediaBox missing or not a number, xref offsets that point nowhere, page trees pdfminer
+cannot walk). Characters are grouped into lines as pdfplumber groups them, by baseline
+within a tolerance, read along the direction their text runs (turned pages, mirrored text),
+with a space where pdfium has one or the gap between two characters is wider than
+X_TOLERANCE_RATIO of the type; each line has its box in points from the top-left corner of
+the page as shown (its crop box) and its largest font size. A ligature stays one character
+and a character drawn twice on the same spot (a faked bold) is dropped.
 
 Drawing a page (for OCR or a thumbnail) is bounded before pdfium allocates anything: a page
 whose pictures declare more pixels than `MAX_PICTURE_PIXELS` (a Flate bomb declares

@@ -4,7 +4,7 @@ A born-digital page's text layer is the best text there is, in whatever language
 written; OCR of it can only lose words and costs a second or more a page. So a layer is
 judged by faults it shows, never by its language:
 - too little of it: no characters at all on a page that shows something; hardly any beside
-  a picture; a picture covering most of the page with no more than a line or two of text on
+  a picture; a picture covering most of the page with no more than a line of text on
   it (a scan with a stamped page number). A page without pictures whose layer holds a few
   words is read as it is: its other ink is drawings (rules, shapes, a chart), and OCR would
   only read those few words again;
@@ -53,7 +53,7 @@ MIN_TEXT_CHARS = 16
 # A picture covering this share of the page, with fewer characters than this on the page,
 # is a scanned page whose layer holds a stamp or a header at most.
 _PICTURE_SHARE = 0.5
-_MAX_CHARS_ON_PICTURE = 120
+_MAX_CHARS_ON_PICTURE = 40
 _MAX_BAD_GLYPH_SHARE = 0.1
 _MIN_ALNUM_SHARE = 0.5
 # Letters of vowel scripts needed to judge how they form words, and the alternation of

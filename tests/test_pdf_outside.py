@@ -407,3 +407,13 @@ def test_text_drawn_as_outlines_is_ocrd_and_a_page_of_shapes_is_not(tmp_path):
     c.save()
     doc = read_document(shapes)
     assert doc.ocr_pages == [] and doc.faults == [] and doc.pages[0].text == ""
+
+
+@pytest.mark.parametrize("rotate", [90, 270])
+def test_text_on_a_turned_page_reads_along_its_lines(tmp_path, rotate):
+    # A portrait page turned to landscape for display: its lines run down (or up) the page as shown.
+    path = pdffiles.raw_pdf(tmp_path / "turned.pdf", [pdffiles.content(ENGLISH, size=11, top=700)])
+    path.write_bytes(path.read_bytes().replace(b"/MediaBox [0 0 612 792]", b"/MediaBox [0 0 612 792] /Rotate %d" % rotate))
+    doc = read_document(path, ocr=False)
+    assert (doc.pages[0].width, doc.pages[0].height) == (792, 612)
+    assert doc.pages[0].text == "\n".join(ENGLISH)
