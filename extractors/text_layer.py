@@ -22,9 +22,9 @@ judged by faults it shows, never by its language:
   shifted and permuted samples). A layer below 0.50 is garbage; between 0.50 and 0.62 it is
   garbage when the language identifier (py3langid: 140-odd languages and `zxx`, its class
   for text of no language) finds no language in it either. The identifier alone does not
-  decide: it calls a good table of names, codes and numbers text of no language too. Syllabic and logographic scripts (Hangul, CJK,
-  kana) are judged by the glyph tests alone: every character of theirs is a syllable or a
-  word;
+  decide: it calls a good table of names, codes and numbers text of no language too.
+  Syllabic and logographic scripts (Hangul, CJK, kana) are judged by the glyph tests
+  alone: every character of theirs is a syllable or a word;
 - a Norwegian layer that lost æ/ø/å (a bad hidden OCR layer over a scan from 2012–2015:
   `Fgrste`, `hgsten`, `Malet er a`): only a layer the language identifier reads as
   Norwegian, that holds few æ/ø/å, and in which the word lists restore many of the words
