@@ -4,6 +4,7 @@
     python -m bench --quick              # n=60, 4 OCR pages, smaller memory files: a few minutes
     python -m bench --only pdf,decks     # some figure groups: pdf decks scans flow memory search size
     python -m bench --n 5000 --name n5000-big
+    python -m bench --only pdf --pdf-dir ../shared/peer-dev/pdfplumber   # figure 1 on PDFs of a folder
 
 Work happens in a temporary folder (removed unless --keep); Prefect keeps its state in a
 folder of the bench's own so a run does not share a database with the tests. The tables go
@@ -38,6 +39,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--ocr-pages", type=int, help="scanned pages for the OCR figure (default 6; 4 with --quick)")
     parser.add_argument("--memory-pages", type=int, help="pages of the long PDF (default 1000; 150 with --quick)")
     parser.add_argument("--memory-slides", type=int, help="slides of the long deck (default 300)")
+    parser.add_argument("--pdf-dir", type=Path, help="figure 1 on the PDFs in this folder (any PDFs: broken and "
+                        "encrypted ones count as each reader makes of them) instead of the corpus and the archive")
     parser.add_argument("--name", help="results file name under bench/results/ (default quick or n<N>)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (archive, KBs)")
     args = parser.parse_args(argv)
@@ -49,6 +52,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     unknown = wanted - set(GROUPS)
     if unknown:
         parser.error(f"unknown group(s) {', '.join(sorted(unknown))}; choose from {', '.join(GROUPS)}")
+    if args.pdf_dir is not None and not sorted(args.pdf_dir.glob("*.pdf")):
+        parser.error(f"no PDFs in {args.pdf_dir}")
     args.wanted = wanted
     return args
 
@@ -89,7 +94,7 @@ def main(argv: list[str]) -> int:
 
     try:
         archive = None
-        if wanted & {"pdf", "decks", "flow", "search", "size"}:
+        if wanted & {"decks", "flow", "search", "size"} or ("pdf" in wanted and args.pdf_dir is None):
             log.log(f"building an archive of {args.n} documents (seed {seed}) in {workdir}")
             t = time.perf_counter()
             archive = build_archive(args.n, workdir, seed)
@@ -100,10 +105,14 @@ def main(argv: list[str]) -> int:
             with saman_pool(args.workers) as (pool, warm_s):
                 warm = Measurement("starting and warming the 2-process pool (not counted)", warm_s)
                 if "pdf" in wanted:
-                    log.log("figure 1: text PDFs")
-                    texts = [f.path for f in archive.of_kind("pdf_twin", "pdf_report", "pdf_copy")]
-                    measure({1: "text PDFs"}, lambda: [pdfs.figure(
-                        {"corpus PDFs": [str(p) for p in corpus_pdfs()], "archive text PDFs": texts}, pool, workdir, warm)])
+                    if args.pdf_dir is not None:
+                        run["pdf_dir"] = str(args.pdf_dir)
+                        sets = {f"PDFs in {args.pdf_dir.name}": [str(p) for p in sorted(args.pdf_dir.glob("*.pdf"))]}
+                    else:
+                        sets = {"corpus PDFs": [str(p) for p in corpus_pdfs()],
+                                "archive text PDFs": [f.path for f in archive.of_kind("pdf_twin", "pdf_report", "pdf_copy")]}
+                    log.log(f"figure 1: text PDFs ({', '.join(f'{k}: {len(v)}' for k, v in sets.items())})")
+                    measure({1: "text PDFs"}, lambda: [pdfs.figure(sets, pool, workdir, warm)])
                 if "decks" in wanted:
                     log.log("figure 2: decks")
                     measure({2: "decks"}, lambda: [decks.figure(

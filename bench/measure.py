@@ -201,6 +201,7 @@ def stage_shares(paths: list[str], limit: int = 20) -> dict[str, float]:
     The stages are the pipeline's own steps (read, structural records, each named recogniser,
     records to dicts, thumbnails, KB save), timed one by one, after one warm-up file.
     """
+    from extractors.errors import ReadError
     from extractors.pipeline import block_rows, components, structural_records
     from extractors.readers import read_document
     from extractors.thumbnails import thumbnails
@@ -211,7 +212,11 @@ def stage_shares(paths: list[str], limit: int = 20) -> dict[str, float]:
     try:
         for path in paths[:limit]:
             t = time.perf_counter()
-            doc = read_document(path, sha256_of(path))
+            try:
+                doc = read_document(path, sha256_of(path))
+            except ReadError:  # an outside folder holds broken files: their reading is all they cost
+                seconds["read"] += time.perf_counter() - t
+                continue
             seconds["read"] += time.perf_counter() - t
             t = time.perf_counter()
             found = structural_records(doc)

@@ -28,9 +28,8 @@ import os
 import re
 import tempfile
 import time
-import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from statistics import mean, median
@@ -45,23 +44,11 @@ from extractors.gazetteer import load_gazetteer
 from extractors.norwegian import Lexicon, lexicon
 from extractors.ocr_tables import (CellGrid, Word, clean_for_ocr, find_rules, ink_mask, nonzero_runs, ruled_tables,
                                    unruled_tables)
+from extractors.pdfium_text import render
+from extractors.text_layer import TextLayer, layer_fault
 from extractors.textutil import clean_line
 from extractors.themes import surface_words
 from models import Block, Fault, Page, Table
-
-# needs_ocr: a page needs OCR when its text layer has fewer visible characters than this,
-# when many of its glyphs are unmapped, or when few of its words are Norwegian words.
-MIN_TEXT_CHARS = 16
-_MAX_BAD_GLYPH_SHARE = 0.1
-_MIN_ALNUM_SHARE = 0.5
-_MIN_KNOWN_WORD_SHARE = 0.6
-_MAX_RESTORABLE_SHARE = 0.05
-_MIN_WORDS_FOR_SHARES = 8
-_SAMPLE_CHARS = 1500
-_RESTORE_SAMPLE = 12
-_PUNCTUATION = ".,:;!?()[]«»\"'–-"
-# At this share of æ/ø/å among a layer's letters, none were lost wholesale.
-_MIN_NORWEGIAN_LETTER_SHARE = 0.01
 
 # Below this mean word confidence (0–100) the page may be upside down or on its side: ask OSD.
 _OSD_BELOW_CONFIDENCE = 60.0
@@ -128,42 +115,10 @@ PageResult = tuple[Page, list[Table]] | Fault
 # ---------------------------------------------------------------------------- when to OCR
 
 
-def needs_ocr(chars: list[dict], page_width: float, page_height: float, text: str) -> bool:
-    """Whether a PDF page's text layer is missing, too thin, or garbage (e.g. a bad hidden
-    OCR layer that lost æ/ø/å), judged from pdfplumber's `page.chars` and the text the
-    reader made of them (its words are judged; grouping chars into words again cost more
-    than the rest of the check)."""
-    visible = [c for c in chars if c.get("text", "").strip()
-               and -1 <= c.get("x0", 0) <= page_width + 1 and -1 <= c.get("top", 0) <= page_height + 1]
-    if len(visible) < MIN_TEXT_CHARS:
-        return True
-    texts = [c["text"] for c in visible]
-    bad = sum(t.startswith("(cid:") or t == "\ufffd" or unicodedata.category(t[0]) in ("Co", "Cc", "Cs") for t in texts)
-    if bad > _MAX_BAD_GLYPH_SHARE * len(texts):
-        return True
-    if sum(t.isalnum() for t in texts) < _MIN_ALNUM_SHARE * len(texts):
-        return True
-    # The shares below are judged on a sample: the first ~1,500 characters decide as well as
-    # a whole dense page would, at a fraction of the cost on text-heavy reports.
-    words = (w.strip(_PUNCTUATION) for w in text[:_SAMPLE_CHARS].lower().split())
-    tokens = [t for t in words if len(t) >= 3 and t.isalpha()]
-    if len(tokens) < _MIN_WORDS_FOR_SHARES:
-        return False
-    lex = lexicon()
-    known = lex.known_many(tokens)
-    unknown = [t for t, ok in zip(tokens, known) if not ok]
-    # Programme jargon (`prosjektledersamling`) is unlisted but a compound of listed words.
-    if len(tokens) - len(unknown) + int(lex.compounds(unknown).sum()) < _MIN_KNOWN_WORD_SHARE * len(tokens):
-        return True
-    if len(unknown) <= _MAX_RESTORABLE_SHARE * len(tokens):  # too few unknown words to matter
-        return False
-    # A layer that lost æ/ø/å has few of them left; Norwegian prose has ~2 in 100 letters.
-    letters = sum(len(t) for t in tokens)
-    if sum(t.count(ch) for t in tokens for ch in "æøå") >= _MIN_NORWEGIAN_LETTER_SHARE * letters:
-        return False
-    checked = unknown[:_RESTORE_SAMPLE]  # each check costs ~10 ms: estimate from a sample
-    restorable = sum(lex.correct_word(t) != t for t in checked) * len(unknown) / len(checked)
-    return restorable > _MAX_RESTORABLE_SHARE * len(tokens)
+def needs_ocr(layer: TextLayer) -> bool:
+    """Whether a PDF page is OCR'd: when its text layer is missing, too thin for the page, or
+    shows a fault (extractors.text_layer), never because of the language it is in."""
+    return layer_fault(layer) is not None
 
 
 def image_has_text(image: Image.Image) -> bool:
@@ -751,8 +706,11 @@ def ocr_images(pages: Iterable[tuple[int, Image.Image, tuple[float, float] | Non
 
 
 def ocr_pdf_pages(path: str, page_numbers: list[int], settings: OcrSettings = DEFAULT_SETTINGS, *,
-                  tables: list[Table] | None = None) -> dict[int, Page | Fault]:
-    """OCR the given 1-based pages of a PDF: a Page per page, or (error_kind, message).
+                  tables: list[Table] | None = None, drawings: Collection[int] = ()) -> dict[int, Page | Fault]:
+    """OCR the given 1-based pages of a PDF: a Page per page, or a Fault for a page that
+    could not be read. A page among `drawings` (its ink is all drawn: no pictures, no text)
+    is OCR'd only when its drawing shows text (letters as outlines), not rules, shapes or a
+    chart alone; else it is left out of the result, as read.
 
     Each page is rendered once, greyscale at settings.dpi, in this thread (pdfium is not
     thread-safe) while earlier pages are OCR'd. Tables found on the pages are appended to
@@ -772,12 +730,20 @@ def ocr_pdf_pages(path: str, page_numbers: list[int], settings: OcrSettings = DE
             for number in page_numbers:
                 try:
                     page = pdf[number - 1]
-                    image = page.render(scale=scale, grayscale=True).to_pil()
+                    size_pt = page.get_size()
+                    image = render(page, scale, grayscale=True)
                     page.close()
                 except (pdfium.PdfiumError, IndexError) as exc:
                     failed[number] = _render_fault(number, exc)
                     continue
-                yield number, image, (image.width / scale, image.height / scale)
+                if image is None:
+                    failed[number] = Fault(page=number, kind="too_large", message=f"page {number} is too large to draw "
+                                           "for OCR (a picture on it declares more pixels than any page holds); its text "
+                                           "is missing")
+                    continue
+                if number in drawings and not image_has_text(image):
+                    continue
+                yield number, image, size_pt
         finally:
             pdf.close()
 

@@ -143,7 +143,6 @@ def extract_file(path: str, sha256: str) -> Extraction:
     try:
         doc = read_document(path, sha256)
         records = [r.model_dump(mode="json") for r in recognise(doc)]
-        pictures = sorted(thumbnails(path, doc).items())
     except ReadError as exc:
         return Extraction([error_record(path, sha256, exc.kind, exc.message, exc.detail).model_dump(mode="json")])
     except MemoryError as exc:
@@ -151,4 +150,13 @@ def extract_file(path: str, sha256: str) -> Extraction:
                                         describe(exc)).model_dump(mode="json")])
     except Exception as exc:  # a fault of ours on this file must cost this file only
         return Extraction([error_record(path, sha256, "internal", INTERNAL_MESSAGE, describe(exc)).model_dump(mode="json")])
-    return Extraction(records, block_rows(doc), pictures)
+    return Extraction(records, block_rows(doc), _pictures(path, doc))
+
+
+def _pictures(path: str, doc: Document) -> list[tuple[int, bytes]]:
+    """The page thumbnails, or none: a picture is a side job, and one that cannot be made
+    (memory, a library's fault) must not cost the document that was read."""
+    try:
+        return sorted(thumbnails(path, doc).items())
+    except Exception:  # noqa: BLE001 — the text and records stand without pictures
+        return []

@@ -9,8 +9,10 @@ default) and a few kilobytes in a 64-colour palette. What the file's bytes are d
   tables as grids with their cells, charts as bars. Rendering each deck through LibreOffice
   would cost seconds per file; the drawing costs milliseconds and shows the words researchers
   search for where the slide has them. Pictures and shapes without text are not drawn.
-A PDF page pdfium cannot render is drawn from its blocks the same way, so every page of a
-Document gets a picture.
+A PDF page pdfium cannot render, or must not (its pictures declare more pixels than any real
+page holds: a decompression bomb; extractors.pdfium_text bounds every drawing), is drawn from
+its blocks the same way, so every page of a Document gets a picture; a page many times taller
+than wide gives a picture MAX_ASPECT widths tall at most.
 
 This module reads the file only to render it; it never runs OCR, LibreOffice or anything of
 the KB, and it never raises for a page it cannot render: that page is drawn from its blocks.
@@ -27,15 +29,21 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFont, ImageSequence
 
 from extractors.formats import format_of, sniff
+from extractors.pdfium_text import render
 from models import Block, Document, Page, Table
 
 WIDTH = 320
 COLOURS = 64
+# A picture is at most this many widths tall.
+MAX_ASPECT = 8
 # A page whose size the reader did not record is drawn as a 4:3 slide.
 DEFAULT_PAGE_SIZE = (720.0, 540.0)
 # Largest font per role, in points of the page; a box's text shrinks until it fits.
 MAX_FONT_PT = {"title": 40.0, "body": 24.0, "table-cell": 14.0, "furniture": 10.0}
 MIN_FONT_PX = 4
+# A picture WIDTH wide holds no letter taller than this (a page a thousandth of a point wide
+# would ask FreeType for letters millions of pixels tall).
+MAX_FONT_PX = WIDTH // 2
 INK = {"title": (24, 44, 92), "body": (40, 40, 40), "table-cell": (40, 40, 40), "furniture": (130, 130, 130)}
 GRID = (150, 160, 175)
 HEADER_FILL = (220, 228, 240)
@@ -69,10 +77,15 @@ def _pdf_pictures(path: str, doc: Document, width: int) -> Iterator[tuple[int, I
                 continue
             try:
                 pdf_page = pdf[page.number - 1]
-                scale = width / pdf_page.get_width()
-                yield page.number, pdf_page.render(scale=scale).to_pil()
-            except pdfium.PdfiumError:
+                page_w, page_h = pdf_page.get_size()
+                # `width` wide, or narrower for a page more than MAX_ASPECT times taller than wide
+                scale = min(width / page_w, width * MAX_ASPECT / page_h)
+                picture = render(pdf_page, scale, max_pixels=width * width * MAX_ASPECT)
+                pdf_page.close()
+            except (pdfium.PdfiumError, ZeroDivisionError, MemoryError):
                 continue
+            if picture is not None:
+                yield page.number, picture
     finally:
         pdf.close()
 
@@ -114,7 +127,9 @@ def draw_page(page: Page, tables: list[Table], width: int = WIDTH) -> Image.Imag
     """The page's text blocks, tables and charts drawn where the reader found them."""
     page_w, page_h = (page.width, page.height) if page.width and page.height else DEFAULT_PAGE_SIZE
     scale = width / page_w
-    image = Image.new("RGB", (width, max(1, round(page_h * scale))), "white")
+    # A page many times taller than wide (a till roll, a broken MediaBox) is drawn to a height
+    # of MAX_ASPECT widths: the top of it, not an image of millions of pixels.
+    image = Image.new("RGB", (width, max(1, min(round(page_h * scale), width * MAX_ASPECT))), "white")
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, image.width - 1, image.height - 1), outline=BORDER)
     on_page = [t for t in tables if t.page == page.number and t.bbox]
@@ -189,7 +204,7 @@ def _draw_shape(draw: ImageDraw.ImageDraw, shape: list[Block], box: tuple[float,
     x0, top, x1, bottom = box
     box_w, box_h = x1 - x0, bottom - top
     role = shape[0].role
-    size = max(MIN_FONT_PX, round(MAX_FONT_PT.get(role, 18.0) * scale))
+    size = max(MIN_FONT_PX, min(MAX_FONT_PX, round(MAX_FONT_PT.get(role, 18.0) * scale)))
     if len(shape) == 1 and role != "title":
         # A line of a PDF or an OCR'd page: its box is as tall as its text.
         size = max(MIN_FONT_PX, min(size, round(box_h * 0.8)))
@@ -227,7 +242,7 @@ def _draw_table(draw: ImageDraw.ImageDraw, rows: list[list[str]], box: tuple[flo
     x0, top, x1, bottom = box
     cells = [[" ".join(cell.split()) for cell in row] for row in rows]
     cell_h = (bottom - top) / len(rows)
-    size = max(MIN_FONT_PX, min(round(MAX_FONT_PT["table-cell"] * scale), round(cell_h * 0.7)))
+    size = max(MIN_FONT_PX, min(MAX_FONT_PX, round(MAX_FONT_PT["table-cell"] * scale), round(cell_h * 0.7)))
     size, lefts = _columns(cells, x0, x1, size)
     draw.rectangle((x0, top, x1, top + cell_h), fill=HEADER_FILL)
     for r, row in enumerate(cells):

@@ -6,6 +6,7 @@ second, so the whole file stays well under a minute on two cores.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import time
@@ -23,6 +24,8 @@ from reportlab.pdfgen import canvas
 from extractors.errors import ReadError
 from extractors.images import read_image
 from extractors.ocr import OcrSettings, image_has_text, needs_ocr, ocr_image, ocr_images, ocr_pdf_pages
+from extractors.pdf import read_pdf
+from extractors.text_layer import TextLayer, layer_fault
 from extractors.ocr_tables import find_rules
 from tests.gold import load_gold
 
@@ -299,7 +302,8 @@ def test_page_over_its_time_budget_is_an_error_and_the_rest_is_read() -> None:
 # ---------------------------------------------------------------------------- when to OCR
 
 
-def _chars_of(tmp_path: Path, lines: list[str]) -> tuple[list[dict], float, float, str]:
+def _layer_of(tmp_path: Path, lines: list[str]) -> TextLayer:
+    """The text layer of a one-page PDF of these lines, as the PDF reader hands it to needs_ocr."""
     pdfmetrics.registerFont(TTFont("DejaVu", str(FONTS / "DejaVuSans.ttf")))
     path = tmp_path / "tekst.pdf"
     pdf = canvas.Canvas(str(path))
@@ -307,29 +311,31 @@ def _chars_of(tmp_path: Path, lines: list[str]) -> tuple[list[dict], float, floa
     for i, line in enumerate(lines):
         pdf.drawString(60, 780 - 16 * i, line)
     pdf.save()
-    with pdfplumber.open(path) as doc:
-        page = doc.pages[0]
-        return page.chars, float(page.width), float(page.height), page.extract_text()
+    seen: list[TextLayer] = []
+    read_pdf(str(path), "0" * 64, needs_ocr=lambda layer: seen.append(layer) or False)
+    return seen[0]
 
 
 def test_a_good_text_layer_needs_no_ocr(tmp_path: Path) -> None:
-    assert not needs_ocr(*_chars_of(tmp_path, LINES))
+    assert not needs_ocr(_layer_of(tmp_path, LINES))
 
 
 def test_missing_or_thin_text_layer_needs_ocr(tmp_path: Path) -> None:
-    assert needs_ocr([], 595, 842, "")
-    assert needs_ocr(*_chars_of(tmp_path, ["Side 3"]))
+    assert needs_ocr(TextLayer(glyphs=[], text=""))
+    page_number = _layer_of(tmp_path, ["Side 3"])
+    assert not needs_ocr(page_number)  # alone on a page it is what the page says
+    assert needs_ocr(dataclasses.replace(page_number, picture_share=0.9))  # on a scan it is a stamp
 
 
 def test_a_hidden_ocr_layer_that_lost_letters_needs_ocr(tmp_path: Path) -> None:
     lost = ["Fgrste samling i pulje 2 ble holdt hgsten 2012.", "Malet er a redusere sykefraveret med 10 prosent.",
             "Kompetansemiljg og rekruttering star sentralt.", "Omdpmme og arlig rapportering i kommunene."]
-    assert needs_ocr(*_chars_of(tmp_path, lost))
+    assert layer_fault(_layer_of(tmp_path, lost)) == "lost æ/ø/å"
 
 
 def test_unmapped_glyphs_need_ocr() -> None:
-    chars = [{"text": f"(cid:{i})", "x0": 10.0 + i, "top": 20.0} for i in range(40)]
-    assert needs_ocr(chars, 595, 842, "")
+    glyphs = [f"(cid:{i})" for i in range(40)]
+    assert layer_fault(TextLayer(glyphs=glyphs, text="".join(glyphs))) == "unmapped glyphs"
 
 
 # ---------------------------------------------------------------------------- pictures
