@@ -21,7 +21,7 @@ from models.records import (
     ThemeRecord,
 )
 
-PIPELINE_VERSION = "0.1.0"
+PIPELINE_VERSION = "0.2.0"
 
 __all__ = [
     "AnyRecord",
