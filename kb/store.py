@@ -252,7 +252,8 @@ class KB:
         missing = {c: fields[c].get_default(call_default_factory=True) for c in cols if c not in have}
         column_sql = ",".join(f"[{c}]" if c in have else f"NULL AS [{c}]" for c in cols)
         rows = self.db.execute(f"SELECT {column_sql} FROM [{table}] ORDER BY doc_id, page IS NOT NULL, page, seq")
-        paths = self._paths_by_doc() if record_type == "document" else {}
+        paths = self._paths_by_doc()
+        copies = self._copies(paths)
         for row in rows:
             record = {c: (json.loads(row[c]) if c in json_cols and row[c] is not None else row[c]) for c in cols}
             record.update(missing)
@@ -260,16 +261,27 @@ class KB:
                 current = [p for p, gone in paths[record["doc_id"]] if not gone]
                 record["paths"] = current or [p for p, _ in paths[record["doc_id"]]]
                 record["gone"] = not current
-                yield record
-                # The contract has a document record per ingested file: a copy of the same
-                # content under another name gets its own, pointing at the one whose pages,
-                # tables and facts the KB holds (they are not stored twice).
-                for other in record["paths"]:
-                    if other != record["path"]:
-                        yield {**record, "path": other, "file_name": other.replace("\\", "/").rsplit("/", 1)[-1],
-                               "copy_of": record["path"]}
-                continue
             yield record
+            # The contract has records per ingested file: a copy of the same content under
+            # another name gets every record of it under its own name (the KB stores them once);
+            # its document record says which path it is a copy of.
+            for other in copies.get(record["doc_id"], ()):
+                copy = {**record, "file_name": other.replace("\\", "/").rsplit("/", 1)[-1]}
+                if "path" in copy:
+                    copy["path"] = other
+                if record_type == "document":
+                    copy["copy_of"] = record["path"]
+                yield copy
+
+    def _copies(self, paths: dict[str, list[tuple[str, bool]]]) -> dict[str, list[str]]:
+        """doc_id → the other paths its content is at today (all of them once every one is gone)."""
+        out: dict[str, list[str]] = {}
+        for doc_id, own in self.db.execute("SELECT doc_id, path FROM documents"):
+            seen = paths.get(doc_id, [])
+            current = [p for p, gone in seen if not gone] or [p for p, _ in seen]
+            if others := [p for p in current if p != own]:
+                out[doc_id] = others
+        return out
 
     def _paths_by_doc(self) -> dict[str, list[tuple[str, bool]]]:
         out: dict[str, list[tuple[str, bool]]] = {}

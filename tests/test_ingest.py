@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections import Counter
 
 from kb.store import open_kb
 from pptx import Presentation
@@ -56,6 +57,9 @@ def test_same_content_under_two_names_is_read_once_and_each_file_has_its_documen
     assert all(sorted(d["paths"]) == sorted([str(deck), str(twin)]) for d in docs)
     [copy] = [d for d in docs if d["copy_of"]]
     assert copy["copy_of"] in (str(deck), str(twin)) and copy["path"] != copy["copy_of"]
+    with open_kb(kb_path, readonly=True) as kb:  # each name has its pages, facts and all
+        pages = Counter(r["file_name"] for r in kb.records("page") if r["doc_id"] == docs[0]["doc_id"])
+    assert pages[deck.name] == pages[twin.name] > 0
 
 
 def test_every_page_gets_a_thumbnail_and_blocks_with_bboxes(corpus_kb):
