@@ -21,9 +21,10 @@ DateSource = Literal["text", "year_in_text", "file_name", "metadata", "none"]
 """Where a document's date came from, most trusted first (see RECORDS.md)."""
 Role = Literal["title", "body", "notes", "table-cell", "furniture"]
 
-# Roles whose text is part of what a page says; notes and furniture (footers, slide numbers,
-# repeated headers) are kept as blocks but left out of the page text that search indexes.
-TEXT_ROLES: frozenset[str] = frozenset({"title", "body", "table-cell"})
+# Roles whose text is part of a page's text (the record contract leaves out only slide notes).
+# Furniture (footers, slide numbers, running heads) is on the page, so it is in its text; the
+# recognisers skip it by its role, so a footer on every slide is not a fact on every slide.
+TEXT_ROLES: frozenset[str] = frozenset({"title", "body", "table-cell", "furniture"})
 
 
 class Block(BaseModel):

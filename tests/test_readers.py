@@ -58,11 +58,15 @@ def test_pptx_reads_text_inside_grouped_shapes(docs):
     assert "Programråd" in org_chart.text and "Sekretariatet" in org_chart.text
 
 
-def test_footers_and_slide_numbers_are_furniture_not_text(docs):
+def test_footers_and_slide_numbers_are_furniture_in_the_page_text(docs):
+    """The contract's page text leaves out only notes: a footer is on the page. It is marked
+    furniture, so recognisers (which read by role) do not take it for the slide's content."""
     for name in ("2012-08-28_asker_nettverkssamling.pptx", "2012-08-28_asker_nettverkssamling.pdf"):
-        for page in docs[name].pages:
-            assert "regionaldepartementet" not in page.text, (name, page.number)
-            assert any(b.role == "furniture" for b in page.blocks)
+        for page in docs[name].pages[1:]:
+            footers = [b.text for b in page.blocks if b.role == "furniture"]
+            assert any("regionaldepartementet" in t for t in footers), (name, page.number)
+            assert all(t in page.text for t in footers)
+            assert page.notes not in page.text or not page.notes
 
 
 def test_chart_data_becomes_a_table(docs):
@@ -83,7 +87,9 @@ def test_pdf_running_header_is_furniture(docs):
     report = docs["2015-06-30_sluttrapport_tiltak.pdf"]
     furniture = {b.text for p in report.pages for b in p.blocks if b.role == "furniture"}
     assert any("Side" in t or t[-1:].isdigit() for t in furniture)
-    assert all(not p.text.startswith(report.title) for p in report.pages[1:])
+    for page in report.pages[1:]:  # the running head repeats the title: furniture, not the page's title
+        heads = [b for b in page.blocks if b.text == report.title]
+        assert heads and all(b.role == "furniture" for b in heads), page.number
 
 
 def test_pdf_blocks_carry_bboxes_inside_the_page(docs):
