@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import multiprocessing.util
 import os
 import resource
 import select
@@ -61,12 +62,33 @@ def _preload() -> list[str]:
     return ["extractors.pipeline", "extractors.ocr", "extractors.office", "extractors.images", *recognisers]
 
 
+# The longest path of a UNIX socket (sun_path holds 108 bytes with its NUL).
+_SOCKET_PATH_MAX = 107
+
+
 def _context() -> multiprocessing.context.BaseContext:
     for key, value in _SINGLE_THREADED.items():
         os.environ.setdefault(key, value)
+    _short_socket_folder()
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(_preload())
     return context
+
+
+def _short_socket_folder() -> None:
+    """The fork server listens on a UNIX socket in multiprocessing's temporary folder
+    (`$TMPDIR/pymp-XXXXXXXX/listener-XXXXXXXX`); under a deep TMPDIR (a CI job's folder) that
+    path is longer than a socket may be, and every file would fail with "AF_UNIX path too long".
+    Then multiprocessing's folder is made under /tmp instead (it removes it at exit as usual)."""
+    longest = os.path.join(tempfile.gettempdir(), "pymp-" + "x" * 8, "listener-" + "x" * 8)
+    if len(os.fsencode(longest)) <= _SOCKET_PATH_MAX:
+        return
+    chosen = tempfile.tempdir
+    tempfile.tempdir = "/tmp"
+    try:
+        multiprocessing.util.get_temp_dir()  # made once per process, and kept
+    finally:
+        tempfile.tempdir = chosen
 
 
 def _start_worker(memory_mb: int, tmpdir: str, run_pid: int) -> None:

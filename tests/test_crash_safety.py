@@ -175,6 +175,19 @@ def test_workers_keep_their_temporary_files_in_the_run_folder():
         pool.close()
 
 
+def test_workers_start_under_a_temporary_folder_too_deep_for_a_socket(tmp_path):
+    """A CI job's TMPDIR can be deeper than a UNIX socket path may be (107 bytes); the fork
+    server's socket must still be made, or every file of the run fails."""
+    deep = tmp_path / ("deep-" * 12) / ("folder-" * 6)
+    deep.mkdir(parents=True)
+    assert len(str(deep)) > 107
+    code = "from flows.workers import WorkerPool\np = WorkerPool(1)\nprint(p.run(len, 'abc', timeout=120))\np.close()"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180,
+                          env={**os.environ, "TMPDIR": str(deep)}, cwd=Path(__file__).parent.parent)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "('ok', 3)"
+
+
 def test_a_worker_that_dies_is_a_crash_that_names_the_signal_and_the_pool_goes_on():
     from flows.workers import WorkerPool
 
