@@ -44,7 +44,7 @@ from rich.table import Table
 
 from bench.generalise import generator_stamp
 from bench.queries.content import CORPUS, GENERATED, REPO, Page, ensure_generated
-from bench.queries.judge import KINDS, QUERIES_FILE, SET_FILE
+from bench.queries.judge import KINDS, QUERIES_FILE, SET_FILE, json_with_rows
 from bench.report import context
 from kb.search import QueryError, search
 from kb.stemming import tokens
@@ -266,7 +266,7 @@ def main(argv: list[str]) -> dict[str, object]:
         console.width = 180
     print_summary(result, console)
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    args.json.write_text(json_with_rows(result, "queries"), encoding="utf-8")
     return result
 
 

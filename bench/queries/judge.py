@@ -295,6 +295,14 @@ def copies(pages: dict[Page, str]) -> list[list[Page]]:
     return [group for group in by_text.values() if len(group) > 1]
 
 
+def json_with_rows(data: dict, key: str) -> str:
+    """`data` as indented JSON, but each item of the list `data[key]` on one line: a long
+    list stays readable and a change to one item is a change to one line."""
+    text = json.dumps({**data, key: "@rows@"}, ensure_ascii=False, indent=1)
+    rows = ",\n  ".join(json.dumps(row, ensure_ascii=False) for row in data[key])
+    return text.replace('"@rows@"', f"[\n  {rows}\n ]") + "\n"
+
+
 def main() -> None:
     folder, stamp = ensure_generated()
     pages = corpus_pages()
@@ -310,9 +318,7 @@ def main() -> None:
         "queries": {kind: sum(line["kind"] == kind for line in lines) for kind in KINDS},
         "copies": [[list(page) for page in group] for group in copies(pages)],
     }
-    text = json.dumps({**meta, "copies": "@"}, ensure_ascii=False, indent=1)
-    groups = ",\n  ".join(json.dumps(group, ensure_ascii=False) for group in meta["copies"])
-    SET_FILE.write_text(text.replace('"@"', f"[\n  {groups}\n ]") + "\n", encoding="utf-8")
+    SET_FILE.write_text(json_with_rows(meta, "copies"), encoding="utf-8")
     sizes = sorted(len(line["relevant"]) for line in lines)
     print(f"{len(lines)} queries over {len(pages)} pages; relevant pages per query: "
           f"median {sizes[len(sizes) // 2]}, max {sizes[-1]}", file=sys.stderr)
