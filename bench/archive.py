@@ -44,7 +44,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
-KOMMUNER_CSV = REPO / "extractors" / "data" / "gazetteer" / "kommuner.csv"
+KOMMUNER_CSV = REPO / "extractors" / "gazetteer" / "data" / "kommuner.csv"
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 DEFAULT_SEED = 2015

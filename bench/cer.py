@@ -35,7 +35,7 @@ def twin_of(scan: Path, n_pages: int) -> tuple[str, list[int]]:
 
 
 def score_file(scan: Path) -> dict:
-    from extractors.readers import read_document, sha256_of
+    from extractors.readers.base import read_document, sha256_of
 
     doc = read_document(str(scan), sha256_of(str(scan)))
     stem, twin_pages = twin_of(scan, len(doc.pages))

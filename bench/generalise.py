@@ -73,9 +73,9 @@ def ensure_split(split: str, limit: int | None) -> tuple[Path, list[dict]]:
 
 def read_one(path: str) -> dict:
     """Read and recognise one file in a worker: what scoring needs, and how long it took."""
-    from extractors.errors import ReadError
-    from extractors.pipeline import recognise
-    from extractors.readers import read_document, sha256_of
+    from models.errors import ReadError
+    from extractors.recognisers.pipeline import recognise
+    from extractors.readers.base import read_document, sha256_of
 
     started = time.process_time()
     try:

@@ -20,8 +20,8 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from extractors.pipeline import extract_file
-from extractors.readers import sha256_of
+from extractors.recognisers.pipeline import extract_file
+from extractors.readers.base import sha256_of
 from kb.store import open_kb
 
 REPO = Path(__file__).resolve().parent.parent
@@ -201,9 +201,9 @@ def stage_shares(paths: list[str], limit: int = 20) -> dict[str, float]:
     The stages are the pipeline's own steps (read, structural records, each named recogniser,
     records to dicts, thumbnails, KB save), timed one by one, after one warm-up file.
     """
-    from extractors.errors import ReadError
-    from extractors.pipeline import block_rows, components, structural_records
-    from extractors.readers import read_document
+    from models.errors import ReadError
+    from extractors.recognisers.pipeline import block_rows, components, structural_records
+    from extractors.readers.base import read_document
     from extractors.thumbnails import thumbnails
 
     _warm_worker()

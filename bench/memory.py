@@ -32,8 +32,8 @@ def _status_mb(field: str) -> float:
 
 
 def child(path: str, kb_path: str) -> dict[str, object]:
-    from extractors.pipeline import extract_file
-    from extractors.readers import sha256_of
+    from extractors.recognisers.pipeline import extract_file
+    from extractors.readers.base import sha256_of
     from kb.store import open_kb
 
     baseline = _status_mb("VmRSS")

@@ -88,7 +88,7 @@ def raw_tesseract(images: list[Path]) -> tuple[Clock, list[str]]:
 
 def saman_ocr(pages: list[tuple[str, int]]) -> tuple[Clock, dict[tuple[str, int], object]]:
     """saman's OCR, one `ocr_pdf_pages` call per scan as the PDF reader makes it."""
-    from extractors.ocr import ocr_pdf_pages
+    from extractors.ocr.engine import ocr_pdf_pages
 
     by_scan: dict[str, list[int]] = {}
     for stem, number in pages:
@@ -102,7 +102,7 @@ def saman_ocr(pages: list[tuple[str, int]]) -> tuple[Clock, dict[tuple[str, int]
 
 
 def figure(n_pages: int, workdir: Path) -> Figure:
-    from extractors.ocr import DEFAULT_SETTINGS, ocr_lexicon
+    from extractors.ocr.engine import DEFAULT_SETTINGS, ocr_lexicon
 
     pages = PAGES[:n_pages]
     lexicon_s = time.perf_counter()

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from bench.search import N_QUERIES, queries
 from kb.search import QueryError, search
-from kb.serve import serving
+from kb.web.serve import serving
 from kb.store import open_kb
 
 REPO = Path(__file__).resolve().parent.parent

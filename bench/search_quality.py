@@ -47,7 +47,7 @@ from bench.queries.content import CORPUS, GENERATED, REPO, Page, ensure_generate
 from bench.queries.judge import KINDS, QUERIES_FILE, SET_FILE, json_with_rows
 from bench.report import context
 from kb.search import QueryError, search
-from kb.stemming import tokens
+from extractors.lang.stemming import tokens
 from kb.store import open_kb
 from models import PIPELINE_VERSION
 

@@ -10,7 +10,7 @@ default) and a few kilobytes in a 64-colour palette. What the file's bytes are d
   would cost seconds per file; the drawing costs milliseconds and shows the words researchers
   search for where the slide has them. Pictures and shapes without text are not drawn.
 A PDF page pdfium cannot render, or must not (its pictures declare more pixels than any real
-page holds: a decompression bomb; extractors.pdfium_text bounds every drawing), is drawn from
+page holds: a decompression bomb; extractors.readers.pdfium_text bounds every drawing), is drawn from
 its blocks the same way, so every page of a Document gets a picture; a page many times taller
 than wide gives a picture MAX_ASPECT widths tall at most.
 
@@ -28,8 +28,8 @@ from functools import lru_cache
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFont, ImageSequence
 
-from extractors.formats import format_of, sniff
-from extractors.pdfium_text import render
+from extractors.readers.sniff import format_of, sniff
+from extractors.readers.pdfium_text import render
 from models import Block, Document, Page, Table
 
 WIDTH = 320

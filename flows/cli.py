@@ -21,7 +21,7 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from extractors.textutil import printable
+from extractors.lang.text import printable
 from kb.store import default_kb_path, open_kb
 
 out = Console()
@@ -137,7 +137,7 @@ def _start_prefect(plan, workers: int | None) -> None:
     try:
         server = start()
         if workers:
-            from extractors.pipeline import extract_file
+            from extractors.recognisers.pipeline import extract_file
             from flows.workers import file_timeout
 
             largest_first = sorted(plan.todo.items(), key=lambda item: -plan.sizes[item[0]])
@@ -302,8 +302,8 @@ def municipality(name: str, kb_path: str | None, as_json: bool) -> None:
 @click.option("--allow-sql", is_flag=True, help="Allow arbitrary SQL from the web page.")
 def serve(kb_path: str | None, port: int, host: str, allow_sql: bool) -> None:
     """Browse and search the knowledge base in a web browser (Datasette, read-only)."""
-    from kb.serve import ServeError
-    from kb.serve import serve as run_serve
+    from kb.web.serve import ServeError
+    from kb.web.serve import serve as run_serve
 
     try:
         run_serve(kb_path or default_kb_path(), port=port, host=host, allow_sql=allow_sql)
@@ -322,7 +322,7 @@ def gazetteer(ctx: click.Context, at: str | None, fmt: str) -> None:
     import csv
     from datetime import date
 
-    from extractors.gazetteer import gazetteer_rows
+    from extractors.gazetteer.gazetteer import gazetteer_rows
 
     try:
         when = date.fromisoformat(at) if at else date.today()
@@ -340,7 +340,7 @@ def gazetteer(ctx: click.Context, at: str | None, fmt: str) -> None:
 @gazetteer.command("update")
 def gazetteer_update() -> None:
     """Refresh the gazetteer from Statistics Norway's KLASS API (needs a network)."""
-    from extractors.gazetteer_update import GazetteerUpdateError, update_gazetteer
+    from extractors.gazetteer.update import GazetteerUpdateError, update_gazetteer
 
     try:
         warnings = update_gazetteer()

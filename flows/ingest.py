@@ -23,9 +23,9 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from extractors.errors import INTERNAL_MESSAGE, describe
-from extractors.pipeline import Extraction, error_record, extract_file
-from extractors.readers import display_path
+from models.errors import INTERNAL_MESSAGE, describe
+from extractors.recognisers.pipeline import Extraction, error_record, extract_file
+from extractors.readers.base import display_path
 from flows.discover import discover
 from flows.plan import Summary, mark_gone, note, plan, rerun_targets, save_error, settle
 from flows.workers import WorkerPool, file_timeout

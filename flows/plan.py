@@ -22,9 +22,9 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from extractors.errors import describe
-from extractors.pipeline import error_record
-from extractors.readers import display_path, sha256_of
+from models.errors import describe
+from extractors.recognisers.pipeline import error_record
+from extractors.readers.base import display_path, sha256_of
 from flows.discover import Discovery, discover
 from flows.workers import file_timeout
 from kb.store import KB, Failure

@@ -8,7 +8,7 @@ shows a file to read, `start()` launches the same server (the command and settin
 gives its temporary server) in the background, to boot while the workers start and Prefect
 loads, and points this process at it through PREFECT_API_URL before Prefect is imported; the
 command waits for its health check only just before the flow runs. The kernel ends the server
-when saman's process ends, however it ends (kb.serve.end_with_parent), and its output goes to
+when saman's process ends, however it ends (kb.web.serve.end_with_parent), and its output goes to
 the run's folder (flows.rundir), where a failed start can be read.
 
 A user who sets PREFECT_API_URL runs against that server; a process that has imported Prefect
@@ -29,7 +29,7 @@ from pathlib import Path
 
 from flows import rundir
 from flows import settings as _settings  # noqa: F401  (saman's Prefect settings, for the server too)
-from kb.serve import end_with_parent, free_port
+from kb.web.serve import end_with_parent, free_port
 
 # The environment Prefect gives its own temporary server (prefect.server.api.server.SubprocessASGIServer).
 _TEMPORARY_SERVER = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}

@@ -36,7 +36,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 
-from extractors.errors import describe
+from models.errors import describe
 from flows import rundir
 
 WORKER_MEMORY_MB = int(os.environ.get("SAMAN_WORKER_MEMORY_MB", "4096"))
@@ -56,10 +56,10 @@ _SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "JE_ARR
 def _preload() -> list[str]:
     """The modules reading a file imports, loaded once in the fork server (a name that no
     longer exists is skipped by multiprocessing, and costs each worker the import only)."""
-    from extractors.pipeline import COMPONENTS
+    from extractors.recognisers.pipeline import COMPONENTS
 
     recognisers = sorted({target.split(":")[0] for target in COMPONENTS.values()})
-    return ["extractors.pipeline", "extractors.ocr", "extractors.office", "extractors.images", *recognisers]
+    return ["extractors.recognisers.pipeline", "extractors.ocr.engine", "extractors.readers.office", "extractors.readers.image", *recognisers]
 
 
 # The longest path of a UNIX socket (sun_path holds 108 bytes with its NUL).

@@ -34,8 +34,8 @@ import re
 import sqlite3
 from typing import Any
 
-from extractors.gazetteer import name_key
-from kb.stemming import stemmed_text
+from extractors.gazetteer.gazetteer import name_key
+from extractors.lang.stemming import stemmed_text
 from kb.store import KB
 
 SECTIONS = ("municipality", "document", "page", "theme", "count", "measure", "pulje")

@@ -12,7 +12,7 @@ import re
 import sqlite3
 from dataclasses import asdict, dataclass
 
-from kb.stemming import STEMMING_VERSION, stem, tokens
+from extractors.lang.stemming import STEMMING_VERSION, stem, tokens
 from kb.store import KB
 
 OPERATORS = {"AND", "OR", "NOT"}
@@ -49,7 +49,7 @@ def fts_query(query: str, *, bridge_spellings: bool = True) -> str:
 
     Words side by side must all match (an explicit AND goes between them: FTS5 accepts no
     implied AND next to a bracketed group, and every word becomes one). The stems are made
-    the way the KB's were (`bridge_spellings`, see kb.stemming).
+    the way the KB's were (`bridge_spellings`, see extractors.lang.stemming).
     """
     if len(query) > MAX_QUERY_CHARS:
         raise QueryError(f"the query is longer than {MAX_QUERY_CHARS} characters; shorten it")

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from kb.schema import SCHEMA_VERSION, TABLE_OF_TYPE, ddl, json_columns, record_columns
-from kb.stemming import STEMMING_VERSION, stemmed_text
+from extractors.lang.stemming import STEMMING_VERSION, stemmed_text
 from models import RECORD_TYPES
 
 if TYPE_CHECKING:

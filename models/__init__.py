@@ -6,7 +6,7 @@ can all depend on it without cycles.
 """
 
 from models.document import BBox, Block, DateSource, Document, Page, Table
-from models.errors import ERROR_KINDS, ErrorKind, Fault, Scope
+from models.errors import ERROR_KINDS, ErrorKind, Fault, ReadError, Scope
 from models.records import (
     RECORD_TYPES,
     AnyRecord,
@@ -32,6 +32,7 @@ __all__ = [
     "ERROR_KINDS",
     "ErrorKind",
     "Fault",
+    "ReadError",
     "Scope",
     "Document",
     "DocumentRecord",

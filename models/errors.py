@@ -1,4 +1,5 @@
-"""What can go wrong with a file, and where: the error kinds and scopes of the record contract.
+"""What can go wrong with a file, and where: the error kinds and scopes of the record contract,
+and the one exception readers raise for a file they cannot read (`ReadError`).
 
 `ErrorKind` is the closed list of `error_kind` values the code may emit (a test walks the code
 for them), so the KB, the export and a clerk's filter all agree on the words. A `Fault` is a
@@ -44,3 +45,28 @@ class Fault(BaseModel):
     message: str
     detail: str | None = None
     scope: Scope = "page"
+
+
+# The message of an `internal` error: our fault, never blamed on the file.
+INTERNAL_MESSAGE = ("saman failed on this file through a fault of its own, not the file's; the rest of the batch "
+                    "went on. Please report it with the file (the detail field says what failed).")
+
+
+class ReadError(Exception):
+    """Raised by a reader for a file it cannot read: a batch must go on past a bad file, so
+    readers translate library exceptions into this, with a `kind` of `ErrorKind`.
+
+    `message` is for a clerk (what is wrong with the file, what to do); `detail` holds the
+    technical cause (the library's exception), kept apart so it never reaches the message."""
+
+    def __init__(self, kind: ErrorKind, message: str, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.detail = detail
+
+
+def describe(exc: BaseException) -> str:
+    """An exception as the `detail` of an error record: its type and text, one line."""
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text[:300]}" if text else type(exc).__name__

@@ -28,7 +28,7 @@ def ingest(paths: list[str | Path], kb_path: str | Path) -> dict:
 @pytest.fixture(scope="session")
 def born_digital_docs() -> dict:
     """Every born-digital corpus file read once, as the recognisers see it: {file name: Document}."""
-    from extractors.readers import read_document
+    from extractors.readers.base import read_document
 
     return {p.name: read_document(p, ocr=False) for p in BORN_DIGITAL}
 

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from extractors.errors import ReadError
-from extractors.pipeline import extract_file
-from extractors.readers import read_document, sha256_of
+from models.errors import ReadError
+from extractors.recognisers.pipeline import extract_file
+from extractors.readers.base import read_document, sha256_of
 from kb.store import open_kb
 from tests import badfiles
 from tests.conftest import CORPUS, ingest

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from kb.search import search
-from kb.serve import serving
+from kb.web.serve import serving
 from kb.store import open_kb
 from tests.test_serve import served_copy
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.counts import recognise_counts
+from extractors.recognisers.counts import recognise_counts
 from models import Block, Document, Page
 
 
@@ -219,8 +219,8 @@ def test_subject_from_a_year_opening_the_sentence():
 def test_corpus_counts_against_the_gold(born_digital_docs):
     """F1 on the hand-checked gold of the born-digital corpus (key: file, page, value, unit;
     counts from tables come from the measure recogniser, so it runs too)."""
-    from extractors.measures import recognise_measures
-    from extractors.themes import recognise_themes
+    from extractors.recognisers.measures import recognise_measures
+    from extractors.recognisers.themes import recognise_themes
     from models import CountRecord
     from tests.gold import load_gold
     from tests.scoring import prf

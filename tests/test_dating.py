@@ -16,9 +16,9 @@ import pytest
 from pptx import Presentation
 from reportlab.pdfgen import canvas
 
-from extractors.metadata import date_in_text, detect_language, month_in_text, named_years, path_date, settle_date_and_language
-from extractors.municipalities import recognise_municipalities
-from extractors.readers import read_document
+from extractors.readers.metadata import date_in_text, detect_language, month_in_text, named_years, path_date, settle_date_and_language
+from extractors.recognisers.municipalities import recognise_municipalities
+from extractors.readers.base import read_document
 from models import Block, Document, Page
 
 TODAY = date(2026, 12, 1)

@@ -19,11 +19,11 @@ import pytest
 from pptx import Presentation
 from reportlab.pdfgen import canvas
 
-from extractors.errors import ReadError
-from extractors.formats import sniff
-from extractors.readers import _raised_by_library, read_document
-from extractors.spreadsheet import MAX_SHEET_CELLS
-from extractors.textutil import clean_line, printable
+from models.errors import ReadError
+from extractors.readers.sniff import sniff
+from extractors.readers.base import _raised_by_library, read_document
+from extractors.readers.spreadsheet import MAX_SHEET_CELLS
+from extractors.lang.text import clean_line, printable
 from flows.discover import discover
 from kb.store import open_kb
 from tests import formatfiles as ff
@@ -188,7 +188,7 @@ def test_an_xlsx_is_a_page_per_sheet_with_its_used_range_as_a_table(tmp_path):
 
 
 def test_a_participant_list_in_a_spreadsheet_names_its_municipalities(tmp_path):
-    from extractors.municipalities import recognise_municipalities
+    from extractors.recognisers.municipalities import recognise_municipalities
 
     doc = read_document(ff.xlsx_workbook(tmp_path / "deltakarar.xlsx", {"Deltakarar": PARTICIPANTS}), ocr=False)
     found = {(m.name, m.fylke) for m in recognise_municipalities(doc, [])}

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from extractors.gazetteer import DATA_DIR, gazetteer_rows, load_gazetteer, name_key, read_gazetteer
-from extractors.gazetteer_update import GazetteerUpdateError, klass_urls, rebuild, split_name, update_gazetteer
+from extractors.gazetteer.gazetteer import DATA_DIR, gazetteer_rows, load_gazetteer, name_key, read_gazetteer
+from extractors.gazetteer.update import GazetteerUpdateError, klass_urls, rebuild, split_name, update_gazetteer
 
 KLASS_RESPONSES = Path(__file__).parent / "data" / "klass"
 UPDATE_DAY = date(2026, 11, 23)

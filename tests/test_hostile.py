@@ -8,8 +8,8 @@ import shutil
 import time
 
 
-from extractors.errors import ReadError
-from extractors.readers import read_document
+from models.errors import ReadError
+from extractors.readers.base import read_document
 from kb.store import open_kb
 from tests import badfiles
 from tests.conftest import CORPUS, ingest

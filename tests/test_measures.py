@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from extractors.measures import clean_header, recognise_measures, split_municipalities
+from extractors.recognisers.measures import clean_header, recognise_measures, split_municipalities
 from models import Block, CountRecord, Document, MeasureRecord, MunicipalityRecord, Page, Table, ThemeRecord
 
 WHEN = date(2012, 8, 28)
@@ -209,8 +209,8 @@ def test_corpus_measures_against_the_gold(born_digital_docs):
     """F1 on the hand-checked gold of the born-digital corpus (key: file, page, kommunenummer,
     measure, value, theme, flag), with the municipality and theme recognisers first, as in
     the pipeline."""
-    from extractors.municipalities import recognise_municipalities
-    from extractors.themes import recognise_themes
+    from extractors.recognisers.municipalities import recognise_municipalities
+    from extractors.recognisers.themes import recognise_themes
     from tests.gold import load_gold
     from tests.scoring import prf
 

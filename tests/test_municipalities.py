@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from extractors.municipalities import recognise_municipalities, resolve_municipality
+from extractors.recognisers.municipalities import recognise_municipalities, resolve_municipality
 from models import Block, Document, DocumentRecord, Page, Table
 
 

@@ -1,4 +1,4 @@
-"""Restoring æ, ø and å in OCR text (extractors.norwegian), against the real word lists."""
+"""Restoring æ, ø and å in OCR text (extractors.lang.lexicon), against the real word lists."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from extractors.norwegian import correct_text, lexicon
+from extractors.lang.lexicon import correct_text, lexicon
 
 
 @pytest.mark.parametrize(
@@ -78,7 +78,7 @@ def test_a_capitalised_word_that_restores_to_a_place_name_is_the_place() -> None
 
 
 def test_ocr_knows_theme_terms_and_place_names() -> None:
-    from extractors.ocr import DEFAULT_SETTINGS, ocr_lexicon
+    from extractors.ocr.engine import DEFAULT_SETTINGS, ocr_lexicon
 
     lex = ocr_lexicon(DEFAULT_SETTINGS)
     # `flate` + `ordning` passes as a compound; the theme lexicon holds the measure.

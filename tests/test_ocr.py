@@ -1,4 +1,4 @@
-"""OCR reader (extractors.ocr, ocr_tables, images) with real tesseract on images drawn here.
+"""OCR reader (extractors.ocr.engine, ocr_tables, images) with real tesseract on images drawn here.
 
 Every image is drawn with Pillow and a DejaVu font, small enough that a page takes about a
 second, so the whole file stays well under a minute on two cores.
@@ -21,12 +21,12 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from extractors.errors import ReadError
-from extractors.images import read_image
-from extractors.ocr import OcrSettings, image_has_text, needs_ocr, ocr_image, ocr_images, ocr_pdf_pages
-from extractors.pdf import read_pdf
-from extractors.text_layer import TextLayer, layer_fault
-from extractors.ocr_tables import find_rules
+from models.errors import ReadError
+from extractors.readers.image import read_image
+from extractors.ocr.engine import OcrSettings, image_has_text, needs_ocr, ocr_image, ocr_images, ocr_pdf_pages
+from extractors.readers.pdf import read_pdf
+from extractors.readers.text_layer import TextLayer, layer_fault
+from extractors.ocr.tables import find_rules
 from tests.gold import load_gold
 
 FONTS = Path("/usr/share/fonts/truetype/dejavu")
@@ -155,8 +155,8 @@ def test_upside_down_page_is_turned_by_osd() -> None:
 def test_a_space_before_a_per_cent_sign_is_kept_as_printed() -> None:
     # In a shaded table cell tesseract reads `33 %` as one word `33%`; the blank on the page
     # tells the two apart. Words boxed where the text was drawn, as tesseract boxes them.
-    from extractors.ocr import _spaced_percents
-    from extractors.ocr_tables import Word
+    from extractors.ocr.engine import _spaced_percents
+    from extractors.ocr.tables import Word
 
     image = Image.new("L", (900, 120), 210)
     draw = ImageDraw.Draw(image)
@@ -222,8 +222,8 @@ def test_banded_table_is_ruled_by_the_light_gaps_between_its_cells() -> None:
 
 
 def test_a_bar_between_words_is_the_word_i_and_other_bars_are_rule_debris() -> None:
-    from extractors.ocr import _without_bars
-    from extractors.ocr_tables import Word
+    from extractors.ocr.engine import _without_bars
+    from extractors.ocr.tables import Word
 
     line = (1, 1, 1)
     body = [Word(w, 95, 60 * k, 500, 60 * k + 50, 525, (3, 1, 1)) for k, w in enumerate("kva har vi lært så langt".split())]
@@ -247,7 +247,7 @@ def test_a_bar_between_words_is_the_word_i_and_other_bars_are_rule_debris() -> N
 
 
 def test_a_tick_column_reads_its_odd_cells_as_its_mark() -> None:
-    from extractors.ocr import _mark_columns
+    from extractors.ocr.engine import _mark_columns
 
     rows = [["Kommune", "Langvakter", "Andre"], ["Drammen", "x", "på"], ["Moss", "på", "Fleksible stillinger"],
             ["Time", "Xx", ""], ["Bjugn", "x", "x"], ["Løten", "x", ""], ["Elverum", "x", "langvakter"],

@@ -1,4 +1,4 @@
-"""LibreOffice conversion of legacy and OpenDocument files (extractors.office), run for real."""
+"""LibreOffice conversion of legacy and OpenDocument files (extractors.readers.office), run for real."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pdfplumber
 import pytest
 from pptx import Presentation
 
-from extractors.errors import ReadError
-from extractors.office import convert_legacy
+from models.errors import ReadError
+from extractors.readers.office import convert_legacy
 from tests.formatfiles import ole_file
 
 TITLE = "Sykefravær i Bærum"

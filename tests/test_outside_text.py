@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.counts import recognise_counts
-from extractors.municipalities import MAX_PIECE_CHARS, recognise_municipalities
-from extractors.pipeline import recognise
-from extractors.themes import recognise_themes
+from extractors.recognisers.counts import recognise_counts
+from extractors.recognisers.municipalities import MAX_PIECE_CHARS, recognise_municipalities
+from extractors.recognisers.pipeline import recognise
+from extractors.recognisers.themes import recognise_themes
 from models import Block, Document, Page
 from tests.outside_text import SAMPLES, Sample, errors, score
 
@@ -138,7 +138,7 @@ def test_norwegian_recognisers_say_what_they_do_with_other_languages() -> None:
     assert recognise_themes(english, []) == []
     norwegian = _doc("Innovasjon og rekruttering: 3 prosjekter", language="nb")
     assert recognise_themes(norwegian, []) and recognise_counts(norwegian, [])
-    from extractors.measures import recognise_measures
+    from extractors.recognisers.measures import recognise_measures
     from models import Table
 
     table = Table(table_id="p1t1", page=1, pages=[1], rows=[["Reason", "Layoff"], ["Closure", "150"], ["Share", "12 %"]])

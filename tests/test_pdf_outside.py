@@ -27,12 +27,12 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from extractors import pdfium_text
-from extractors.ocr import OcrSettings, needs_ocr, ocr_pdf_pages
-from extractors.pdf import read_pdf
-from extractors.pipeline import extract_file
-from extractors.readers import read_document
-from extractors.text_layer import TextLayer, layer_fault
+from extractors.readers import pdfium_text
+from extractors.ocr.engine import OcrSettings, needs_ocr, ocr_pdf_pages
+from extractors.readers.pdf import read_pdf
+from extractors.recognisers.pipeline import extract_file
+from extractors.readers.base import read_document
+from extractors.readers.text_layer import TextLayer, layer_fault
 from extractors.thumbnails import MAX_ASPECT, WIDTH, draw_page, thumbnails
 from tests import pdffiles
 

@@ -26,10 +26,10 @@ from pptx.enum.chart import XL_CHART_TYPE
 from pptx.enum.shapes import PROG_ID
 from pptx.util import Inches
 
-from extractors.errors import ReadError
-from extractors.pipeline import structural_records
-from extractors.pptx import read_pptx
-from extractors.readers import read_document
+from models.errors import ReadError
+from extractors.recognisers.pipeline import structural_records
+from extractors.readers.pptx import read_pptx
+from extractors.readers.base import read_document
 from models import Document
 
 SLIDE_TEXT = {1: "Samling i Bodø", 2: "Prosjekter per tema", 3: "Deltakerne i arbeid"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.readers import read_document, sniff
+from extractors.readers.base import read_document, sniff
 from tests.conftest import BORN_DIGITAL, CORPUS
 from tests.gold import load_gold
 

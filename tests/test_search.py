@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from kb.search import QueryError, fts_query, search
-from kb.stemming import STEMMING_VERSION, stem, tokens
+from extractors.lang.stemming import STEMMING_VERSION, stem, tokens
 from kb.store import open_kb
 
 

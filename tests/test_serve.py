@@ -1,6 +1,6 @@
 """Serving the KB with Datasette: read-only on loopback, the canned queries, and one search.
 
-A real server (`kb.serve.serving`, the command `saman serve` runs) over a KB built from the
+A real server (`kb.web.serve.serving`, the command `saman serve` runs) over a KB built from the
 corpus; every expectation about its answers is computed from the KB's records or from the
 Python API, so the web cannot drift from `saman search` and `saman municipality`.
 """
@@ -27,11 +27,11 @@ import pytest
 from PIL import Image
 
 from extractors.thumbnails import WIDTH
-from kb.datasette_metadata import MATRIX_SEPARATOR, THEME_LABELS, database_name
+from kb.web.datasette_metadata import MATRIX_SEPARATOR, THEME_LABELS, database_name
 from kb.dossier import COLUMNS, DOSSIER_SQL, SECTIONS, dossier
 from kb.search import QueryError, search
-from kb.serve import ServeError, datasette_command, free_port, serve, serving
-from kb.stemming import bokmal_spelling
+from kb.web.serve import ServeError, datasette_command, free_port, serve, serving
+from extractors.lang.stemming import bokmal_spelling
 from kb.store import open_kb
 from tests.processes import alive, descendants, listening
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.themes import LEXICON_DIR, THEMES, match_terms, recognise_themes
+from extractors.recognisers.themes import LEXICON_DIR, THEMES, match_terms, recognise_themes
 from models import Block, Document, Page, Table
 
 

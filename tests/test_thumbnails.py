@@ -8,7 +8,7 @@ import pytest
 import pytesseract
 from PIL import Image
 
-from extractors.readers import read_document
+from extractors.readers.base import read_document
 from extractors.thumbnails import WIDTH, draw_page, thumbnails
 from models import Document, Page
 from tests.conftest import CORPUS

@@ -21,8 +21,8 @@ from functools import lru_cache
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-KOMMUNER_CSV = REPO / "extractors" / "data" / "gazetteer" / "kommuner.csv"
-FALSE_FRIENDS = REPO / "extractors" / "data" / "gazetteer" / "false_friends.txt"
+KOMMUNER_CSV = REPO / "extractors" / "gazetteer" / "data" / "kommuner.csv"
+FALSE_FRIENDS = REPO / "extractors" / "gazetteer" / "data" / "false_friends.txt"
 
 PROGRAMME = "Saman om ein betre kommune"
 DEPARTMENTS = ("Kommunal- og regionaldepartementet", "Kommunal- og moderniseringsdepartementet", "KS")

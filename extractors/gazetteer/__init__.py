@@ -1,0 +1,1 @@
+"""The municipalities of Norway over time (kommunenummer, county, reforms) and the tool that updates them."""

@@ -1,0 +1,1 @@
+"""Tesseract OCR of page images: layout, recognition, tables on images, correction."""

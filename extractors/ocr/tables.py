@@ -1,0 +1,575 @@
+"""Tables on page images: ruling lines found with numpy, cells filled from OCR words.
+
+A scanned table has no structure left, only its lines and its words. Ruled tables are found
+from long horizontal and vertical runs of dark pixels (a vertical rule counts only when it
+joins two horizontal ones, which no letter stroke does); dark filled bars (a shaded header
+row) count by their edges. A slide table printed and scanned has no dark rule at all, only
+shaded cells parted by thin light gaps: those gaps, and the edges where shading meets the
+paper, count as its rules. Tables with horizontal rules only or without any rules get their
+columns from the gaps that the words of every row leave free. Rules are
+found before OCR so they can be erased from the image (tesseract reads a rule as `|` or `_`
+and may merge a row into the next), and bars turned into dark text on white.
+
+Everything here works in pixels of the page image and knows nothing of tesseract, PDF
+points or text correction: extractors.ocr.engine turns the result into models.Table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from statistics import median
+
+import numpy as np
+
+# Sizes in inches, turned into pixels with the page's dpi.
+_MIN_HORIZONTAL_RULE_IN = 0.75
+_MIN_VERTICAL_RULE_IN = 0.12
+_MAX_RULE_THICKNESS_IN = 0.05
+_JOIN_TOLERANCE_IN = 0.04
+_FRINGE_IN = 0.01
+# Share of ink in an 8×8 cell that makes it part of a filled bar.
+_BAR_DENSITY = 0.85
+_MIN_COLUMN_GAP_IN = 0.12
+# A run of pixels counts as a rule when this share of a window of its length is dark
+# (scan noise and JPEG blur break a thin line here and there).
+_RULE_FILL = 0.95
+# Unruled tables: at least this many rows, short cells, a first column filled in most rows;
+# rows with a single filled cell may sit between the others, up to this many in a row.
+_MIN_UNRULED_ROWS = 3
+_MAX_WORDS_PER_CELL = 4.0
+_MIN_FIRST_COLUMN_SHARE = 0.7
+_MAX_SINGLE_ROWS = 2
+_MIN_RULED_FILLED_SHARE = 0.3
+# Rows of one table lie at most this many text heights apart.
+_MAX_ROW_GAP = 3.5
+# Banded tables (a slide table printed and scanned) separate their shaded cells with thin
+# light lines, not dark rules: a separator is this many grey levels lighter than the fill on
+# both sides, looked at this far (inches) to either side; a fill is this much darker than the
+# paper, and the table's outer edge is where fill meets paper.
+_SEPARATOR_CONTRAST = 6
+_SEPARATOR_REACH_IN = 0.03
+_FILL_BELOW_PAPER = 10
+
+
+@dataclass(frozen=True)
+class Word:
+    """One OCR word in image pixels, with tesseract's line key (block, paragraph, line)."""
+
+    text: str
+    conf: float
+    left: float
+    top: float
+    right: float
+    bottom: float
+    line_key: tuple[int, int, int] = (0, 0, 0)
+
+    @property
+    def cx(self) -> float:
+        return (self.left + self.right) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A ruling line: `pos` is its y (horizontal) or x (vertical); it runs from start to end
+    and is `thickness` pixels thick (0 for the edge of a filled bar, which is not erased)."""
+
+    pos: float
+    start: float
+    end: float
+    thickness: float = 0.0
+
+    def scaled(self, factor: int) -> Rule:
+        return Rule(self.pos * factor, self.start * factor, self.end * factor, self.thickness * factor)
+
+
+@dataclass
+class Rules:
+    """The ruling lines of a page, the pixel mask of the thin ones (to erase before OCR), the
+    ink mask, and dark filled bars (a table header or title bar with light text on it)."""
+
+    horizontal: list[Rule]
+    vertical: list[Rule]
+    mask: np.ndarray
+    ink: np.ndarray
+    bars: list[tuple[int, int, int, int]]
+    bar_edge: int = 0
+
+
+@dataclass
+class CellGrid:
+    """A table found on the image: rows of cells, each cell the words inside it, and the
+    edges of its rows and columns (len(rows) + 1 and n_cols + 1 positions)."""
+
+    bbox: tuple[float, float, float, float]
+    rows: list[list[list[Word]]]
+    row_edges: list[float]
+    col_edges: list[float]
+    # On a page left tilted, rows run at this slope (dy per dx) through x = `level_x`.
+    slope: float = 0.0
+    level_x: float = 0.0
+
+    def empty_cells(self) -> list[tuple[int, int, tuple[int, int, int, int]]]:
+        """(row, column, box) of every cell no OCR word fell in, in image pixels."""
+        cells = []
+        for r, row in enumerate(self.rows):
+            for c, cell in enumerate(row):
+                if not cell:
+                    x0, x1 = self.col_edges[c], self.col_edges[c + 1]
+                    dy = self.slope * ((x0 + x1) / 2 - self.level_x)
+                    cells.append((r, c, (int(x0), int(self.row_edges[r] + dy), int(x1), int(self.row_edges[r + 1] + dy))))
+        return cells
+
+
+def ink_mask(grey: np.ndarray) -> np.ndarray:
+    """Dark pixels, by Otsu's threshold on the histogram (kept within sane bounds); the
+    histogram of every other pixel in each direction gives the same threshold at a quarter
+    of the cost."""
+    step = 2 if grey.size > 1_000_000 else 1
+    hist = np.bincount(grey[::step, ::step].ravel(), minlength=256).astype(np.float64)
+    total = hist.sum()
+    levels = np.arange(256)
+    w0 = np.cumsum(hist)
+    w1 = total - w0
+    m0 = np.cumsum(hist * levels)
+    mean_all = m0[-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        between = (mean_all * w0 / total - m0) ** 2 / (w0 * w1)
+    threshold = int(np.nanargmax(between)) if np.isfinite(between).any() else 128
+    return grey <= min(max(threshold, 60), 200)
+
+
+def _runs_mask(ink: np.ndarray, length: int) -> np.ndarray:
+    """Pixels that lie in a mostly-dark run of at least `length` along axis 1."""
+    h, w = ink.shape
+    if length >= w:
+        return np.zeros_like(ink)
+    sums = np.zeros((h, w + 1), dtype=np.int32)
+    np.cumsum(ink, axis=1, dtype=np.int32, out=sums[:, 1:])
+    full = (sums[:, length:] - sums[:, :-length]) >= int(length * _RULE_FILL)
+    # Spread each full window back over the pixels it covers: pixel x is covered by the
+    # windows starting in [x - length + 1, x], counted by differences of a padded cumsum.
+    starts = np.zeros((h, w - length + 2), dtype=np.int32)
+    np.cumsum(full, axis=1, dtype=np.int32, out=starts[:, 1:])
+    padded = np.concatenate([np.zeros((h, length - 1), dtype=np.int32), starts,
+                             np.repeat(starts[:, -1:], length - 1, axis=1)], axis=1)
+    return ((padded[:, length:length + w] - padded[:, :w]) > 0) & ink
+
+
+def nonzero_runs(counts: np.ndarray) -> list[tuple[int, int]]:
+    """Consecutive indices with a non-zero count, as half-open (start, end) pairs."""
+    on = np.concatenate(([0], (counts > 0).astype(np.int8), [0]))
+    edges = np.flatnonzero(np.diff(on))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
+
+
+def _rules_along(mask: np.ndarray, max_thickness: int, gap: int) -> list[Rule]:
+    """Thin rules from a run mask (lines along axis 1); thicker bands are filled areas, not
+    rules (`_bars` deals with them)."""
+    rules: list[Rule] = []
+    for top, bottom in nonzero_runs(mask.sum(axis=1)):
+        if bottom - top > max_thickness:
+            continue
+        for s, e in _merged_segments(mask[top:bottom].any(axis=0), gap):
+            rules.append(Rule((top + bottom) / 2, float(s), float(e), float(bottom - top)))
+    return rules
+
+
+def _merged_segments(cover: np.ndarray, gap: int) -> list[tuple[int, int]]:
+    merged: list[list[int]] = []
+    for s, e in nonzero_runs(cover.astype(np.int32)):
+        if merged and s - merged[-1][1] <= gap:
+            merged[-1][1] = e
+        else:
+            merged.append([s, e])
+    return [(s, e) for s, e in merged]
+
+
+def _bar_cell(dpi: float) -> int:
+    return max(2, round(dpi / 40))
+
+
+def _bars(ink: np.ndarray, dpi: float) -> list[tuple[int, int, int, int]]:
+    """Dark filled areas at least _MIN_HORIZONTAL_RULE_IN wide: (x0, top, x1, bottom) pixels.
+
+    Found on cells of 1/40 inch that are mostly ink; black text on white never fills an inch
+    of such cells in a row, a shaded header row or a slide's title bar does.
+    """
+    cell = _bar_cell(dpi)
+    h, w = (ink.shape[0] // cell) * cell, (ink.shape[1] // cell) * cell
+    dense = ink[:h, :w].reshape(h // cell, cell, w // cell, cell).mean(axis=(1, 3)) > _BAR_DENSITY
+    min_cells = max(2, int(dpi * _MIN_HORIZONTAL_RULE_IN) // cell)
+    wide = _runs_mask(dense, min_cells)
+    bars = []
+    for top, bottom in nonzero_runs(wide.sum(axis=1)):
+        if bottom - top < 2:
+            continue
+        for s, e in _merged_segments(wide[top:bottom].any(axis=0), 2):
+            bars.append((s * cell, top * cell, e * cell, bottom * cell))
+    return bars
+
+
+def find_rules(grey: np.ndarray, dpi: int) -> Rules:
+    """Horizontal rules (with the edges of filled bars), and the vertical rules that join at
+    least two of them. Searched at half resolution when the page has 200 dpi or more: a rule
+    stays a rule, and the search costs a quarter."""
+    ink = ink_mask(grey)
+    factor = 2 if dpi >= 200 else 1
+    h, w = (ink.shape[0] // factor) * factor, (ink.shape[1] // factor) * factor
+    small = ink[:h:factor, :w:factor].copy()
+    for dy in range(factor):
+        for dx in range(factor):
+            small |= ink[dy:h:factor, dx:w:factor]
+    sdpi = dpi / factor
+    max_thickness = max(2, int(sdpi * _MAX_RULE_THICKNESS_IN))
+    tol = max(2, int(sdpi * _JOIN_TOLERANCE_IN))
+    min_h, min_v = int(sdpi * _MIN_HORIZONTAL_RULE_IN), int(sdpi * _MIN_VERTICAL_RULE_IN)
+    horizontal = _rules_along(_runs_mask(small, min_h), max_thickness, tol)
+    bars = _bars(small, sdpi)
+    for x0, top, x1, bottom in bars:
+        horizontal += [Rule(float(top), float(x0), float(x1)), Rule(float(bottom), float(x0), float(x1))]
+    pooled = grey[:h, :w].reshape(h // factor, factor, w // factor, factor).mean(axis=(1, 3))
+    (ridges_across, edges_across), (ridges_along, edges_along) = _separators(pooled, small, sdpi)
+    across = _rules_along(_runs_mask(ridges_across, min_h), max_thickness, tol)
+    along = _rules_along(_runs_mask(ridges_along.T, min_v), max_thickness, tol)
+    # Where shading meets paper is a table's edge only on a page with light gaps between
+    # shaded cells: alone, it is the frame of a grey box or a photo.
+    if across or along:
+        across += _rules_along(_runs_mask(edges_across, min_h), max_thickness, tol)
+        along += _rules_along(_runs_mask(edges_along.T, min_v), max_thickness, tol)
+    # The soft fringe of a dark rule or bar is shading too: a separator beside one is its edge.
+    horizontal += [Rule(r.pos, r.start, r.end) for r in across
+                   if not any(abs(r.pos - h.pos) <= 2 * tol and r.start < h.end and h.start < r.end for h in horizontal)]
+    vertical: list[Rule] = []
+    if len(horizontal) >= 2:
+        candidates = _rules_along(_runs_mask(small.T, min_v), max_thickness, tol) + along
+        # The dark gaps between light letters on a filled bar look like short vertical rules.
+        vertical = [v for v in candidates
+                    if len(_merge_positions([horizontal[i].pos for i in _touching(v, horizontal, tol)], tol)) >= 2
+                    and not any(x0 <= v.pos <= x1 and v.start >= top - tol and v.end <= bottom + tol
+                                for x0, top, x1, bottom in bars)]
+    horizontal = [r.scaled(factor) for r in horizontal]
+    vertical = [r.scaled(factor) for r in vertical]
+    bars = [(x0 * factor, top * factor, x1 * factor, bottom * factor) for x0, top, x1, bottom in bars]
+    return Rules(horizontal, vertical, _rule_pixels(grey.shape, horizontal, vertical, dpi), ink, bars,
+                 _bar_cell(sdpi) * factor)
+
+
+def _separators(grey: np.ndarray, ink: np.ndarray, dpi: float) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+    """Where the shaded cells of a banded table meet: light lines between two fills (ridges),
+    and the edges where a fill meets the paper. Returned as (ridges, edges) masks for lines
+    running across (between rows), then for lines running down (between columns).
+
+    Printed and scanned, a slide table's white cell borders blur into lines only 10-30 grey
+    levels lighter than the shading around them, far above the ink threshold.
+    """
+    d = max(2, round(dpi * _SEPARATOR_REACH_IN))
+    if min(grey.shape) <= 2 * d + 2:  # a sliver of a picture: no room for a table
+        nothing = np.zeros(grey.shape, dtype=bool)
+        return (nothing, nothing), (nothing, nothing)
+    g = grey.astype(np.float32)
+    paper = float(np.percentile(g[::4, ::4], 90))
+    # Shading, not ink: the light gap between two strokes is no separator, and the edges of
+    # a dark rule or bar are the rule search's own.
+    fill = (g < paper - _FILL_BELOW_PAPER) & ~ink
+    light = g >= paper - _FILL_BELOW_PAPER * 0.75
+    masks = []
+    for axis in (0, 1):
+        before, after = np.roll(g, d, axis=axis), np.roll(g, -d, axis=axis)
+        # Lines are kept one pixel thin: the crest of a light ridge, the crossing of an edge.
+        crest = (g >= np.roll(g, 1, axis=axis)) & (g >= np.roll(g, -1, axis=axis))
+        ridge = (crest & (g - np.maximum(before, after) >= _SEPARATOR_CONTRAST)
+                 & np.roll(fill, d, axis=axis) & np.roll(fill, -d, axis=axis))
+        edge = ((light != np.roll(light, -1, axis=axis))
+                & ((np.roll(fill, d, axis=axis) & np.roll(light, -d, axis=axis))
+                   | (np.roll(light, d, axis=axis) & np.roll(fill, -d, axis=axis))))
+        masks.append(tuple(_widened(m, axis, d) for m in (ridge, edge)))
+    return masks[0], masks[1]
+
+
+def _widened(mask: np.ndarray, axis: int, d: int) -> np.ndarray:
+    """A one-pixel line mask widened by a pixel each side (a line left a little tilted wanders
+    between neighbouring pixel rows; widened, it stays one unbroken run for the rule search),
+    with the outermost `d` lines cleared: np.roll wrapped them round to the far side."""
+    mask = mask | np.roll(mask, 1, axis=axis) | np.roll(mask, -1, axis=axis)
+    if axis == 0:
+        mask[:d], mask[-d:] = False, False
+    else:
+        mask[:, :d], mask[:, -d:] = False, False
+    return mask
+
+
+def _rule_pixels(shape: tuple[int, ...], horizontal: list[Rule], vertical: list[Rule], dpi: int) -> np.ndarray:
+    """The thin rules' pixels, with a fringe: a blurred rule's soft edges are lighter than the
+    ink threshold, yet tesseract still reads them as `_` or `—`."""
+    mask = np.zeros(shape[:2], dtype=bool)
+    fringe = max(1, int(dpi * _FRINGE_IN))
+    for r in horizontal:
+        if r.thickness:
+            half = r.thickness / 2 + fringe
+            mask[max(int(r.pos - half), 0):int(r.pos + half) + 1, int(r.start):int(r.end) + 1] = True
+    for r in vertical:
+        half = r.thickness / 2 + fringe
+        mask[int(r.start):int(r.end) + 1, max(int(r.pos - half), 0):int(r.pos + half) + 1] = True
+    return mask
+
+
+def clean_for_ocr(grey: np.ndarray, rules: Rules) -> np.ndarray:
+    """A copy of the page with the thin rules painted white and the filled bars turned into
+    dark text on white (tesseract misses most light text on a dark fill)."""
+    out = grey.copy()
+    for x0, top, x1, bottom in rules.bars:
+        area = out[top:bottom, x0:x1].astype(np.float32)
+        # Inverted and stretched so the fill becomes white: the letters keep their soft edges.
+        fill = min(float(np.median(area)), 254.0)
+        out[top:bottom, x0:x1] = np.clip(255.0 * (255.0 - area) / (255.0 - fill), 0, 255).astype(np.uint8)
+        # The bar was found on coarse cells, so up to a cell of its fill lies outside the box:
+        # left dark, that rim would read as a frame glued to the first and last letters.
+        edge = rules.bar_edge
+        out[max(top - edge, 0):top, max(x0 - edge, 0):x1 + edge] = 255
+        out[bottom:bottom + edge, max(x0 - edge, 0):x1 + edge] = 255
+        out[top:bottom, max(x0 - edge, 0):x0] = 255
+        out[top:bottom, x1:x1 + edge] = 255
+    out[rules.mask] = 255
+    return out
+
+
+def _touching(v: Rule, horizontal: list[Rule], tol: float) -> list[int]:
+    return [
+        i for i, h in enumerate(horizontal)
+        if h.start - tol <= v.pos <= h.end + tol and v.start - tol <= h.pos <= v.end + tol
+    ]
+
+
+def _merge_positions(values: list[float], tol: float) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= tol:
+            continue
+        out.append(v)
+    return out
+
+
+def _visual_rows(words: list[Word]) -> list[list[Word]]:
+    """Words grouped into rows by vertical overlap, top to bottom, each row left to right."""
+    rows: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: w.cy):
+        if rows:
+            last = rows[-1]
+            top = median(w.top for w in last)
+            bottom = median(w.bottom for w in last)
+            if top <= word.cy <= bottom:
+                last.append(word)
+                continue
+        rows.append([word])
+    return [sorted(r, key=lambda w: w.left) for r in rows]
+
+
+def _gap_columns(words: list[Word], x0: float, x1: float, n_rows: int, min_gap: float) -> list[float]:
+    """Column edges where (almost) no row has a word: the gaps a table's columns leave."""
+    width = int(x1 - x0) + 1
+    if width <= 0 or not words:
+        return [x0, x1]
+    coverage = np.zeros(width + 1, dtype=np.int32)
+    for w in words:
+        a, b = int(max(w.left - x0, 0)), int(min(w.right - x0, width))
+        coverage[a] += 1
+        coverage[max(b, a)] -= 1
+    covered = np.cumsum(coverage)[:width] > int(0.1 * n_rows)
+    edges = [x0]
+    for start, end in nonzero_runs((~covered).astype(np.int32)):
+        if start > 0 and end < width and end - start >= min_gap:
+            edges.append(x0 + (start + end) / 2)
+    edges.append(x1)
+    return edges
+
+
+def _fill(words: list[Word], row_edges: list[float], col_edges: list[float]) -> list[list[list[Word]]]:
+    """Words into the cells of a grid, each cell's words in reading order."""
+    rows: list[list[list[Word]]] = [[[] for _ in col_edges[:-1]] for _ in row_edges[:-1]]
+    for w in words:
+        r = int(np.searchsorted(row_edges, w.cy)) - 1
+        c = int(np.searchsorted(col_edges, w.cx)) - 1
+        if 0 <= r < len(rows) and 0 <= c < len(rows[0]):
+            rows[r][c].append(w)
+    return [[[w for line in _visual_rows(cell) for w in line] for cell in row] for row in rows]
+
+
+def _inside(w: Word, bbox: tuple[float, float, float, float]) -> bool:
+    return bbox[0] <= w.cx <= bbox[2] and bbox[1] <= w.cy <= bbox[3]
+
+
+def _split_bands_into_lines(words: list[Word], row_edges: list[float]) -> list[float]:
+    """Row edges for a table whose rules do not separate every row (top, header, bottom rule).
+
+    When most bands between rules hold one line of text, a band with two lines is a cell
+    whose text wraps; when bands hold many lines, each line is a row.
+    """
+    per_band: list[list[list[Word]]] = []
+    for top, bottom in zip(row_edges, row_edges[1:]):
+        per_band.append(_visual_rows([w for w in words if top <= w.cy < bottom]))
+    counts = [len(b) for b in per_band if b]
+    if not counts or sum(counts) / len(counts) <= 1.5:
+        return row_edges
+    edges = [row_edges[0]]
+    for (top, bottom), lines in zip(zip(row_edges, row_edges[1:]), per_band):
+        for upper, lower in zip(lines, lines[1:]):
+            edges.append((max(w.bottom for w in upper) + min(w.top for w in lower)) / 2)
+        edges.append(bottom)
+    return edges
+
+
+def ruled_tables(rules: Rules, words: list[Word], dpi: int) -> list[CellGrid]:
+    """Tables drawn with rules: full grids, and stacks of horizontal rules (columns from gaps)."""
+    tol = max(2.0, dpi * _JOIN_TOLERANCE_IN)
+    h_rules, v_rules = rules.horizontal, rules.vertical
+    parent = list(range(len(h_rules)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    verticals_of: dict[int, list[Rule]] = {}
+    for v in v_rules:
+        touched = _touching(v, h_rules, tol)
+        for i in touched[1:]:
+            parent[find(i)] = find(touched[0])
+        if touched:
+            verticals_of.setdefault(touched[0], []).append(v)
+    # Horizontal rules without verticals group with rules of about the same extent nearby.
+    for i, a in enumerate(h_rules):
+        for j in range(i + 1, len(h_rules)):
+            b = h_rules[j]
+            same_extent = abs(a.start - b.start) <= 4 * tol and abs(a.end - b.end) <= 4 * tol
+            if same_extent and abs(a.pos - b.pos) <= dpi * 1.5:
+                parent[find(j)] = find(i)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(h_rules)):
+        groups.setdefault(find(i), []).append(i)
+
+    tables = []
+    for members in groups.values():
+        hs = [h_rules[i] for i in members]
+        vs = [v for i in members for v in verticals_of.get(i, [])]
+        if len(hs) < 2 or (not vs and len(hs) < 3):
+            continue
+        x0 = min(min(h.start for h in hs), min((v.pos for v in vs), default=np.inf))
+        x1 = max(max(h.end for h in hs), max((v.pos for v in vs), default=-np.inf))
+        row_edges = _merge_positions([h.pos for h in hs], tol)
+        bbox = (x0, row_edges[0], x1, row_edges[-1])
+        inside = [w for w in words if _inside(w, bbox)]
+        if not inside:
+            continue
+        row_edges = _split_bands_into_lines(inside, row_edges)
+        # The table's outer edges count as column edges even where no vertical rule frames it.
+        col_edges = _merge_positions([x0, *(v.pos for v in vs), x1], tol) if vs else []
+        if len(col_edges) < 3:
+            # No inner vertical rules: the columns are where the words leave gaps.
+            col_edges = _gap_columns(inside, x0, x1, len(row_edges) - 1, dpi * _MIN_COLUMN_GAP_IN)
+        if len(row_edges) < 3 or len(col_edges) < 3:
+            continue
+        cells = _fill(inside, row_edges, col_edges)
+        kept = [i for i, r in enumerate(cells) if any(r)]
+        filled = sum(bool(c) for r in cells for c in r)
+        # Columns split at every word of a lone bar's caption leave a grid of empty cells.
+        if len(kept) >= 2 and filled >= _MIN_RULED_FILLED_SHARE * len(kept) * (len(col_edges) - 1):
+            tables.append(CellGrid(bbox, [cells[i] for i in kept], [row_edges[i] for i in kept] + [row_edges[kept[-1] + 1]],
+                                   col_edges))
+    return tables
+
+
+def _row_runs(rows: list[list[Word]], heights: list[float], min_gap: float) -> list[list[int]]:
+    """Runs of evenly spaced rows that split into two or more segments at wide gaps; up to
+    _MAX_SINGLE_ROWS rows of one segment (a row whose other cells are empty) may sit inside."""
+
+    def multi(row: list[Word], height: float) -> bool:
+        return any(b.left - a.right >= max(1.5 * height, min_gap) for a, b in zip(row, row[1:]))
+
+    runs: list[list[int]] = []
+    current: list[int] = []
+    singles: list[int] = []
+    for i, (row, height) in enumerate(zip(rows, heights)):
+        last = (singles or current)[-1] if current else None
+        near = last is not None and (
+            min(w.top for w in row) - max(w.bottom for w in rows[last]) <= _MAX_ROW_GAP * height
+        )
+        if multi(row, height):
+            if near:
+                current += singles + [i]
+            else:
+                runs.append(current)
+                current = [i]
+            singles = []
+        elif near and len(singles) < _MAX_SINGLE_ROWS:
+            singles.append(i)
+        else:
+            runs.append(current)
+            current, singles = [], []
+    runs.append(current)
+    return [r for r in runs if r]
+
+
+def unruled_tables(words: list[Word], dpi: int, slope: float = 0.0) -> list[CellGrid]:
+    """Tables drawn without rules (or with banded rows), found from words aligned in columns.
+
+    Conservative on purpose: a false table on a two-column slide is worse than a table read
+    as lines, which the recognisers still see as text. A table needs three rows, short cells,
+    a first column filled in most rows, and every column filled in more than one row. On a
+    page left tilted (`slope`, dy per dx), rows are found on levelled word positions: across
+    a wide table a 1° tilt moves the last column a line down.
+    """
+    if not slope or not words:
+        return _unruled_tables(words, dpi)
+    level_x = median(w.cx for w in words)
+    original: dict[int, Word] = {}
+    levelled = []
+    for w in words:
+        dy = slope * (w.cx - level_x)
+        moved = Word(w.text, w.conf, w.left, w.top - dy, w.right, w.bottom - dy, w.line_key)
+        original[id(moved)] = w
+        levelled.append(moved)
+    return [CellGrid(g.bbox, [[[original[id(w)] for w in cell] for cell in row] for row in g.rows],
+                     g.row_edges, g.col_edges, slope, level_x)
+            for g in _unruled_tables(levelled, dpi)]
+
+
+def _unruled_tables(words: list[Word], dpi: int) -> list[CellGrid]:
+    rows = _visual_rows(words)
+    if len(rows) < _MIN_UNRULED_ROWS:
+        return []
+    heights = [median(w.height for w in r) for r in rows]
+    min_gap = dpi * _MIN_COLUMN_GAP_IN
+    tables = []
+    for run in _row_runs(rows, heights, min_gap):
+        if len(run) < _MIN_UNRULED_ROWS:
+            continue
+        run_words = [w for i in run for w in rows[i]]
+        x0, x1 = min(w.left for w in run_words), max(w.right for w in run_words)
+        col_edges = _gap_columns(run_words, x0 - 1, x1 + 1, len(run), min_gap)
+        n_cols = len(col_edges) - 1
+        if n_cols < 2:
+            continue
+        row_edges = [min(w.top for w in rows[run[0]]) - 1]
+        for a, b in zip(run, run[1:]):
+            row_edges.append((max(w.bottom for w in rows[a]) + min(w.top for w in rows[b])) / 2)
+        row_edges.append(max(w.bottom for w in rows[run[-1]]) + 1)
+        cells = _fill(run_words, row_edges, col_edges)
+        filled = [c for r in cells for c in r if c]
+        words_per_cell = sum(len(c) for c in filled) / len(filled)
+        per_column = [sum(bool(r[c]) for r in cells) for c in range(n_cols)]
+        first_column_full = per_column[0] >= _MIN_FIRST_COLUMN_SHARE * len(cells)
+        columns_used = min(per_column) >= 2
+        short_right = all(len(r[-1]) <= 2 for r in cells)
+        wide_enough = n_cols >= 3 or (len(run) >= 4 and short_right)
+        if wide_enough and words_per_cell <= _MAX_WORDS_PER_CELL and first_column_full and columns_used:
+            tables.append(CellGrid((x0, row_edges[0], x1, row_edges[-1]), cells, row_edges, col_edges))
+    return tables

@@ -1,0 +1,1 @@
+"""One reader per file format, all producing models.Document (sniff decides which)."""
