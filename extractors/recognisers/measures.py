@@ -49,7 +49,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from extractors.recognisers.counts import Line, scan, title_subject
+from extractors.recognisers.quantities import Line, scan, title_subject
 from extractors.gazetteer.gazetteer import load_gazetteer
 from extractors.readers.metadata import NORWEGIAN_LANGUAGES
 from extractors.recognisers.municipalities import document_date, resolve_municipality

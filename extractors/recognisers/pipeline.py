@@ -33,7 +33,7 @@ Component = Callable[[Document, list[Record]], list[Record]]
 COMPONENTS: dict[str, str] = {
     "municipalities": "extractors.recognisers.municipalities:recognise_municipalities",
     "themes": "extractors.recognisers.themes:recognise_themes",
-    "counts": "extractors.recognisers.counts:recognise_counts",
+    "counts": "extractors.recognisers.quantities:recognise_counts",
     "measures": "extractors.recognisers.measures:recognise_measures",  # after municipalities and themes: uses both
 }
 
