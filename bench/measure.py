@@ -202,7 +202,10 @@ def stage_shares(paths: list[str], limit: int = 20) -> dict[str, float]:
     records to dicts, thumbnails, KB save), timed one by one, after one warm-up file.
     """
     from models.errors import ReadError
-    from extractors.recognisers.pipeline import block_rows, components, structural_records
+    from extractors.recognisers.base import Found
+    from extractors.recognisers.context import Context
+    from extractors.recognisers.pipeline import block_rows, pipeline, structural_records
+    from models import DocumentRecord
     from extractors.readers.base import read_document
     from extractors.thumbnails import thumbnails
 
@@ -219,12 +222,13 @@ def stage_shares(paths: list[str], limit: int = 20) -> dict[str, float]:
                 continue
             seconds["read"] += time.perf_counter() - t
             t = time.perf_counter()
-            found = structural_records(doc)
+            found = Found(structural_records(doc))
+            context = Context.of(doc, found.of(DocumentRecord))
             seconds["structural records"] += time.perf_counter() - t
-            for name, component in components():
+            for recogniser in pipeline():
                 t = time.perf_counter()
-                found.extend(component(doc, found))
-                seconds[name] += time.perf_counter() - t
+                found.extend(recogniser.run(doc, context, found))
+                seconds[recogniser.name] += time.perf_counter() - t
             t = time.perf_counter()
             rows, dicts = block_rows(doc), [r.model_dump(mode="json") for r in found]
             seconds["records to dicts"] += time.perf_counter() - t

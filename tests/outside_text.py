@@ -131,7 +131,7 @@ def _prf(found: Counter, truth: Counter) -> tuple[int, int, int]:
 
 def score(samples: tuple[Sample, ...] = SAMPLES) -> dict[str, float]:
     """Precision and recall of municipality mentions and of counts over the samples."""
-    from extractors.recognisers.quantities import recognise_counts
+    from extractors.recognisers.counts import recognise_counts
     from extractors.recognisers.municipalities import recognise_municipalities
 
     totals = {"m": [0, 0, 0], "c": [0, 0, 0]}
@@ -153,7 +153,7 @@ def score(samples: tuple[Sample, ...] = SAMPLES) -> dict[str, float]:
 
 def errors(samples: tuple[Sample, ...] = SAMPLES) -> list[str]:
     """What each sample got wrong: extra (+) and missing (-) mentions and counts."""
-    from extractors.recognisers.quantities import recognise_counts
+    from extractors.recognisers.counts import recognise_counts
     from extractors.recognisers.municipalities import recognise_municipalities
 
     lines = []

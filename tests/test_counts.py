@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.recognisers.quantities import recognise_counts
+from extractors.recognisers.counts import recognise_counts
 from models import Block, Document, Page
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.recognisers.quantities import recognise_counts
+from extractors.recognisers.counts import recognise_counts
 from extractors.recognisers.municipalities import MAX_PIECE_CHARS, recognise_municipalities
 from extractors.recognisers.pipeline import recognise
 from extractors.recognisers.themes import recognise_themes

@@ -37,8 +37,9 @@ whatever the language: municipality names count in any document.
 
 Rows or names that resolve to no municipality are skipped. This module resolves names only
 through extractors.recognisers.municipalities.resolve_municipality (and the county list of
-extractors.gazetteer.gazetteer); it keeps no gazetteer of its own. It must run after the municipality
-and theme recognisers, whose records it reads from `found`.
+extractors.gazetteer.gazetteer); it keeps no gazetteer of its own. It requires the municipality
+and theme records (it runs after those recognisers, which the pipeline checks) and emits both
+measure and count records: the counts of tables are its own, the count recogniser reads text.
 """
 
 from __future__ import annotations
@@ -49,10 +50,12 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from extractors.recognisers.quantities import Line, scan, title_subject
 from extractors.gazetteer.gazetteer import load_gazetteer
 from extractors.readers.metadata import NORWEGIAN_LANGUAGES
-from extractors.recognisers.municipalities import document_date, resolve_municipality
+from extractors.recognisers.base import Found, component
+from extractors.recognisers.context import Context
+from extractors.recognisers.municipalities import resolve_municipality
+from extractors.recognisers.quantities import Paragraph, scan, title_subject
 from extractors.lang.lexicon import lexicon as word_list
 from extractors.lang.numbers import parse_digits
 from extractors.recognisers.themes import match_terms
@@ -200,17 +203,17 @@ def _pieces(cell: str) -> list[tuple[str, bool]]:
     return [(text, bracket) for text, bracket in out if text.strip()]
 
 
-def _page_theme(found: list[Record], page: int) -> str | None:
-    themes = [r for r in found if isinstance(r, ThemeRecord) and r.page == page]
+def _page_theme(found: Found, page: int) -> str | None:
+    themes = [r for r in found.of(ThemeRecord) if r.page == page]
     return max(themes, key=lambda r: r.score).theme if themes else None
 
 
-def _county_hints(found: list[Record], table: Table) -> dict[str, str]:
+def _county_hints(found: Found, table: Table) -> dict[str, str]:
     """Name as written → county, from the municipality recogniser's records for this table's
     pages; a name it resolved to two counties on one page gives no hint."""
     seen: dict[str, set[str]] = {}
-    for r in found:
-        if isinstance(r, MunicipalityRecord) and r.page in table.pages + [table.page]:
+    for r in found.of(MunicipalityRecord):
+        if r.page in table.pages + [table.page]:
             seen.setdefault(r.surface.strip(), set()).add(r.fylke)
     return {name: next(iter(counties)) for name, counties in seen.items() if len(counties) == 1}
 
@@ -240,8 +243,8 @@ def _numeric(cell: str) -> tuple[float, bool] | None:
 
 
 class _TableReader:
-    def __init__(self, doc: Document, table: Table, found: list[Record], when: date) -> None:
-        self.doc, self.table, self.found, self.when = doc, table, found, when
+    def __init__(self, doc: Document, table: Table, found: Found, context: Context) -> None:
+        self.doc, self.table, self.context, self.when = doc, table, context, context.date
         self.page_theme = _page_theme(found, table.page)
         self.hints = _county_hints(found, table)
         width = table.n_cols
@@ -403,25 +406,24 @@ class _TableReader:
     # -- 4. anything else -------------------------------------------------------------------------
 
     def _text_counts(self) -> list[Record]:
-        page = next((p for p in self.doc.pages if p.number == self.table.page), None)
-        fallback = title_subject(page) if page is not None else None
+        fallback = title_subject(self.context.title(self.table.page))
         records: list[Record] = []
         for row in self.rows:
             for cell in row:
                 if not cell.strip():
                     continue
-                line = Line(text=cell, level=0, block=Block(text=cell, role="table-cell"))
+                line = Paragraph(text=cell, level=0, block=Block(text=cell, role="table-cell"))
                 for f in scan(line, fallback):
                     records.append(self._count(f.value, f.unit, f.text, f.subject, f.of, f.approximate))
         return records
 
 
-def recognise_measures(doc: Document, found: list[Record]) -> list[Record]:
+@component("measures", requires=[MunicipalityRecord, ThemeRecord, "date", "titles"], emits=[MeasureRecord, CountRecord])
+def recognise_measures(doc: Document, context: Context, found: Found) -> list[Record]:
     """Measure records for municipality tables and count records for goal and count tables."""
-    when = document_date(doc, found)
     records: list[Record] = []
     for table in doc.tables:
-        records.extend(_TableReader(doc, table, found, when).read())
+        records.extend(_TableReader(doc, table, found, context).read())
     if doc.language not in NORWEGIAN_LANGUAGES:
         records = [r for r in records if not isinstance(r, CountRecord) or is_unit_word(r.unit)]
     return records

@@ -1,8 +1,8 @@
 """The municipality recogniser: every mention of a Norwegian municipality in a Document.
 
-A pipeline component in the sense of extractors.recognisers.pipeline: `recognise_municipalities(doc,
-found)` returns one `municipality` record per mention, resolved to the municipality as it was
-on the document's date (number, name, county) and to where it went after later reforms.
+A pipeline component (extractors.recognisers.base) that requires the document's date and emits
+one `municipality` record per mention, resolved to the municipality as it was on that date
+(number, name, county) and to where it went after later reforms.
 
 How: a spaCy pipeline (`spacy.blank("nb")`) whose components are ours. `municipality_phrases`
 is a PhraseMatcher over every official and parallel name in the gazetteer, with their genitive
@@ -53,11 +53,12 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from extractors.gazetteer.gazetteer import DATA_DIR, Gazetteer, Municipality, load_gazetteer, name_key
-from extractors.readers.metadata import NORWEGIAN_LANGUAGES, record_date
+from extractors.readers.metadata import NORWEGIAN_LANGUAGES
+from extractors.recognisers.base import Found, component
+from extractors.recognisers.context import PROGRAMME_DATE, Context
 from extractors.recognisers.names import MAX_BIRTH_YEAR, MAX_NAME_WORDS, MIN_BIRTH_YEAR, ends_in_person_name, is_given_name
-from models import Document, MunicipalityRecord, Record
+from models import Document, MunicipalityRecord
 
-PROGRAMME_DATE = date(2013, 6, 30)
 TEXT_ROLES = ("title", "body")
 
 # Words that may stand between the names of a list without breaking it.
@@ -681,15 +682,10 @@ def _current(gaz: Gazetteer, m: Municipality) -> tuple[str, str]:
     return " / ".join(n.name for n in chosen), " / ".join(n.kommunenummer for n in chosen)
 
 
-def document_date(doc: Document, found: list[Record]) -> date:
-    """The document's date (a year or month stands for its middle), else the date a document
-    record carries, else the programme period's."""
-    return record_date(doc, found) or PROGRAMME_DATE
-
-
 # --- the component ---------------------------------------------------------------------------
 
-def recognise_municipalities(doc: Document, found: list[Record]) -> list[MunicipalityRecord]:
+@component("municipalities", requires=["date"], emits=[MunicipalityRecord])
+def recognise_municipalities(doc: Document, context: Context, found: Found) -> list[MunicipalityRecord]:
     """One record per municipality mention in the document's titles, body text and tables.
 
     Every rule looks no further than the mention's page (its line, block, table row or
@@ -697,7 +693,7 @@ def recognise_municipalities(doc: Document, found: list[Record]) -> list[Municip
     line holds its tokens, and a 1,000-page report held at once took 270 MB more.
     """
     gaz = load_gazetteer()
-    when = document_date(doc, found)
+    when = context.date
     pages: dict[int | None, list[Line]] = defaultdict(list)
     for order, line in enumerate(_lines(doc)):
         line.order = order

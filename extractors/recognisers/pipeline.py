@@ -1,20 +1,25 @@
 """From a file to its records: read it, then run the fact recognisers over the Document.
 
-The recognisers form a pipeline in the spaCy sense: an ordered list of named components, each
-a function `(Document, records found so far) -> new records`, so each can be tested alone and
-a later component (measures) can use an earlier one's output (the page's theme). The order
-lives in `COMPONENTS`, not in code paths. `extract_file` is what the flow runs per file, in a
-worker process; it never raises for a bad file, it returns an error record instead.
+The recognisers form a pipeline in the spaCy sense: an ordered list of named components
+(extractors.recognisers.base), each declaring the records and shared facts it requires and the
+records it emits, so each can be tested alone and a later component (measures) can use an
+earlier one's output (the page's theme). The order is `COMPONENTS`, and `build` checks it:
+a component that requires a record type emitted only later, or by no component, or a fact the
+context does not hold, is an error naming both. `extract_file` is what the flow runs per
+file, in a worker process; it never raises for a bad file, it returns an error record instead.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from models.errors import INTERNAL_MESSAGE, ReadError, describe
 from extractors.readers.base import display_path, read_document
+from extractors.recognisers.base import Component, Found, PipelineError
+from extractors.recognisers.context import FACTS, Context
 from extractors.thumbnails import thumbnails
 from models import (
     PIPELINE_VERSION,
@@ -27,23 +32,63 @@ from models import (
     TableRecord,
 )
 
-Component = Callable[[Document, list[Record]], list[Record]]
-
-# name → "module:function"; run in this order over every document.
+# name → "module:component"; run in this order over every document (the modules are also
+# what flows.workers preloads). `build` checks that the order gives each its inputs.
 COMPONENTS: dict[str, str] = {
     "municipalities": "extractors.recognisers.municipalities:recognise_municipalities",
     "themes": "extractors.recognisers.themes:recognise_themes",
-    "counts": "extractors.recognisers.quantities:recognise_counts",
-    "measures": "extractors.recognisers.measures:recognise_measures",  # after municipalities and themes: uses both
+    "counts": "extractors.recognisers.counts:recognise_counts",
+    "measures": "extractors.recognisers.measures:recognise_measures",
 }
 
+# What `structural_records` makes from what was read, before any component runs.
+STRUCTURAL: tuple[type[Record], ...] = (DocumentRecord, PageRecord, TableRecord, ErrorRecord)
 
-def components() -> list[tuple[str, Component]]:
+
+def build(targets: Mapping[str, str]) -> tuple[Component, ...]:
+    """The components named by `targets` (name → "module:component"), in order, order checked."""
     loaded = []
-    for name, target in COMPONENTS.items():
-        module, func = target.split(":")
-        loaded.append((name, getattr(importlib.import_module(module), func)))
-    return loaded
+    for name, target in targets.items():
+        module, attr = target.split(":")
+        loaded_component = getattr(importlib.import_module(module), attr)
+        if not isinstance(loaded_component, Component) or loaded_component.name != name:
+            raise PipelineError(f"{target} is not the component {name!r}")
+        loaded.append(loaded_component)
+    check_order(loaded)
+    return tuple(loaded)
+
+
+def check_order(components: Sequence[Component]) -> None:
+    """Raise PipelineError, naming every broken requirement, unless each component's record
+    requirements are emitted by the structural records or only by components before it, and
+    each fact it requires is one the context holds."""
+    problems = []
+    names = [c.name for c in components]
+    problems += [f"two components are named {n!r}" for n in sorted({n for n in names if names.count(n) > 1})]
+    for i, c in enumerate(components):
+        for need in c.requires:
+            if isinstance(need, str):
+                if need not in FACTS:
+                    problems.append(f"{c.name!r} requires the fact {need!r}, which the context does not hold "
+                                    f"(it holds {', '.join(sorted(FACTS))})")
+                continue
+            if need in STRUCTURAL:
+                continue
+            emitters = [o.name for o in components if need in o.emits]
+            late = [o.name for o in components[i:] if need in o.emits]
+            if not emitters:
+                problems.append(f"{c.name!r} requires {need.__name__}, which no component emits")
+            elif late:
+                problems.append(f"{c.name!r} requires {need.__name__}, which {' and '.join(map(repr, late))} "
+                                f"emit{'s' if len(late) == 1 else ''} only at or after it")
+    if problems:
+        raise PipelineError("; ".join(problems))
+
+
+@lru_cache(maxsize=1)
+def pipeline() -> tuple[Component, ...]:
+    """The components of `COMPONENTS`, built and checked once per process."""
+    return build(COMPONENTS)
 
 
 def structural_records(doc: Document) -> list[Record]:
@@ -102,10 +147,11 @@ def _document_method(doc: Document) -> str:
 
 def recognise(doc: Document) -> list[Record]:
     """Structural records, then every component's records, in pipeline order."""
-    found = structural_records(doc)
-    for _name, component in components():
-        found.extend(component(doc, found))
-    return found
+    found = Found(structural_records(doc))
+    context = Context.of(doc, found.of(DocumentRecord))
+    for recogniser in pipeline():
+        found.extend(recogniser.run(doc, context, found))
+    return list(found)
 
 
 def error_record(path: str, sha256: str, kind: ErrorKind, message: str, detail: str | None = None) -> ErrorRecord:

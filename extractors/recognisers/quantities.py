@@ -1,15 +1,18 @@
-"""Count recogniser: every explicit quantity a page states, as a number with its unit.
+"""The grammar of a stated quantity: every explicit number a paragraph states, with its unit.
 
-A pipeline component over a `models.Document`. It reads the title and body text of each page
-(not notes, furniture or table cells: tables belong to the measure recogniser, which reuses
-`scan` for cells that are plain text) and finds
+Not a component: the count recogniser (extractors.recognisers.counts) reads a page's title and
+body text through it, and the measure recogniser the cells of tables that are neither a
+municipality table nor a label → number table. `paragraphs(page)` splits a page as the rules
+need (a bullet, or PDF lines joined where a sentence wraps, each with its parent bullet), and
+`scan` finds in a paragraph
 
 - digits and number words, bokmål and nynorsk: "18 prosjekter", "tolv kommunar", "To hovedretninger";
 - scale words and currency: "ca. 50 millionar kroner" → 50000000 krone, approximate;
 - percentages: "33 %" → 33 prosent;
 - ratios: "12 av 16 kommuner har økt nærvær" → 12, of 16, unit kommune, subject "økt nærvær";
-- label–value lines of a chart flattened into text, under a title that says what is counted
-  ("Antall prosjekter per tema" / "Omdømme 7").
+
+and `chart_quantities` the label–value lines of a chart flattened into text, under a title that
+says what is counted ("Antall prosjekter per tema" / "Omdømme 7").
 
 `unit` is the singular bokmål lemma of the counted noun (extractors.lang.units). `subject` is set
 when the text says what the count is about, first of: the predicate of the sentence ("har økt
@@ -30,12 +33,6 @@ value), a number with no counted noun after it, and the words "en/ei/ein" except
 A label's own number does not swallow the count after it: "Gruppe 2, 17 prosjekter, 20
 kommuner" and "Gruppe 2 – 17 prosjekter" count the 17 prosjekter (neither an enumeration of
 labels, "1 og 2", nor a range, "2–3", begins at a label's number when a counted noun follows).
-
-Other languages: the unit words are Norwegian. In a document whose language is not Norwegian
-(`nb`, `nn`, or `und` for too little text to tell), only quantities with a unit the Norwegian
-unit table (data/units.tsv) knows are kept (percentages, amounts in kroner, "20 kommuner"):
-an English "3 projects" would otherwise become a count of the unit "projects", and English
-words that Norwegian also writes ("to", "and", "no") of units no one counts.
 """
 
 from __future__ import annotations
@@ -44,10 +41,9 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from extractors.readers.metadata import NORWEGIAN_LANGUAGES
 from extractors.lang.numbers import ONE_WORDS, SCALES, parse_digits, parse_number_words, word_value
 from extractors.lang.units import is_unit_word, split_unit
-from models import Block, CountRecord, Document, Page, Record
+from models import Block, Page
 
 _TOKEN = re.compile(r"\d+(?:[.,:/]\d+)*|[^\W\d_]+(?:[-/'][^\W\d_]+)*-?|\S")
 _THOUSANDS_GAP = re.compile(r"^[ \u00a0\u202f]$")
@@ -117,8 +113,8 @@ class Token:
 
 
 @dataclass
-class Found:
-    """A quantity found in a line of text, before it becomes a record."""
+class Quantity:
+    """A quantity found in a paragraph, before it becomes a record."""
 
     value: float
     unit: str
@@ -130,14 +126,14 @@ class Found:
 
 
 @dataclass
-class Line:
+class Paragraph:
     """A paragraph of text: one slide bullet, or PDF lines joined where a sentence wraps."""
 
     text: str
     level: int
     block: Block
     last: Block | None = None  # the last PDF line joined into this paragraph
-    parent: Line | None = None
+    parent: Paragraph | None = None
     tokens: list[Token] = field(default_factory=list)
 
 
@@ -178,7 +174,7 @@ def _subject_text(words: list[str]) -> str | None:
 class _Scanner:
     """Finds quantities in one line, given its tokens."""
 
-    def __init__(self, line: Line, title_subject: str | None) -> None:
+    def __init__(self, line: Paragraph, title_subject: str | None) -> None:
         self.line = line
         self.toks = line.tokens
         self.title_subject = title_subject
@@ -406,8 +402,8 @@ class _Scanner:
 
     # -- the scan ---------------------------------------------------------------------------
 
-    def scan(self) -> list[Found]:
-        found: list[Found] = []
+    def scan(self) -> list[Quantity]:
+        found: list[Quantity] = []
         i = 0
         while i < len(self.toks):
             hit = self._count_at(i)
@@ -419,7 +415,7 @@ class _Scanner:
             i = next_i
         return found
 
-    def _count_at(self, i: int) -> tuple[Found, int] | None:
+    def _count_at(self, i: int) -> tuple[Quantity, int] | None:
         """The quantity that starts at token i and the index after it, or None."""
         tok = self.toks[i]
         if tok.is_num and self._not_a_count(i):
@@ -469,7 +465,7 @@ class _Scanner:
             return 1
         return SCALES[word]
 
-    def _currency_first(self, i: int, start: int, value: float, used: int, approximate: bool) -> tuple[Found, int]:
+    def _currency_first(self, i: int, start: int, value: float, used: int, approximate: bool) -> tuple[Quantity, int]:
         j = i + used
         scale = 1
         nxt = self.at(j)
@@ -478,7 +474,7 @@ class _Scanner:
         end = j if scale != 1 else i + used - 1
         return self._make(i, start, end, value * scale, "krone", approximate, None, None, None)
 
-    def _parenthetical(self, i: int, value: float, approximate: bool) -> tuple[Found, int] | None:
+    def _parenthetical(self, i: int, value: float, approximate: bool) -> tuple[Quantity, int] | None:
         """"Temaverksted (3 i 2014)": the number in brackets counts the noun before them."""
         if self.low(i - 1) != "(" or self.at(i - 2) is None or not self.toks[i - 2].is_word:
             return None
@@ -488,21 +484,21 @@ class _Scanner:
         unit = split_unit(self.toks[i - 2].text)
         year = self._year(i + 1, close)
         text = self.line.text[self.toks[i - 2].start : self.toks[close].end]
-        found = Found(value, unit.lemma, text, None, approximate, year or unit.modifier or self.title_subject, unit.known)
+        found = Quantity(value, unit.lemma, text, None, approximate, year or unit.modifier or self.title_subject, unit.known)
         return found, close + 1
 
     def _make(
         self, i: int, start: int, end: int, value: float, unit: str, approximate: bool,
         of: float | None, noun: int | None, modifier: str | None, known: bool = True,
-    ) -> tuple[Found, int]:
+    ) -> tuple[Quantity, int]:
         text = re.sub(r"\s+", " ", self.line.text[self.toks[start].start : self.toks[end].end])
         subject = self._subject(i, start, noun, modifier)
-        return Found(value, unit, text, of, approximate, subject, known), end + 1
+        return Quantity(value, unit, text, of, approximate, subject, known), end + 1
 
 
-def _lines(page: Page) -> list[Line]:
+def paragraphs(page: Page) -> list[Paragraph]:
     """Title and body blocks as paragraphs, wrapped PDF lines joined, bullets given parents."""
-    lines: list[Line] = []
+    lines: list[Paragraph] = []
     for block in page.blocks:
         if block.role not in ("title", "body") or not block.text.strip():
             continue
@@ -518,14 +514,14 @@ def _lines(page: Page) -> list[Line]:
             prev.text = f"{prev.text} {text}"
             prev.last = block
             continue
-        lines.append(Line(text=text, level=level, block=block, last=block))
+        lines.append(Paragraph(text=text, level=level, block=block, last=block))
     for n, line in enumerate(lines):
         line.tokens = tokenize(line.text)
         line.parent = next((p for p in reversed(lines[:n]) if p.level < line.level and p.block.role == "body"), None)
     return lines
 
 
-def _wraps(prev: Line, block: Block, text: str) -> bool:
+def _wraps(prev: Paragraph, block: Block, text: str) -> bool:
     """Whether a PDF line continues the sentence above it rather than starting a new item.
 
     A continuation sits right under the line above (a gap under one line height), is not
@@ -544,25 +540,23 @@ def _wraps(prev: Line, block: Block, text: str) -> bool:
     return True
 
 
-def title_subject(page: Page) -> str | None:
+def title_subject(title: str) -> str | None:
     """The topic after the colon in a slide title: "Oppstartsrapportering: sykefravær" → "sykefravær"."""
-    title = " ".join(b.text.strip() for b in page.blocks if b.role == "title" and b.text.strip())
     if ":" not in title:
         return None
     topic = title.split(":", 1)[1].strip()
     return _subject_text(topic.split()) if topic and len(topic.split()) <= 4 else None
 
 
-def scan(line: Line, subject: str | None = None) -> list[Found]:
-    """Every quantity in one line; `subject` is the fallback topic (a slide title's)."""
+def scan(line: Paragraph, subject: str | None = None) -> list[Quantity]:
+    """Every quantity in one paragraph; `subject` is the fallback topic (a slide title's)."""
     if not line.tokens:
         line.tokens = tokenize(line.text)
     return _Scanner(line, subject).scan()
 
 
-def _chart_lines(page: Page, lines: list[Line]) -> list[tuple[Line, Found]]:
+def chart_quantities(title: str, lines: list[Paragraph]) -> list[tuple[Paragraph, Quantity]]:
     """A chart flattened into text lines ("Omdømme 7") under a title that says what is counted."""
-    title = " ".join(b.text.strip() for b in page.blocks if b.role == "title" and b.text.strip())
     m = _TITLE_COUNTED.match(title)
     if not m:
         return []
@@ -575,38 +569,5 @@ def _chart_lines(page: Page, lines: list[Line]) -> list[tuple[Line, Found]]:
         if lm and not _YEAR.match(lm.group(2)):
             value = parse_digits(lm.group(2))
             if value is not None:
-                out.append((line, Found(value, "prosent" if lm.group(3) else unit.lemma, line.text.strip(), subject=lm.group(1).strip())))
+                out.append((line, Quantity(value, "prosent" if lm.group(3) else unit.lemma, line.text.strip(), subject=lm.group(1).strip())))
     return out
-
-
-def _confidence(block: Block, found: Found) -> float:
-    base = 0.9 if found.known_unit else 0.6
-    return round(base * block.confidence, 3) if block.confidence is not None else base
-
-
-def recognise_counts(doc: Document, found: list[Record]) -> list[CountRecord]:
-    """Count records for every quantity in the title and body text of every page."""
-    records: list[CountRecord] = []
-    norwegian = doc.language in NORWEGIAN_LANGUAGES
-    for page in doc.pages:
-        lines = _lines(page)
-        subject = title_subject(page)
-        hits = [(line, f) for line in lines for f in scan(line, subject)]
-        hits += _chart_lines(page, lines)
-        for line, f in hits:
-            if not (norwegian or is_unit_word(f.unit)):
-                continue
-            records.append(
-                CountRecord(
-                    **doc.provenance(page.number),
-                    method=line.block.method,
-                    confidence=_confidence(line.block, f),
-                    value=f.value,
-                    unit=f.unit,
-                    text=f.text,
-                    subject=f.subject,
-                    of=f.of,
-                    approximate=f.approximate,
-                )
-            )
-    return records

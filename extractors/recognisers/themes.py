@@ -6,7 +6,7 @@ against one lexicon per theme (data/themes/<theme>.txt, bokmål and nynorsk, syn
 data/themes/README.txt) and returns `theme` records with a 0–1 score and the matched words as
 evidence. OCR'd text arrives with its æ/ø/å already restored (extractors.lang.lexicon); matching
 on ASCII-folded stems also catches what the restoration left ("omdomme"). It does not look at
-municipalities or numbers; later components read its records from `found`.
+municipalities or numbers; it requires nothing, and later components read its records from `found`.
 
 Scoring. Every matched word adds its lexicon weight (1, or 0.5 for generic words such as
 "kompetanse") times its place: 3 in a title, 2 when it opens a body line or a table cell (a
@@ -43,7 +43,9 @@ from typing import get_args
 import Stemmer
 
 from extractors.readers.metadata import NORWEGIAN_LANGUAGES
-from models import Document, Page, Record, ThemeRecord
+from extractors.recognisers.base import Found, component
+from extractors.recognisers.context import Context
+from models import Document, Page, ThemeRecord
 from models.records import ThemeName
 
 LEXICON_DIR = Path(__file__).resolve().parent / "data" / "themes"
@@ -257,7 +259,8 @@ def _ranked(evidence: dict[str, float]) -> list[str]:
     return sorted(evidence, key=lambda w: (-evidence[w], order[w]))[:MAX_EVIDENCE]
 
 
-def recognise_themes(doc: Document, found: list[Record]) -> list[ThemeRecord]:
+@component("themes", emits=[ThemeRecord])
+def recognise_themes(doc: Document, context: Context, found: Found) -> list[ThemeRecord]:
     """Theme records per page (page number) and per document (page None)."""
     records: list[ThemeRecord] = []
     if doc.language not in NORWEGIAN_LANGUAGES:
