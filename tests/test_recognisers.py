@@ -9,13 +9,21 @@ import pytest
 
 from extractors.recognisers.base import Found, PipelineError, component
 from extractors.recognisers.context import FACTS, PROGRAMME_DATE, Context
-from extractors.recognisers.pipeline import COMPONENTS, STRUCTURAL, build, check_order, pipeline, recognise
-from flows.workers import _preload
+from extractors.recognisers.pipeline import (
+    COMPONENTS,
+    STRUCTURAL,
+    build,
+    check_order,
+    pipeline,
+    recognise,
+    structural_records,
+)
 from models import (
     Block,
     CountRecord,
     Document,
     DocumentRecord,
+    Fault,
     MeasureRecord,
     MunicipalityRecord,
     Page,
@@ -92,6 +100,12 @@ def test_structural_records_need_no_component_and_a_component_may_not_require_it
         check_order([again])
 
 
+def test_the_structural_records_are_of_the_types_the_order_check_takes_as_given():
+    doc = _doc("Status", tables=[Table(table_id="p1t1", page=1, pages=[1], rows=[["a", "b"]])])
+    doc.faults.append(Fault(page=1, kind="internal", message="m"))
+    assert {type(r) for r in structural_records(doc)} == set(STRUCTURAL)
+
+
 def test_an_import_string_that_is_no_component_of_that_name_is_an_error():
     with pytest.raises(PipelineError, match="is not the component 'themes'"):
         build({"themes": COMPONENTS["counts"]})
@@ -155,7 +169,3 @@ def test_the_pipeline_gives_measures_the_themes_and_municipalities_found_before_
     measures = [(r.municipality, r.fylke, r.theme) for r in records if r.type == "measure"]
     assert measures == [("Våler", "Hedmark", "sykefravaer"), ("Elverum", "Hedmark", "sykefravaer")]
 
-
-def test_workers_preload_every_component_module():
-    modules = {target.split(":")[0] for target in COMPONENTS.values()}
-    assert modules <= set(_preload())

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TypeVar, Union
+from typing import TypeVar
 
 from extractors.recognisers.context import Context, Fact
 from models import Document, DocumentRecord, Record
 
 R = TypeVar("R", bound=Record)
-Requirement = Union[type[Record], Fact]
+Requirement = type[Record] | Fact
 Recognise = Callable[[Document, Context, "Found"], list[Record]]
 
 

@@ -20,7 +20,13 @@ from extractors.lang.units import is_unit_word
 from extractors.readers.metadata import NORWEGIAN_LANGUAGES
 from extractors.recognisers.base import Found, component
 from extractors.recognisers.context import Context
-from extractors.recognisers.quantities import Quantity, chart_quantities, paragraphs, scan, title_subject
+from extractors.recognisers.quantities import (
+    Quantity,
+    chart_quantities,
+    paragraphs,
+    scan,
+    title_subject,
+)
 from models import Block, CountRecord, Document
 
 

@@ -244,8 +244,8 @@ def _parse(text: str, ocr: bool) -> Doc:
     nlp = municipality_nlp()
     doc = nlp.make_doc(text)
     doc._.saman_ocr = ocr
-    for _name, component in nlp.pipeline:
-        doc = component(doc)
+    for _name, pipe in nlp.pipeline:
+        doc = pipe(doc)
     return doc
 
 
