@@ -15,12 +15,12 @@ from tests.conftest import CORPUS, ingest
 def test_second_ingest_parses_nothing_and_touching_changes_nothing(corpus_copy, tmp_path):
     kb_path = tmp_path / "kb.db"
     first = ingest([corpus_copy], kb_path)
-    assert first["extracted"] == 2 and first["pages"] > 0 and not first["errors"]
+    assert first.extracted == 2 and first.pages > 0 and not first.errors
     later = time.time() + 60
     for f in corpus_copy.iterdir():
         os.utime(f, (later, later))
     second = ingest([corpus_copy], kb_path)
-    assert second["extracted"] == 0 and second["unchanged"] == 2
+    assert second.extracted == 0 and second.unchanged == 2
     with open_kb(kb_path, readonly=True) as kb:
         assert kb.stats()["documents"] == 2
 
@@ -33,7 +33,7 @@ def test_a_changed_file_is_reextracted_and_replaces_its_records(corpus_copy, tmp
     prs.slides[1].shapes.title.text_frame.text = "Nytt om programmet: vikarpool i alle kommuner"
     prs.save(deck)
     summary = ingest([corpus_copy], kb_path)
-    assert summary["extracted"] == 1 and summary["unchanged"] == 1
+    assert summary.extracted == 1 and summary.unchanged == 1
     with open_kb(kb_path, readonly=True) as kb:
         docs = list(kb.records("document"))
         assert len(docs) == 2, "the old version's records were replaced, not kept beside the new"
@@ -47,7 +47,7 @@ def test_same_content_under_two_names_is_read_once_and_each_file_has_its_documen
     shutil.copy(deck, twin)
     kb_path = tmp_path / "kb.db"
     summary = ingest([corpus_copy], kb_path)
-    assert summary["extracted"] == 2 and summary["duplicates"] == 1
+    assert summary.extracted == 2 and summary.duplicates == 1
     with open_kb(kb_path, readonly=True) as kb:
         docs = [r for r in kb.records("document") if deck.name in r["path"] or twin.name in r["path"]]
         stored = kb.db.execute("SELECT count(*) FROM documents WHERE doc_id = ?", (docs[0]["doc_id"],)).fetchone()[0]
