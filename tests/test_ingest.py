@@ -95,3 +95,34 @@ def test_globs_do_not_follow_symlink_loops(tmp_path):
     shutil.copy(CORPUS / "2015-06-30_sluttrapport_tiltak.pdf", tmp_path / "a" / "r.pdf")
     os.symlink(tmp_path, tmp_path / "a" / "back")
     assert discover([str(tmp_path / "**" / "*.pdf")]).files == [str(tmp_path / "a" / "r.pdf")]
+
+
+def test_one_extraction_is_stored_whole_by_column_name_and_replaces_what_was_there(tmp_path):
+    """`KB.save` takes the typed Extraction of one file: every block and thumbnail comes back
+    from its table field by field, the records as the export shapes them, and saving the
+    same content again replaces it (a file error of its path goes)."""
+    import sqlite3
+
+    from extractors.readers.base import sha256_of
+    from extractors.recognisers.pipeline import error_record, extract_file
+    from models import Extraction
+
+    deck = CORPUS / "2014-03-12_kmd_programstatus.pptx"
+    extraction = extract_file(str(deck), sha256_of(deck))
+    assert isinstance(extraction, Extraction) and extraction.document.path == str(deck)
+    assert extraction.blocks and extraction.thumbnails and all(r.type != "document" for r in extraction.records)
+    with open_kb(tmp_path / "kb.db") as kb:
+        kb.save_error(error_record(str(deck), extraction.document.sha256, "timeout", "took too long"))
+        kb.save(extraction)
+        kb.save(extraction)
+        kb.db.row_factory = sqlite3.Row
+        blocks = [dict(r) for r in kb.db.execute("SELECT * FROM blocks ORDER BY page, seq")]
+        thumbnails = [dict(r) for r in kb.db.execute("SELECT page, png FROM thumbnails ORDER BY page")]
+        [document] = list(kb.records("document"))
+        pages = list(kb.records("page"))
+        errors = list(kb.records("error"))
+    assert blocks == [b.model_dump() for b in extraction.blocks]
+    assert thumbnails == [t.model_dump() for t in extraction.thumbnails]
+    assert document == {**extraction.document.model_dump(mode="json"), "paths": [str(deck)]}
+    assert pages == [r.model_dump(mode="json") for r in extraction.records if r.type == "page"]
+    assert errors == [], "the document read replaces its path's file error"
