@@ -20,6 +20,7 @@ import os
 import subprocess
 import sys
 from concurrent.futures import as_completed
+from dataclasses import asdict
 from pathlib import Path
 
 from bench.measure import REPO, Clock, Figure, Measurement, clock, ratio, spawn_pool
@@ -27,7 +28,7 @@ from extractors.recognisers.pipeline import extract_file
 from extractors.readers.base import display_path, sha256_of
 from flows.discover import discover
 from kb.store import open_kb
-from models import PIPELINE_VERSION
+from models import PIPELINE_VERSION, Extraction
 
 GOAL_OVERHEAD = 0.10
 GOAL_RERUN = 0.05
@@ -55,19 +56,18 @@ def plain_loop(folder: str, kb_path: Path, workers: int) -> dict[str, int]:
         futures = {pool.submit(extract_file, same[0], sha): (sha, same) for sha, same in todo.items()}
         for future in as_completed(futures):
             sha, same = futures[future]
-            extraction = future.result()
-            records = extraction.records
-            if records[0]["type"] == "document":
-                records[0]["paths"] = [display_path(p) for p in same]
-                kb.save(records, extraction.blocks, extraction.thumbnails)
+            read = future.result()
+            if isinstance(read, Extraction):
+                document = read.document.model_copy(update={"paths": [display_path(p) for p in same]})
+                kb.save(read.model_copy(update={"document": document}))
                 for path in same:
                     note(path, sha, sha[:16])
                 done["extracted"] += 1
-                done["pages"] += records[0]["n_pages"]
-                done["errors"] += sum(r["type"] == "error" for r in records)
+                done["pages"] += document.n_pages
+                done["errors"] += sum(r.type == "error" for r in read.records)
             else:
                 for path in same:
-                    kb.save([{**records[0], "path": display_path(path), "file_name": os.path.basename(path)}])
+                    kb.save_error(read.model_copy(update={"path": display_path(path), "file_name": os.path.basename(path)}))
                     note(path, sha, None)
                     done["errors"] += 1
     finally:
@@ -114,9 +114,9 @@ def figures(folder: str, workdir: Path, workers: int) -> tuple[list[Figure], Pat
     from flows.ingest import ingest_flow
 
     with clock() as flow_took:
-        first = ingest_flow([folder], str(flow_kb), workers=workers, show_progress=False)
+        first = asdict(ingest_flow([folder], str(flow_kb), workers=workers, show_progress=False))
     with clock() as rerun_took:
-        rerun = ingest_flow([folder], str(flow_kb), workers=workers, show_progress=False)
+        rerun = asdict(ingest_flow([folder], str(flow_kb), workers=workers, show_progress=False))
     command_first, _ = saman_ingest(folder, workdir / "command.db", workers)
     command_rerun, rerun_output = saman_ingest(folder, workdir / "command.db", workers)
 

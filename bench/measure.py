@@ -23,6 +23,7 @@ from pathlib import Path
 from extractors.recognisers.pipeline import extract_file
 from extractors.readers.base import sha256_of
 from kb.store import open_kb
+from models import ErrorRecord
 
 REPO = Path(__file__).resolve().parent.parent
 # Small corpus files each worker reads once before timing starts, so lexicons and models are loaded.
@@ -183,12 +184,14 @@ def saman_end_to_end(pool: ProcessPoolExecutor, paths: list[str], kb_path: Path)
         with clock() as took:
             futures = [pool.submit(extract_file, p, sha256_of(p)) for p in paths]
             for future in as_completed(futures):
-                extraction = future.result()
-                records = extraction.records
-                kb.save(records, extraction.blocks, extraction.thumbnails)
-                records_by_type.update(r["type"] for r in records)
-                if records[0]["type"] == "document":
-                    pages += records[0]["n_pages"]
+                read = future.result()
+                if isinstance(read, ErrorRecord):
+                    kb.save_error(read)
+                    records_by_type["error"] += 1
+                else:
+                    kb.save(read)
+                    records_by_type.update([read.document.type, *(r.type for r in read.records)])
+                    pages += read.document.n_pages
                     documents += 1
     finally:
         kb.close()
@@ -199,15 +202,14 @@ def stage_shares(paths: list[str], limit: int = 20) -> dict[str, float]:
     """Where saman's time goes, in one process on up to `limit` files: seconds per stage.
 
     The stages are the pipeline's own steps (read, structural records, each named recogniser,
-    records to dicts, thumbnails, KB save), timed one by one, after one warm-up file.
+    blocks, thumbnails, KB save), timed one by one, after one warm-up file.
     """
     from models.errors import ReadError
     from extractors.recognisers.base import Found
     from extractors.recognisers.context import Context
-    from extractors.recognisers.pipeline import block_rows, pipeline, structural_records
-    from models import DocumentRecord
+    from extractors.recognisers.pipeline import page_thumbnails, pipeline, stored_blocks, structural_records
     from extractors.readers.base import read_document
-    from extractors.thumbnails import thumbnails
+    from models import DocumentRecord, Extraction
 
     _warm_worker()
     seconds: Counter = Counter()
@@ -230,13 +232,13 @@ def stage_shares(paths: list[str], limit: int = 20) -> dict[str, float]:
                 found.extend(recogniser.run(doc, context, found))
                 seconds[recogniser.name] += time.perf_counter() - t
             t = time.perf_counter()
-            rows, dicts = block_rows(doc), [r.model_dump(mode="json") for r in found]
-            seconds["records to dicts"] += time.perf_counter() - t
+            blocks = stored_blocks(doc)
+            seconds["blocks"] += time.perf_counter() - t
             t = time.perf_counter()
-            pictures = sorted(thumbnails(path, doc).items())
+            pictures = page_thumbnails(path, doc)
             seconds["thumbnails"] += time.perf_counter() - t
             t = time.perf_counter()
-            kb.save(dicts, rows, pictures)
+            kb.save(Extraction.of(found, blocks, pictures))
             seconds["KB save"] += time.perf_counter() - t
     finally:
         kb.close()

@@ -35,17 +35,20 @@ def child(path: str, kb_path: str) -> dict[str, object]:
     from extractors.recognisers.pipeline import extract_file
     from extractors.readers.base import sha256_of
     from kb.store import open_kb
+    from models import ErrorRecord
 
     baseline = _status_mb("VmRSS")
     started = time.perf_counter()
-    extraction = extract_file(path, sha256_of(path))
+    read = extract_file(path, sha256_of(path))
     with open_kb(kb_path) as kb:
-        kb.save(extraction.records, extraction.blocks, extraction.thumbnails)
-    first = extraction.records[0]
+        if isinstance(read, ErrorRecord):
+            kb.save_error(read)
+        else:
+            kb.save(read)
     return {
         "seconds": time.perf_counter() - started,
-        "pages": first.get("n_pages"),
-        "error": first.get("message") if first["type"] == "error" else None,
+        "pages": None if isinstance(read, ErrorRecord) else read.document.n_pages,
+        "error": read.message if isinstance(read, ErrorRecord) else None,
         "baseline_mb": baseline,
         "peak_mb": _status_mb("VmHWM"),
     }

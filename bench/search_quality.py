@@ -91,8 +91,8 @@ def ensure_kb(kb_path: Path = SEARCH_KB) -> Path:
     for old in kb_path.parent.glob(kb_path.name + "*"):
         old.unlink()
     summary = ingest_flow([str(path) for path in files], str(kb_path), show_progress=False)
-    for error in summary.get("errors", []):
-        print(f"not read: {error['file_name']}: {error['message']}", file=sys.stderr)
+    for error in summary.errors:
+        print(f"not read: {error.file_name}: {error.message}", file=sys.stderr)
     stamp_file.write_text(want)
     return kb_path
 

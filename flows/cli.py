@@ -14,6 +14,7 @@ import re
 import sys
 import time
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -23,6 +24,9 @@ from rich.text import Text
 
 from extractors.lang.text import printable
 from kb.store import default_kb_path, open_kb
+
+if TYPE_CHECKING:
+    from flows.plan import Summary
 
 out = Console()
 err = Console(stderr=True)
@@ -97,7 +101,7 @@ def ingest(paths: tuple[str, ...], kb_path: str | None, workers: int, quiet: boo
 def rerun(kb_path: str | None, workers: int, quiet: bool, retry_errors: bool) -> None:
     """Re-scan the folders the KB was filled from: ingest new and changed files, mark deleted ones gone."""
     started = time.monotonic()
-    from flows.plan import mark_gone, plan, rerun_targets, settled
+    from flows.plan import Summary, mark_gone, plan, rerun_targets, settled
 
     kb_path = kb_path or default_kb_path()
     _open_readonly(kb_path).close()
@@ -106,15 +110,16 @@ def rerun(kb_path: str | None, workers: int, quiet: bool, retry_errors: bool) ->
         todo = plan(targets, kb, retry_errors=retry_errors)
         summary = None
         if not todo.todo:
-            summary = {**(settled(kb, todo, started) if targets else {}), "gone": mark_gone(kb, todo.found)}
+            summary = settled(kb, todo, started) if targets else Summary()
+            summary.gone = mark_gone(kb, todo.found)
     if summary is None:
         _start_prefect(todo, workers)
         from flows.ingest import rerun_flow
 
         summary = rerun_flow(kb_path, workers=workers, show_progress=not quiet, retry_errors=retry_errors)
-    if "files" in summary:
+    if targets:
         _print_summary(summary, kb_path, time.monotonic() - started)
-    for path in summary["gone"]:
+    for path in summary.gone:
         out.print(f"[yellow]gone[/yellow] {escape(printable(path))} (its records are kept)")
 
 
@@ -163,33 +168,33 @@ def serve_flows(folder: str, kb_path: str | None, cron: str) -> None:
     run_serve(os.path.abspath(folder), os.path.abspath(kb_path or default_kb_path()), cron)
 
 
-def _print_summary(s: dict, kb_path: str, seconds: float) -> None:
+def _print_summary(s: Summary, kb_path: str, seconds: float) -> None:
     """The run's summary; `seconds`: the command's own time, Prefect's start included."""
     table = RichTable(title=f"Ingested into {escape(printable(kb_path))} in {seconds:.1f} s", show_header=False)
-    table.add_row("files", str(s["files"]))
-    table.add_row("extracted", str(s["extracted"]))
-    table.add_row("unchanged (skipped)", str(s["unchanged"]))
-    if s["failed_before"]:
-        table.add_row("failed before (not read again)", str(s["failed_before"]))
-    table.add_row("duplicates (same content, other name)", str(s["duplicates"]))
-    if s["hidden"]:
-        table.add_row("hidden files in folders (not read)", str(s["hidden"]))
-    table.add_row("pages", str(s["pages"]))
-    for record_type, n in sorted(s["records"].items()):
+    table.add_row("files", str(s.files))
+    table.add_row("extracted", str(s.extracted))
+    table.add_row("unchanged (skipped)", str(s.unchanged))
+    if s.failed_before:
+        table.add_row("failed before (not read again)", str(s.failed_before))
+    table.add_row("duplicates (same content, other name)", str(s.duplicates))
+    if s.hidden:
+        table.add_row("hidden files in folders (not read)", str(s.hidden))
+    table.add_row("pages", str(s.pages))
+    for record_type, n in sorted(s.records.items()):
         table.add_row(f"records: {record_type}", str(n))
-    table.add_row("errors", str(len(s["errors"])))
-    by_kind = Counter((e["error_kind"], e.get("scope") or "file") for e in s["errors"])
+    table.add_row("errors", str(len(s.errors)))
+    by_kind = Counter((e.error_kind, e.scope) for e in s.errors)
     for (kind, scope), n in sorted(by_kind.items()):
         table.add_row(f"  {kind} ({scope})", str(n))
     out.print(table)
-    for e in s["errors"]:
-        where = f" page {e['page']}" if e.get("page") else ""
-        if e.get("scope") in ("shape", "region"):
-            where += f" ({e['scope']})"
-        out.print(Text.assemble(("error", "red"), f" {printable(e['path'])}{where}: ", (e["error_kind"], "bold"),
-                                f": {printable(e['message'])}"), soft_wrap=True)  # one line per error, for grep
-    if s["failed_before"]:
-        out.print(f"{s['failed_before']} file(s) that failed in an earlier run were not read again; "
+    for e in s.errors:
+        where = f" page {e.page}" if e.page else ""
+        if e.scope in ("shape", "region"):
+            where += f" ({e.scope})"
+        out.print(Text.assemble(("error", "red"), f" {printable(e.path)}{where}: ", (e.error_kind, "bold"),
+                                f": {printable(e.message)}"), soft_wrap=True)  # one line per error, for grep
+    if s.failed_before:
+        out.print(f"{s.failed_before} file(s) that failed in an earlier run were not read again; "
                   "--retry-errors reads them again")
 
 

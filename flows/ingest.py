@@ -23,15 +23,16 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from models import ErrorKind, ErrorRecord, Extraction
 from models.errors import INTERNAL_MESSAGE, describe
-from extractors.recognisers.pipeline import Extraction, error_record, extract_file
+from extractors.recognisers.pipeline import error_record, extract_file
 from extractors.readers.base import display_path
 from flows.discover import discover
 from flows.plan import Summary, mark_gone, note, plan, rerun_targets, save_error, settle
 from flows.workers import WorkerPool, file_timeout
 from kb.store import open_kb
 
-_FAILURES = {
+_FAILURES: dict[ErrorKind, str] = {
     "timeout": "reading took longer than {timeout:.0f} s and was stopped (set SAMAN_FILE_TIMEOUT to allow more)",
     "crash": "the process reading this file died (the file may need more memory than allowed, or it breaks a "
              "library saman uses); the rest of the batch went on",
@@ -45,7 +46,7 @@ _FAILURES = {
 MAX_FILES_PER_TASK = 4
 
 
-def extract_one(path: str, sha256: str, pool_id: int | None) -> Extraction:
+def extract_one(path: str, sha256: str, pool_id: int | None) -> Extraction | ErrorRecord:
     """Parse and recognise one file in a worker process; failures come back as an error record.
 
     Without a pool (`pool_id` None: the task runs on a Dask worker, which is a process of its
@@ -57,11 +58,11 @@ def extract_one(path: str, sha256: str, pool_id: int | None) -> Extraction:
     if status == "ok":
         return result
     message = _FAILURES[status].format(timeout=file_timeout())
-    return Extraction([error_record(path, sha256, status, message, result).model_dump(mode="json")])
+    return error_record(path, sha256, status, message, result)
 
 
-def extract_files(files: list[tuple[str, str]], label: str, pool_id: int | None) -> list[Extraction]:
-    """(path, sha256) after (path, sha256), one Extraction each; `label` names the task run.
+def extract_files(files: list[tuple[str, str]], label: str, pool_id: int | None) -> list[Extraction | ErrorRecord]:
+    """(path, sha256) after (path, sha256), one Extraction (or file error) each; `label` names the task run.
 
     A fault here of ours (extract_one already turns a reader's failure into an error record)
     costs its own file only, not the other files of the task or the run.
@@ -71,7 +72,7 @@ def extract_files(files: list[tuple[str, str]], label: str, pool_id: int | None)
         try:
             out.append(extract_one(path, sha, pool_id))
         except Exception as exc:  # noqa: BLE001 — one file's fault must not end the batch
-            out.append(Extraction([error_record(path, sha, "internal", INTERNAL_MESSAGE, describe(exc)).model_dump(mode="json")]))
+            out.append(error_record(path, sha, "internal", INTERNAL_MESSAGE, describe(exc)))
     return out
 
 
@@ -97,7 +98,7 @@ def _label(batch: list[tuple[str, list[str]]]) -> str:
 
 @flow(name="saman-ingest", task_runner=ThreadPoolTaskRunner(max_workers=8), log_prints=False)
 def ingest_flow(paths: list[str], kb_path: str, workers: int = 2, show_progress: bool = True,
-                local_workers: bool = True, retry_errors: bool = False) -> dict:
+                local_workers: bool = True, retry_errors: bool = False) -> Summary:
     """Ingest files, folders or globs into the KB at `kb_path`; returns the run's summary.
 
     `retry_errors` reads again the files whose reading failed before at this pipeline version.
@@ -120,18 +121,18 @@ def ingest_flow(paths: list[str], kb_path: str, workers: int = 2, show_progress:
         with _progress(show_progress) as progress:
             bar = progress.add_task("extracting", total=len(todo.todo))
             for future in as_completed(list(futures)):
-                for (sha, same), extraction in zip(futures[future], future.result()):
-                    _load(kb, summary, sha, same, extraction, todo.found.folders)
+                for (sha, same), read in zip(futures[future], future.result()):
+                    _load(kb, summary, sha, same, read, todo.found.folders)
                     progress.advance(bar)
     finally:
         kb.close()
     summary.seconds = round(time.monotonic() - started, 2)
     create_table_artifact(key="ingest-summary", table=summary.rows(), description=f"saman ingest into {kb_path}")
-    return summary.as_dict()
+    return summary
 
 
 @flow(name="saman-rerun", log_prints=False)
-def rerun_flow(kb_path: str, workers: int = 2, show_progress: bool = True, retry_errors: bool = False) -> dict:
+def rerun_flow(kb_path: str, workers: int = 2, show_progress: bool = True, retry_errors: bool = False) -> Summary:
     """Re-scan the folders (and single files) the KB was filled from.
 
     New and changed files are ingested, files extracted by an older pipeline version are
@@ -140,30 +141,29 @@ def rerun_flow(kb_path: str, workers: int = 2, show_progress: bool = True, retry
     with open_kb(kb_path) as kb:
         targets = rerun_targets(kb)
     summary = ingest_flow(targets, kb_path, workers=workers, show_progress=show_progress,
-                          retry_errors=retry_errors) if targets else {}
+                          retry_errors=retry_errors) if targets else Summary()
     with open_kb(kb_path) as kb:
-        gone = mark_gone(kb, discover(targets))
-    return {**summary, "gone": gone}
+        summary.gone = mark_gone(kb, discover(targets))
+    return summary
 
 
-def _load(kb, summary: Summary, sha: str, same: list[str], extraction: Extraction, folders: list[str]) -> None:
-    records = extraction.records
-    if records and records[0]["type"] == "document":
-        records[0]["paths"] = [display_path(p) for p in same]
-        kb.save(records, extraction.blocks, extraction.thumbnails)
+def _load(kb, summary: Summary, sha: str, same: list[str], read: Extraction | ErrorRecord, folders: list[str]) -> None:
+    if isinstance(read, Extraction):
+        document = read.document.model_copy(update={"paths": [display_path(p) for p in same]})
+        kb.save(read.model_copy(update={"document": document}))
         for path in same:
             note(kb, path, sha, sha[:16], folders)
         summary.extracted += 1
-        summary.pages += records[0]["n_pages"]
-        summary.records.update(r["type"] for r in records)
-        summary.errors += [r for r in records if r["type"] == "error"]
+        summary.pages += document.n_pages
+        summary.records.update([document.type, *(r.type for r in read.records)])
+        summary.errors += [r for r in read.records if isinstance(r, ErrorRecord)]
     else:
         # The same content extracted earlier (by an older pipeline) stays: a failed re-extraction
         # adds its error beside the stored document, it does not take the document's place.
         kept = sha[:16] if kb.stored_version(sha) else None
         for path in same:
-            error = {**records[0], "path": display_path(path), "file_name": os.path.basename(display_path(path))}
-            save_error(kb, summary, error)
+            shown = display_path(path)
+            save_error(kb, summary, read.model_copy(update={"path": shown, "file_name": os.path.basename(shown)}))
             note(kb, path, sha, kept, folders)
 
 

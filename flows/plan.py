@@ -28,9 +28,9 @@ from extractors.readers.base import display_path, sha256_of
 from flows.discover import Discovery, discover
 from flows.workers import file_timeout
 from kb.store import KB, Failure
-from models import PIPELINE_VERSION
+from models import PIPELINE_VERSION, ErrorKind, ErrorRecord
 
-NOT_REMEMBERED = frozenset({"internal", "unreadable"})
+NOT_REMEMBERED: frozenset[ErrorKind] = frozenset({"internal", "unreadable"})
 UNREADABLE = "the file could not be opened (check that it exists and that saman may read it)"
 
 # sha256 of files hashed in this process, by (path, size, mtime): the flow plans again what the
@@ -45,12 +45,14 @@ class Plan:
     sizes: dict[str, int] = field(default_factory=dict)  # bytes of each content to read
     unchanged: list[tuple[str, str]] = field(default_factory=list)  # (path, sha256) stored at this version
     failed_before: list[tuple[str, str, Failure]] = field(default_factory=list)  # not read again
-    unreadable: list[dict] = field(default_factory=list)  # error records of files that would not open
+    unreadable: list[ErrorRecord] = field(default_factory=list)  # errors of files that would not open
     duplicates: int = 0
 
 
 @dataclass
 class Summary:
+    """What a run did: `saman ingest` prints it, Prefect keeps its rows as the run's artifact."""
+
     files: int = 0
     extracted: int = 0
     unchanged: int = 0
@@ -59,17 +61,15 @@ class Summary:
     hidden: int = 0
     pages: int = 0
     records: Counter = field(default_factory=Counter)
-    errors: list[dict] = field(default_factory=list)
+    errors: list[ErrorRecord] = field(default_factory=list)
     seconds: float = 0.0
+    gone: list[str] = field(default_factory=list)  # a rerun's paths no longer there (their records stay)
 
     @classmethod
     def of(cls, plan: Plan) -> Summary:
         found = plan.found
         return cls(files=len(found.files), duplicates=plan.duplicates,
                    hidden=len(found.hidden))
-
-    def as_dict(self) -> dict:
-        return {**self.__dict__, "records": dict(self.records)}
 
     def rows(self) -> list[dict[str, object]]:
         rows: list[dict[str, object]] = [
@@ -94,7 +94,7 @@ def plan(paths: list[str], kb: KB, *, retry_errors: bool = False) -> Plan:
             stat = os.stat(path)
             sha = kb.unchanged_sha(display_path(path), stat.st_size, stat.st_mtime, PIPELINE_VERSION) or _sha256(path, stat)
         except OSError as exc:
-            out.unreadable.append(error_record(path, "0" * 64, "unreadable", UNREADABLE, describe(exc)).model_dump(mode="json"))
+            out.unreadable.append(error_record(path, "0" * 64, "unreadable", UNREADABLE, describe(exc)))
             continue
         if kb.stored_version(sha) == PIPELINE_VERSION:
             out.unchanged.append((path, sha))
@@ -129,7 +129,7 @@ def settle(kb: KB, plan: Plan, summary: Summary) -> None:
     for path, sha, failure in plan.failed_before:
         shown = display_path(path)
         if not kb.has_error(shown, sha):  # the same content under a name not seen before
-            kb.save([error_record(path, sha, failure.error_kind, failure.message, failure.detail).model_dump(mode="json")])  # type: ignore[arg-type]
+            kb.save_error(error_record(path, sha, failure.error_kind, failure.message, failure.detail))
         notes.append(_note_of(path, sha, sha[:16] if kb.stored_version(sha) else None, folders))
     kb.note_paths(notes)
     summary.unchanged += len(plan.unchanged)
@@ -138,20 +138,20 @@ def settle(kb: KB, plan: Plan, summary: Summary) -> None:
         save_error(kb, summary, error)
 
 
-def settled(kb: KB, plan: Plan, started: float) -> dict:
+def settled(kb: KB, plan: Plan, started: float) -> Summary:
     """The summary of a run with no file to read (`started`: its time.monotonic() at the start)."""
     summary = Summary.of(plan)
     settle(kb, plan, summary)
     summary.seconds = round(time.monotonic() - started, 2)
-    return summary.as_dict()
+    return summary
 
 
-def save_error(kb: KB, summary: Summary, error: dict) -> None:
+def save_error(kb: KB, summary: Summary, error: ErrorRecord) -> None:
     """Store one file's error and count it in the run's summary."""
-    if error["error_kind"] in NOT_REMEMBERED:
-        kb.save([error])
+    if error.error_kind in NOT_REMEMBERED:
+        kb.save_error(error)
     else:
-        kb.save_failure(error, PIPELINE_VERSION, file_timeout() if error["error_kind"] == "timeout" else None)
+        kb.save_failure(error, PIPELINE_VERSION, file_timeout() if error.error_kind == "timeout" else None)
     summary.errors.append(error)
     summary.records["error"] += 1
 

@@ -35,11 +35,15 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
+from typing import Literal
 
 from models.errors import describe
 from flows import rundir
 
 WORKER_MEMORY_MB = int(os.environ.get("SAMAN_WORKER_MEMORY_MB", "4096"))
+
+Outcome = Literal["ok", "timeout", "crash", "internal"]
+"""How a call in a worker ended: every outcome but `ok` is also the `error_kind` of the file's error."""
 
 
 def file_timeout() -> float:
@@ -263,7 +267,7 @@ class WorkerPool:
         with self._ahead_lock:
             self._ahead_queue.clear()
 
-    def run(self, fn: Callable, *args: object, timeout: float) -> tuple[str, object]:
+    def run(self, fn: Callable, *args: object, timeout: float) -> tuple[Outcome, object]:
         """("ok", result), ("timeout", None), ("crash", detail) or ("internal", detail); never
         raises for a bad file. `crash`: the worker process died on the file; `internal`: an
         exception escaped `fn` in the worker, a fault of ours. A call read ahead is not run
@@ -277,7 +281,7 @@ class WorkerPool:
             return ahead.result()
         return self._run(fn, *args, timeout=timeout)
 
-    def _run(self, fn: Callable, *args: object, timeout: float) -> tuple[str, object]:
+    def _run(self, fn: Callable, *args: object, timeout: float) -> tuple[Outcome, object]:
         with self._slots:
             detail = "a worker process ended abruptly"
             for attempt in range(2):

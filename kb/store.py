@@ -1,9 +1,11 @@
 """The knowledge base file: SQLite in WAL mode, written one whole document at a time.
 
-All writes go through `KB.save`, one transaction per document that first removes whatever the
-KB held for that document, so a re-ingest replaces records and an interrupted run never leaves
-half a document behind. Readers (search, export, Datasette) can read while an ingest writes.
-The KB is also the ingest cache: a file whose sha256 is stored at the current pipeline version
+All writes of what was read go through `KB.save`, which takes one typed `models.Extraction` and
+stores it in one transaction that first removes whatever the KB held for that document, so a
+re-ingest replaces records and an interrupted run never leaves half a document behind; a file
+that could not be read is stored by `save_error` (or `save_failure`, which also remembers that
+its content failed). Rows are inserted by column name, from the models' fields. Readers
+(search, export, Datasette) can read while an ingest writes. The KB is also the ingest cache: a file whose sha256 is stored at the current pipeline version
 is not parsed again, and neither is one whose content failed at that version (`failures`:
 a bomb or a broken file costs its reading once, not on every run) unless a run asks to retry.
 pandas is imported only by `frame`, so a command that only looks up the cache starts quickly.
@@ -23,7 +25,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from kb.schema import SCHEMA_VERSION, TABLE_OF_TYPE, ddl, json_columns, record_columns
 from extractors.lang.stemming import STEMMING_VERSION, stemmed_text
-from models import RECORD_TYPES
+from models import RECORD_TYPES, ErrorKind, ErrorRecord, Extraction, Record, StoredBlock, Thumbnail
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,7 +51,7 @@ class Failure(NamedTuple):
     `timeout` was allowed (a longer limit later is worth a new try)."""
 
     pipeline_version: str
-    error_kind: str
+    error_kind: ErrorKind
     message: str
     detail: str | None
     limit_s: float | None
@@ -186,34 +188,36 @@ class KB:
 
     # -- writing ----------------------------------------------------------------------------
 
-    def save(self, records: list[dict], blocks: list[tuple] = (), thumbnails: list[tuple[int, bytes]] = ()) -> None:
-        """Store one document's records, blocks and thumbnails (or one file's error) in a single transaction."""
+    def save(self, extraction: Extraction) -> None:
+        """Store one document (its records, blocks and thumbnails) in a single transaction,
+        in place of whatever the KB held for it and of the errors of the paths it was read at."""
+        document = extraction.document
         with self.db:
-            self._store(records, blocks, thumbnails)
+            self._delete_document(document.doc_id)
+            self.db.execute("DELETE FROM failures WHERE sha256 = ?", (document.sha256,))
+            self.db.executemany("DELETE FROM errors WHERE path = ? AND page IS NULL", [(p,) for p in document.paths])
+            self._insert([document, *extraction.records])
+            self._insert_rows("blocks", list(StoredBlock.model_fields), [block.model_dump() for block in extraction.blocks])
+            self._insert_rows("thumbnails", ["doc_id", *Thumbnail.model_fields],
+                              [{"doc_id": document.doc_id, **t.model_dump()} for t in extraction.thumbnails])
 
-    def save_failure(self, error: dict, pipeline_version: str, limit_s: float | None = None) -> None:
+    def save_error(self, error: ErrorRecord) -> None:
+        """Store the error of a file that could not be read: one per path, the latest wins."""
+        with self.db:
+            self._store_error(error)
+
+    def save_failure(self, error: ErrorRecord, pipeline_version: str, limit_s: float | None = None) -> None:
         """Store a file's error and remember that its content failed at this version, in one transaction."""
         with self.db:
-            self._store([error])
+            self._store_error(error)
             self.db.execute(
                 """INSERT OR REPLACE INTO failures(sha256, pipeline_version, error_kind, message, detail, limit_s, failed_at)
                    VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                (error["sha256"], pipeline_version, error["error_kind"], error["message"], error.get("detail"), limit_s, _now()))
+                (error.sha256, pipeline_version, error.error_kind, error.message, error.detail, limit_s, _now()))
 
-    def _store(self, records: list[dict], blocks: list[tuple] = (), thumbnails: list[tuple[int, bytes]] = ()) -> None:
-        if not records:
-            return
-        first = records[0]
-        if first["type"] == "document":
-            self._delete_document(first["doc_id"])
-            self.db.execute("DELETE FROM failures WHERE sha256 = ?", (first["sha256"],))
-            self.db.executemany("DELETE FROM errors WHERE path = ? AND page IS NULL", [(p,) for p in first["paths"]])
-            self._insert(records)
-            self.db.executemany("INSERT INTO blocks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", blocks)
-            self.db.executemany("INSERT INTO thumbnails VALUES (?,?,?)", [(first["doc_id"], page, png) for page, png in thumbnails])
-        else:  # a file that could not be read: one error per path, the latest wins
-            self.db.execute("DELETE FROM errors WHERE path = ? AND page IS NULL", (first["path"],))
-            self._insert(records)
+    def _store_error(self, error: ErrorRecord) -> None:
+        self.db.execute("DELETE FROM errors WHERE path = ? AND page IS NULL", (error.path,))
+        self._insert([error])
 
     def _delete_document(self, doc_id: str) -> None:
         for table in TABLE_OF_TYPE.values():
@@ -221,20 +225,23 @@ class KB:
         self.db.execute("DELETE FROM blocks WHERE doc_id = ?", (doc_id,))
         self.db.execute("DELETE FROM thumbnails WHERE doc_id = ?", (doc_id,))
 
-    def _insert(self, records: list[dict]) -> None:
+    def _insert(self, records: list[Record]) -> None:
+        """Insert records (one document's, or one file's error) by column name, `seq` in their order."""
         for seq, record in enumerate(records):
-            record_type = record["type"]
-            cols = list(record_columns(record_type))
-            json_cols = json_columns(record_type)
-            values = [json.dumps(record.get(c), ensure_ascii=False) if c in json_cols else record.get(c) for c in cols]
-            names = cols + ["seq"]
-            values.append(seq)
-            if record_type == "page":
-                names.append("stemmed")
-                values.append(_page_stems(record.get("text"), record.get("raw_text")))
-            placeholders = ",".join("?" * len(names))
-            column_sql = ",".join(f"[{n}]" for n in names)
-            self.db.execute(f"INSERT INTO [{TABLE_OF_TYPE[record_type]}] ({column_sql}) VALUES ({placeholders})", values)
+            values = record.model_dump(mode="json")
+            json_cols = json_columns(record.type)
+            row = {c: json.dumps(values[c], ensure_ascii=False) if c in json_cols else values[c] for c in record_columns(record.type)}
+            row["seq"] = seq
+            if record.type == "page":
+                row["stemmed"] = _page_stems(values["text"], values["raw_text"])
+            self._insert_rows(TABLE_OF_TYPE[record.type], list(row), [row])
+
+    def _insert_rows(self, table: str, columns: list[str], rows: list[dict]) -> None:
+        """INSERT rows into `table`, each a dict keyed by the column names."""
+        if rows:
+            column_sql = ",".join(f"[{c}]" for c in columns)
+            placeholders = ",".join(f":{c}" for c in columns)
+            self.db.executemany(f"INSERT INTO [{table}] ({column_sql}) VALUES ({placeholders})", rows)
 
     # -- reading ----------------------------------------------------------------------------
 

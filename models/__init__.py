@@ -1,5 +1,5 @@
-"""saman's shared types: the document model every reader produces and the records every
-recogniser emits.
+"""saman's shared types: the document model every reader produces, the records every
+recogniser emits, and the Extraction of one file that the KB stores.
 
 This package imports nothing else of saman's, so readers, recognisers, the KB and the flows
 can all depend on it without cycles.
@@ -7,6 +7,7 @@ can all depend on it without cycles.
 
 from models.document import BBox, Block, DateSource, Document, Page, Table
 from models.errors import ERROR_KINDS, ErrorKind, Fault, ReadError, Scope
+from models.extraction import Extraction, StoredBlock, Thumbnail
 from models.records import (
     RECORD_TYPES,
     AnyRecord,
@@ -31,6 +32,7 @@ __all__ = [
     "DateSource",
     "ERROR_KINDS",
     "ErrorKind",
+    "Extraction",
     "Fault",
     "ReadError",
     "Scope",
@@ -44,7 +46,9 @@ __all__ = [
     "PageRecord",
     "RECORD_TYPES",
     "Record",
+    "StoredBlock",
     "Table",
     "TableRecord",
     "ThemeRecord",
+    "Thumbnail",
 ]

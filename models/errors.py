@@ -60,6 +60,8 @@ class ReadError(Exception):
     technical cause (the library's exception), kept apart so it never reaches the message."""
 
     def __init__(self, kind: ErrorKind, message: str, detail: str | None = None) -> None:
+        if kind not in ERROR_KINDS:  # a kind the list lacks fails where it is made, not where it is stored
+            raise ValueError(f"unknown error kind {kind!r}; add it to models.errors.ErrorKind")
         super().__init__(message)
         self.kind = kind
         self.message = message

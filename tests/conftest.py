@@ -6,10 +6,14 @@ import fcntl
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.gold import load_gold
+
+if TYPE_CHECKING:
+    from flows.plan import Summary
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -18,7 +22,7 @@ _NEEDS_OCR = {g["file_name"] for g in load_gold("document") if g.get("ocr_pages"
 BORN_DIGITAL = sorted(p for p in CORPUS.glob("*") if p.suffix in {".pptx", ".pdf"} and p.name not in _NEEDS_OCR)
 
 
-def ingest(paths: list[str | Path], kb_path: str | Path) -> dict:
+def ingest(paths: list[str | Path], kb_path: str | Path) -> Summary:
     """Run the Prefect ingest flow in this process (its temporary server starts once per process)."""
     from flows.ingest import ingest_flow
 
@@ -48,7 +52,7 @@ def corpus_kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if not (shared / "corpus.db.done").exists():
             kb_path.unlink(missing_ok=True)
             summary = ingest(BORN_DIGITAL, kb_path)
-            assert summary["extracted"] == len(BORN_DIGITAL), summary["errors"]
+            assert summary.extracted == len(BORN_DIGITAL), summary.errors
             (shared / "corpus.db.done").touch()
     return kb_path
 

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from models import ErrorRecord
 from models.errors import ReadError
 from extractors.recognisers.pipeline import extract_file
 from extractors.readers.base import read_document, sha256_of
@@ -33,9 +34,9 @@ def test_each_bad_file_is_one_clear_error(tmp_path, make, kind, words):
         read_document(path, ocr=False)
     assert info.value.kind == kind
     assert words.lower() in info.value.message.lower()
-    records, blocks, thumbnails = extract_file(str(path), sha256_of(path))
-    assert [r["type"] for r in records] == ["error"] and blocks == [] and thumbnails == []
-    assert records[0]["error_kind"] == kind and records[0]["path"] == str(path)
+    error = extract_file(str(path), sha256_of(path))
+    assert isinstance(error, ErrorRecord), "a file that cannot be read yields its error, nothing else"
+    assert (error.error_kind, error.scope, error.path) == (kind, "file", str(path))
 
 
 def test_pdf_encrypted_with_an_empty_user_password_is_read(tmp_path):
@@ -59,8 +60,8 @@ def test_a_batch_with_bad_files_goes_on_and_keeps_what_it_had(tmp_path):
     bad = [badfiles.empty(folder), badfiles.truncated_pdf(folder), badfiles.html_named_pdf(folder), badfiles.text_named_pptx(folder)]
     shutil.copy(CORPUS / "2013-05-22_pulje2_samling_nynorsk.pptx", folder)
     summary = ingest([folder], kb_path)
-    assert summary["extracted"] == 1 and summary["unchanged"] == 1
-    assert sorted(e["path"] for e in summary["errors"]) == sorted(str(p) for p in bad)
+    assert summary.extracted == 1 and summary.unchanged == 1
+    assert sorted(e.path for e in summary.errors) == sorted(str(p) for p in bad)
     with open_kb(kb_path, readonly=True) as kb:
         stats = kb.stats()
         assert stats["documents"] == 2 and stats["errors"] == 4

@@ -46,7 +46,7 @@ def test_a_run_with_nothing_to_read_never_loads_prefect(corpus_copy, tmp_path):
     kb_path = tmp_path / "kb.db"
     bad = badfiles.broken_pptx(corpus_copy)
     first = ingest([corpus_copy], kb_path)
-    assert first["extracted"] == 2 and len(first["errors"]) == 1
+    assert first.extracted == 2 and len(first.errors) == 1
     again = saman("ingest", str(corpus_copy), "--kb", str(kb_path), importtime=True)
     assert again.returncode == 0, again.stderr[-3000:]
     assert "prefect" not in imported(again.stderr) and "kb" in imported(again.stderr)

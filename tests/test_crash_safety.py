@@ -77,8 +77,8 @@ def test_sigkill_mid_batch_then_rerun_finishes_exactly_once(decks, tmp_path):
     done = assert_whole_documents(kb_path)
     assert 2 <= len(done) < N_DECKS, "the kill landed mid-batch"
     summary = ingest([decks], kb_path)
-    assert summary["unchanged"] == len(done), "finished files were not redone"
-    assert summary["extracted"] == N_DECKS - len(done)
+    assert summary.unchanged == len(done), "finished files were not redone"
+    assert summary.extracted == N_DECKS - len(done)
     paths = assert_whole_documents(kb_path)
     assert sorted(paths) == sorted(str(p) for p in decks.iterdir())
 

@@ -11,7 +11,7 @@ import pytest
 
 from kb.export import export
 from kb.store import open_kb
-from models import RECORD_TYPES
+from models import RECORD_TYPES, DocumentRecord, Extraction
 from tests.gold import load_gold
 
 COMMON = {"type", "doc_id", "file_name", "sha256", "page"}
@@ -115,10 +115,11 @@ def test_a_kb_from_before_a_field_existed_exports_read_only_with_its_default(tmp
     """An older KB opened read-only (export, search, serve never alter it) lacks the columns
     of fields added since; the export gives those fields their contract default."""
     path = tmp_path / "old.db"
+    document = DocumentRecord(doc_id="a" * 16, file_name="x.pdf", sha256="a" * 64, path="/arkiv/x.pdf", paths=["/arkiv/x.pdf"],
+                              media_type="application/pdf", n_pages=0, date="2013-05-02", date_source="text", language="nb",
+                              pipeline_version="0")
     with open_kb(path) as kb:
-        kb.save([{"type": "document", "doc_id": "a" * 16, "file_name": "x.pdf", "sha256": "a" * 64, "page": None,
-                  "path": "/arkiv/x.pdf", "paths": ["/arkiv/x.pdf"], "media_type": "application/pdf", "n_pages": 0,
-                  "date": "2013-05-02", "date_source": "text", "language": "nb", "pipeline_version": "0"}])
+        kb.save(Extraction(document=document, records=[], blocks=[], thumbnails=[]))
         kb.db.execute("ALTER TABLE documents DROP COLUMN date_source")
         kb.db.commit()
     with open_kb(path, readonly=True) as kb:

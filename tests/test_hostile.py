@@ -72,8 +72,8 @@ def test_odd_names_and_symlink_loops_in_a_batch(tmp_path):
     started = time.monotonic()
     summary = ingest([folder], kb_path)
     assert time.monotonic() - started < 300
-    assert summary["extracted"] == 2
-    assert sorted(e["error_kind"] for e in summary["errors"]) == ["empty", "too_large"]
+    assert summary.extracted == 2
+    assert sorted(e.error_kind for e in summary.errors) == ["empty", "too_large"]
     with open_kb(kb_path, readonly=True) as kb:
         paths = sorted(p for d in kb.records("document") for p in d["paths"])
     assert any(p.endswith("møte på Bø – æøå.pptx") for p in paths)
@@ -118,8 +118,8 @@ def test_a_failed_reextraction_keeps_the_stored_document(corpus_copy, tmp_path, 
         kb.db.execute("UPDATE documents SET pipeline_version = '0.0.1'")
     monkeypatch.setenv("SAMAN_FILE_TIMEOUT", "0.001")
     summary = ingest([corpus_copy], kb_path)
-    assert summary["extracted"] == 0 and len(summary["errors"]) == 2
-    assert {e["error_kind"] for e in summary["errors"]} <= {"timeout", "crash"}
+    assert summary.extracted == 0 and len(summary.errors) == 2
+    assert {e.error_kind for e in summary.errors} <= {"timeout", "crash"}
     with open_kb(kb_path, readonly=True) as kb:
         docs = list(kb.records("document"))
         assert len(docs) == 2 and all(d["paths"] for d in docs), "the earlier extraction is still there"

@@ -15,12 +15,12 @@ from tests.conftest import CORPUS, ingest
 def test_second_ingest_parses_nothing_and_touching_changes_nothing(corpus_copy, tmp_path):
     kb_path = tmp_path / "kb.db"
     first = ingest([corpus_copy], kb_path)
-    assert first["extracted"] == 2 and first["pages"] > 0 and not first["errors"]
+    assert first.extracted == 2 and first.pages > 0 and not first.errors
     later = time.time() + 60
     for f in corpus_copy.iterdir():
         os.utime(f, (later, later))
     second = ingest([corpus_copy], kb_path)
-    assert second["extracted"] == 0 and second["unchanged"] == 2
+    assert second.extracted == 0 and second.unchanged == 2
     with open_kb(kb_path, readonly=True) as kb:
         assert kb.stats()["documents"] == 2
 
@@ -33,7 +33,7 @@ def test_a_changed_file_is_reextracted_and_replaces_its_records(corpus_copy, tmp
     prs.slides[1].shapes.title.text_frame.text = "Nytt om programmet: vikarpool i alle kommuner"
     prs.save(deck)
     summary = ingest([corpus_copy], kb_path)
-    assert summary["extracted"] == 1 and summary["unchanged"] == 1
+    assert summary.extracted == 1 and summary.unchanged == 1
     with open_kb(kb_path, readonly=True) as kb:
         docs = list(kb.records("document"))
         assert len(docs) == 2, "the old version's records were replaced, not kept beside the new"
@@ -47,7 +47,7 @@ def test_same_content_under_two_names_is_read_once_and_each_file_has_its_documen
     shutil.copy(deck, twin)
     kb_path = tmp_path / "kb.db"
     summary = ingest([corpus_copy], kb_path)
-    assert summary["extracted"] == 2 and summary["duplicates"] == 1
+    assert summary.extracted == 2 and summary.duplicates == 1
     with open_kb(kb_path, readonly=True) as kb:
         docs = [r for r in kb.records("document") if deck.name in r["path"] or twin.name in r["path"]]
         stored = kb.db.execute("SELECT count(*) FROM documents WHERE doc_id = ?", (docs[0]["doc_id"],)).fetchone()[0]
@@ -95,3 +95,34 @@ def test_globs_do_not_follow_symlink_loops(tmp_path):
     shutil.copy(CORPUS / "2015-06-30_sluttrapport_tiltak.pdf", tmp_path / "a" / "r.pdf")
     os.symlink(tmp_path, tmp_path / "a" / "back")
     assert discover([str(tmp_path / "**" / "*.pdf")]).files == [str(tmp_path / "a" / "r.pdf")]
+
+
+def test_one_extraction_is_stored_whole_by_column_name_and_replaces_what_was_there(tmp_path):
+    """`KB.save` takes the typed Extraction of one file: every block and thumbnail comes back
+    from its table field by field, the records as the export shapes them, and saving the
+    same content again replaces it (a file error of its path goes)."""
+    import sqlite3
+
+    from extractors.readers.base import sha256_of
+    from extractors.recognisers.pipeline import error_record, extract_file
+    from models import Extraction
+
+    deck = CORPUS / "2014-03-12_kmd_programstatus.pptx"
+    extraction = extract_file(str(deck), sha256_of(deck))
+    assert isinstance(extraction, Extraction) and extraction.document.path == str(deck)
+    assert extraction.blocks and extraction.thumbnails and all(r.type != "document" for r in extraction.records)
+    with open_kb(tmp_path / "kb.db") as kb:
+        kb.save_error(error_record(str(deck), extraction.document.sha256, "timeout", "took too long"))
+        kb.save(extraction)
+        kb.save(extraction)
+        kb.db.row_factory = sqlite3.Row
+        blocks = [dict(r) for r in kb.db.execute("SELECT * FROM blocks ORDER BY page, seq")]
+        thumbnails = [dict(r) for r in kb.db.execute("SELECT page, png FROM thumbnails ORDER BY page")]
+        [document] = list(kb.records("document"))
+        pages = list(kb.records("page"))
+        errors = list(kb.records("error"))
+    assert blocks == [b.model_dump() for b in extraction.blocks]
+    assert thumbnails == [t.model_dump() for t in extraction.thumbnails]
+    assert document == {**extraction.document.model_dump(mode="json"), "paths": [str(deck)]}
+    assert pages == [r.model_dump(mode="json") for r in extraction.records if r.type == "page"]
+    assert errors == [], "the document read replaces its path's file error"

@@ -349,14 +349,13 @@ def test_a_flate_bomb_picture_costs_neither_the_text_nor_the_worker(tmp_path):
     path = pdffiles.raw_pdf(tmp_path / "bomb.pdf", pages, extra_objects=[bomb],
                             resources=b"/Font << /F1 3 0 R >> /XObject << /Im1 %d 0 R >>" % pdffiles.first_extra(2))
     result = extract_file(str(path), SHA)
-    kinds = [r["type"] for r in result.records]
-    assert kinds[0] == "document" and result.records[0]["n_pages"] == 2
-    page_one = next(r for r in result.records if r["type"] == "page" and r["page"] == 1)
-    assert page_one["text"] == "\n".join(ENGLISH)
-    errors = [r for r in result.records if r["type"] == "error"]
-    assert [(e["page"], e["error_kind"], e["scope"]) for e in errors] == [(2, "too_large", "page")]
-    assert not EXCEPTION_TEXT.search(errors[0]["message"])
-    assert [n for n, _ in result.thumbnails] == [1, 2]  # drawn from the blocks, not rendered
+    assert result.document.n_pages == 2
+    page_one = next(r for r in result.records if r.type == "page" and r.page == 1)
+    assert page_one.text == "\n".join(ENGLISH)
+    errors = [r for r in result.records if r.type == "error"]
+    assert [(e.page, e.error_kind, e.scope) for e in errors] == [(2, "too_large", "page")]
+    assert not EXCEPTION_TEXT.search(errors[0].message)
+    assert [t.page for t in result.thumbnails] == [1, 2]  # drawn from the blocks, not rendered
 
 
 def test_a_page_of_extreme_size_gets_a_bounded_thumbnail(tmp_path):

@@ -37,7 +37,7 @@ def _paths() -> list[Path]:
 def exported(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
     kb_path = tmp_path_factory.mktemp("scans") / "scans.db"
     summary = ingest(_paths(), kb_path)
-    assert summary["extracted"] == len(OCR_FILES), summary["errors"]
+    assert summary.extracted == len(OCR_FILES), summary.errors
     run = subprocess.run([sys.executable, "-m", "flows.cli", "export", "--kb", str(kb_path)],
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr

@@ -84,7 +84,7 @@ def test_every_judged_page_of_the_ingested_files_is_a_page_of_the_kb(judged_set,
     folder, _ = generated
     kb_path = tmp_path / "generated.db"
     summary = ingest(sorted(folder.glob("*.pdf")), kb_path)
-    assert summary["extracted"] == len(TEXT_SEEDS), summary["errors"]
+    assert summary.extracted == len(TEXT_SEEDS), summary.errors
     in_kb = set(PlainFTS(corpus_kb).pages) | set(PlainFTS(kb_path).pages)
     ingested = {p.name for p in BORN_DIGITAL} | {p.name for p in folder.glob("*.pdf")}
     judged_pages = {tuple(p) for q in queries for p in q["relevant"] if p[0] in ingested}

@@ -6,7 +6,8 @@ records it emits, so each can be tested alone and a later component (measures) c
 earlier one's output (the page's theme). The order is `COMPONENTS`, and `build` checks it:
 a component that requires a record type emitted only later, or by no component, or a fact the
 context does not hold, is an error naming both. `extract_file` is what the flow runs per
-file, in a worker process; it never raises for a bad file, it returns an error record instead.
+file, in a worker process: it returns the file's `models.Extraction`, which the KB stores whole,
+and never raises for a bad file: it returns the file's error record instead.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import NamedTuple
 
 from models.errors import INTERNAL_MESSAGE, ReadError, describe
 from extractors.readers.base import display_path, read_document
@@ -27,9 +27,12 @@ from models import (
     DocumentRecord,
     ErrorKind,
     ErrorRecord,
+    Extraction,
     PageRecord,
     Record,
+    StoredBlock,
     TableRecord,
+    Thumbnail,
 )
 
 # name → "module:component"; run in this order over every document (the modules are also
@@ -162,47 +165,38 @@ def error_record(path: str, sha256: str, kind: ErrorKind, message: str, detail: 
                        scope="file", message=message, detail=detail)
 
 
-def block_rows(doc: Document) -> list[tuple]:
+def stored_blocks(doc: Document) -> list[StoredBlock]:
     """Every block with its page, order and bbox: the provenance behind each page's text."""
     rows = []
     for page in doc.pages:
         for seq, b in enumerate(page.blocks):
             x0, top, x1, bottom = b.bbox or (None, None, None, None)
-            rows.append((doc.doc_id, page.number, seq, b.role, b.level, b.text, x0, top, x1, bottom, b.method, b.confidence))
+            rows.append(StoredBlock(doc_id=doc.doc_id, page=page.number, seq=seq, role=b.role, level=b.level, text=b.text,
+                                    x0=x0, top=top, x1=x1, bottom=bottom, method=b.method, confidence=b.confidence))
     return rows
 
 
-class Extraction(NamedTuple):
-    """What one file yields for the KB: records (as dicts), block rows, page thumbnails."""
-
-    records: list[dict]
-    blocks: list[tuple] = []
-    thumbnails: list[tuple[int, bytes]] = []
-
-
-def extract_file(path: str, sha256: str) -> Extraction:
+def extract_file(path: str, sha256: str) -> Extraction | ErrorRecord:
     """Read and recognise one file.
 
-    A file that cannot be read yields one error record and nothing else; this never raises
-    for a bad file, so the batch goes on.
+    A file that cannot be read yields its error record instead; this never raises for a bad
+    file, so the batch goes on.
     """
     try:
         doc = read_document(path, sha256)
-        records = [r.model_dump(mode="json") for r in recognise(doc)]
+        return Extraction.of(recognise(doc), stored_blocks(doc), page_thumbnails(path, doc))
     except ReadError as exc:
-        return Extraction([error_record(path, sha256, exc.kind, exc.message, exc.detail).model_dump(mode="json")])
+        return error_record(path, sha256, exc.kind, exc.message, exc.detail)
     except MemoryError as exc:
-        return Extraction([error_record(path, sha256, "too_large", "the file needs more memory than saman allows a file",
-                                        describe(exc)).model_dump(mode="json")])
+        return error_record(path, sha256, "too_large", "the file needs more memory than saman allows a file", describe(exc))
     except Exception as exc:  # a fault of ours on this file must cost this file only
-        return Extraction([error_record(path, sha256, "internal", INTERNAL_MESSAGE, describe(exc)).model_dump(mode="json")])
-    return Extraction(records, block_rows(doc), _pictures(path, doc))
+        return error_record(path, sha256, "internal", INTERNAL_MESSAGE, describe(exc))
 
 
-def _pictures(path: str, doc: Document) -> list[tuple[int, bytes]]:
+def page_thumbnails(path: str, doc: Document) -> list[Thumbnail]:
     """The page thumbnails, or none: a picture is a side job, and one that cannot be made
     (memory, a library's fault) must not cost the document that was read."""
     try:
-        return sorted(thumbnails(path, doc).items())
+        return [Thumbnail(page=page, png=png) for page, png in sorted(thumbnails(path, doc).items())]
     except Exception:  # noqa: BLE001 — the text and records stand without pictures
         return []
