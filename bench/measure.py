@@ -203,7 +203,7 @@ def stage_shares(paths: list[str], limit: int = 20) -> dict[str, float]:
     """
     from models.errors import ReadError
     from extractors.recognisers.pipeline import block_rows, components, structural_records
-    from extractors.readers.base import read_document
+    from extractors.readers.base import open_source, read_source
     from extractors.thumbnails import thumbnails
 
     _warm_worker()
@@ -213,7 +213,8 @@ def stage_shares(paths: list[str], limit: int = 20) -> dict[str, float]:
         for path in paths[:limit]:
             t = time.perf_counter()
             try:
-                doc = read_document(path, sha256_of(path))
+                source = open_source(path, sha256_of(path))
+                doc = read_source(source)
             except ReadError:  # an outside folder holds broken files: their reading is all they cost
                 seconds["read"] += time.perf_counter() - t
                 continue
@@ -229,7 +230,8 @@ def stage_shares(paths: list[str], limit: int = 20) -> dict[str, float]:
             rows, dicts = block_rows(doc), [r.model_dump(mode="json") for r in found]
             seconds["records to dicts"] += time.perf_counter() - t
             t = time.perf_counter()
-            pictures = sorted(thumbnails(path, doc).items())
+            with source:  # the thumbnails draw through what the reader opened
+                pictures = sorted(thumbnails(source, doc).items())
             seconds["thumbnails"] += time.perf_counter() - t
             t = time.perf_counter()
             kb.save(dicts, rows, pictures)

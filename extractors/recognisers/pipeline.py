@@ -14,7 +14,8 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from models.errors import INTERNAL_MESSAGE, ReadError, describe
-from extractors.readers.base import display_path, read_document
+from extractors.readers.base import display_path, open_source, read_source
+from extractors.readers.source import Source
 from extractors.thumbnails import thumbnails
 from models import (
     PIPELINE_VERSION,
@@ -141,8 +142,11 @@ def extract_file(path: str, sha256: str) -> Extraction:
     for a bad file, so the batch goes on.
     """
     try:
-        doc = read_document(path, sha256)
-        records = [r.model_dump(mode="json") for r in recognise(doc)]
+        with open_source(path, sha256) as source:
+            doc = read_source(source)
+            records = [r.model_dump(mode="json") for r in recognise(doc)]
+            # drawn while the source is open: a PDF's thumbnails come from the pdfium document that read it
+            return Extraction(records, block_rows(doc), _pictures(source, doc))
     except ReadError as exc:
         return Extraction([error_record(path, sha256, exc.kind, exc.message, exc.detail).model_dump(mode="json")])
     except MemoryError as exc:
@@ -150,13 +154,12 @@ def extract_file(path: str, sha256: str) -> Extraction:
                                         describe(exc)).model_dump(mode="json")])
     except Exception as exc:  # a fault of ours on this file must cost this file only
         return Extraction([error_record(path, sha256, "internal", INTERNAL_MESSAGE, describe(exc)).model_dump(mode="json")])
-    return Extraction(records, block_rows(doc), _pictures(path, doc))
 
 
-def _pictures(path: str, doc: Document) -> list[tuple[int, bytes]]:
+def _pictures(source: Source, doc: Document) -> list[tuple[int, bytes]]:
     """The page thumbnails, or none: a picture is a side job, and one that cannot be made
     (memory, a library's fault) must not cost the document that was read."""
     try:
-        return sorted(thumbnails(path, doc).items())
+        return sorted(thumbnails(source, doc).items())
     except Exception:  # noqa: BLE001 — the text and records stand without pictures
         return []
