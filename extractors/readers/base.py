@@ -48,6 +48,7 @@ _ZIP_KINDS = {"pptx", "docx", "xlsx", "odp", "odt", "ods"}
 # Our own code; an exception raised here with a built-in type is our fault, not the file's.
 _OUR_PACKAGES = ("extractors", "models", "flows", "kb")
 _OUR_DIRS = tuple(str(Path(__file__).resolve().parents[2] / p) + os.sep for p in _OUR_PACKAGES)
+_DEFAULTS = ReadOptions()
 
 
 def display_path(path: str | Path) -> str:
@@ -68,7 +69,7 @@ def sha256_of(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def read_document(path: str | Path, sha256: str | None = None, options: ReadOptions = ReadOptions()) -> Document:
+def read_document(path: str | Path, sha256: str | None = None, options: ReadOptions = _DEFAULTS) -> Document:
     """Read any supported file into a Document; raise ReadError for anything that cannot be read."""
     with open_source(path, sha256) as source:
         return read_source(source, options)
@@ -94,7 +95,7 @@ def open_source(path: str | Path, sha256: str | None = None) -> Source:
                                       "read it, or it is gone)", describe(exc)) from exc
 
 
-def read_source(source: Source, options: ReadOptions = ReadOptions()) -> Document:
+def read_source(source: Source, options: ReadOptions = _DEFAULTS) -> Document:
     """Read an open Source into a Document; raise ReadError for anything that cannot be read."""
     doc = _read_as(source, options)
     # Document-level text comes from file properties that no block cleaning saw.

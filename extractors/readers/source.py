@@ -12,6 +12,7 @@ This module reads no content and imports no reader.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Self
 
 import pypdfium2 as pdfium
 
@@ -57,7 +58,7 @@ class Source:
             self._pdf.close()
             self._pdf = None
 
-    def __enter__(self) -> Source:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
