@@ -92,13 +92,13 @@ def test_every_kind_the_registry_reads_is_sniffed_from_its_bytes(tmp_path, kind)
 
 
 def test_every_name_a_read_kind_goes_by_leads_back_to_it():
-    named = {kind: FORMATS[kind].extensions for kind in REGISTRY}
+    named = {kind: entry.extensions for kind, entry in REGISTRY.items()}
     assert all(named[kind] for kind in REGISTRY if kind != "encrypted-office")  # a protected file has no name of its own
     assert all(kind_for_extension(ext.upper()) == kind for kind, exts in named.items() for ext in exts)
     assert REGISTRY["text"].names == FORMATS["text"].extensions
 
 
-@pytest.mark.parametrize("suffix", sorted({ext for kind in REGISTRY for ext in FORMATS[kind].extensions}))
+@pytest.mark.parametrize("suffix", sorted({ext for entry in REGISTRY.values() for ext in entry.extensions}))
 def test_a_name_claiming_a_read_kind_over_other_bytes_is_mislabelled(tmp_path, suffix):
     path = tmp_path / f"saved{suffix}"
     path.write_text("<!DOCTYPE html><html><body>Stryn kommune</body></html>", encoding="utf-8")

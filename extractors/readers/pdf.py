@@ -55,7 +55,6 @@ _MAX_PAGE_SIDE = 1_000_000.0
 _PAGE_NUMBER = re.compile(r"^\s*(?:side|page|s\.)?\s*\d{1,4}\s*(?:(?:/|av|of)\s*\d{1,4})?\s*$", re.IGNORECASE)
 
 
-
 def read_pdf(source: Source, options: ReadOptions) -> Document:
     """Read a PDF; with `options.ocr`, pages whose text layer is missing or faulty
     (extractors.ocr.engine.needs_ocr) are read by OCR instead."""

@@ -23,7 +23,7 @@ from extractors.readers.image import read_image, render_image
 from extractors.readers.office import convert_legacy
 from extractors.readers.pdf import read_pdf, render_pdf
 from extractors.readers.pptx import read_pptx
-from extractors.readers.sniff import FORMATS, Format
+from extractors.readers.sniff import FORMATS
 from extractors.readers.source import ReadOptions, Source
 from extractors.readers.spreadsheet import read_spreadsheet
 from extractors.readers.text import read_plain_text
@@ -54,18 +54,15 @@ class Entry:
     """Read only from files so named (plain text: .json or .log is not a document); None: any name."""
 
     @property
-    def format(self) -> Format:
-        return FORMATS[self.kind]
-
-    @property
     def extensions(self) -> tuple[str, ...]:
-        return self.format.extensions
+        """The names files of this kind go by (sniff.FORMATS)."""
+        return FORMATS[self.kind].extensions
 
 
 def read_converted(source: Source, options: ReadOptions) -> Document:
     """Legacy and OpenDocument office files: converted by LibreOffice (extractors.readers.office)
     and the result read by the reader of the kind it became, as a file of its own."""
-    converted = convert_legacy(source.path)
+    converted = convert_legacy(source)
     try:
         with Source(str(converted), source.sha256, "pptx" if converted.suffix == ".pptx" else "pdf") as result:
             doc = REGISTRY[result.kind].read(result, options)

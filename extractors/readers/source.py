@@ -29,7 +29,7 @@ class ReadOptions:
     ocr_settings: OcrSettings = field(default_factory=OcrSettings)
 
 
-@dataclass
+@dataclass(eq=False)
 class Source:
     """A file being read, as sniffed; use it as a context manager, or close it."""
 
