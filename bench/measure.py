@@ -208,7 +208,7 @@ def stage_shares(paths: list[str], limit: int = 20) -> dict[str, float]:
     from extractors.recognisers.base import Found
     from extractors.recognisers.context import Context
     from extractors.recognisers.pipeline import page_thumbnails, pipeline, stored_blocks, structural_records
-    from extractors.readers.base import read_document
+    from extractors.readers.base import open_source, read_source
     from models import DocumentRecord, Extraction
 
     _warm_worker()
@@ -218,7 +218,8 @@ def stage_shares(paths: list[str], limit: int = 20) -> dict[str, float]:
         for path in paths[:limit]:
             t = time.perf_counter()
             try:
-                doc = read_document(path, sha256_of(path))
+                source = open_source(path, sha256_of(path))
+                doc = read_source(source)
             except ReadError:  # an outside folder holds broken files: their reading is all they cost
                 seconds["read"] += time.perf_counter() - t
                 continue
@@ -235,7 +236,8 @@ def stage_shares(paths: list[str], limit: int = 20) -> dict[str, float]:
             blocks = stored_blocks(doc)
             seconds["blocks"] += time.perf_counter() - t
             t = time.perf_counter()
-            pictures = page_thumbnails(path, doc)
+            with source:  # the thumbnails draw through what the reader opened
+                pictures = page_thumbnails(source, doc)
             seconds["thumbnails"] += time.perf_counter() - t
             t = time.perf_counter()
             kb.save(Extraction.of(found, blocks, pictures))

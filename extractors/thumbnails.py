@@ -1,9 +1,11 @@
 """A small PNG picture of every page or slide, so a search hit can show where its words stand.
 
-`thumbnails(path, doc)` returns {page number: PNG bytes}, each image `width` pixels wide (320 by
-default) and a few kilobytes in a 64-colour palette. What the file's bytes are decides how:
-- PDF (born digital or scanned): the page itself, rendered by pypdfium2;
-- image files: the picture (each frame of a multi-page TIFF), scaled down;
+`thumbnails(source, doc)` returns {page number: PNG bytes}, each image `width` pixels wide (320
+by default) and a few kilobytes in a 64-colour palette, for the Source the document was read
+from (extractors.readers.base.open_source). The reader registry says how, by the kind sniffed:
+- a kind with a renderer draws its pages from the file, through what the Source already holds
+  open: PDFs (born digital or scanned) their pages through the reader's pdfium document,
+  image files the picture (each frame of a multi-page TIFF), scaled down;
 - slides (.pptx, and legacy decks LibreOffice converted): a drawing of the slide's own content
   from the Document: every text block in its bbox (titles bold, bullets indented by level),
   tables as grids with their cells, charts as bars. Rendering each deck through LibreOffice
@@ -14,22 +16,21 @@ page holds: a decompression bomb; extractors.readers.pdfium_text bounds every dr
 its blocks the same way, so every page of a Document gets a picture; a page many times taller
 than wide gives a picture MAX_ASPECT widths tall at most.
 
-This module reads the file only to render it; it never runs OCR, LibreOffice or anything of
-the KB, and it never raises for a page it cannot render: that page is drawn from its blocks.
+This module reads the file only to render it, never sniffs it again; it never runs OCR,
+LibreOffice or anything of the KB, and it never raises for a page it cannot render: that page
+is drawn from its blocks.
 """
 
 from __future__ import annotations
 
 import io
 import textwrap
-from collections.abc import Iterator
 from functools import lru_cache
 
-import pypdfium2 as pdfium
-from PIL import Image, ImageDraw, ImageFont, ImageSequence
+from PIL import Image, ImageDraw, ImageFont
 
-from extractors.readers.sniff import format_of, sniff
-from extractors.readers.pdfium_text import render
+from extractors.readers.registry import REGISTRY
+from extractors.readers.source import Source
 from models import Block, Document, Page, Table
 
 WIDTH = 320
@@ -52,55 +53,15 @@ BORDER = (200, 200, 200)
 DRAWN_ROLES = ("title", "body", "furniture")
 
 
-def thumbnails(path: str, doc: Document, *, width: int = WIDTH) -> dict[int, bytes]:
+def thumbnails(source: Source, doc: Document, *, width: int = WIDTH) -> dict[int, bytes]:
     """One PNG per page of `doc`, keyed by page number, `width` pixels wide."""
-    kind = sniff(path)
-    if kind == "pdf":
-        rendered = _pdf_pictures(path, doc, width)
-    elif format_of(kind).family == "image":
-        rendered = _image_pictures(path, doc, width)
-    else:
-        rendered = iter(())
+    entry = REGISTRY.get(source.kind)
+    render = entry.render if entry is not None else None
+    numbers = [page.number for page in doc.pages]
+    rendered = render(source, numbers, width, width * MAX_ASPECT) if render is not None else iter(())
     # Encoded as each page is rendered, so a long document never holds all its page images.
     pngs = {number: _png(picture) for number, picture in rendered}
     return {page.number: pngs.get(page.number) or _png(draw_page(page, doc.tables, width)) for page in doc.pages}
-
-
-def _pdf_pictures(path: str, doc: Document, width: int) -> Iterator[tuple[int, Image.Image]]:
-    try:
-        pdf = pdfium.PdfDocument(path)
-    except pdfium.PdfiumError:
-        return
-    try:
-        for page in doc.pages:
-            if not 1 <= page.number <= len(pdf):
-                continue
-            try:
-                pdf_page = pdf[page.number - 1]
-                page_w, page_h = pdf_page.get_size()
-                # `width` wide, or narrower for a page more than MAX_ASPECT times taller than wide
-                scale = min(width / page_w, width * MAX_ASPECT / page_h)
-                picture = render(pdf_page, scale, max_pixels=width * width * MAX_ASPECT)
-                pdf_page.close()
-            except (pdfium.PdfiumError, ZeroDivisionError, MemoryError):
-                continue
-            if picture is not None:
-                yield page.number, picture
-    finally:
-        pdf.close()
-
-
-def _image_pictures(path: str, doc: Document, width: int) -> Iterator[tuple[int, Image.Image]]:
-    wanted = {page.number for page in doc.pages}
-    try:
-        with Image.open(path) as image:
-            for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
-                if number in wanted:
-                    picture = frame.convert("RGB")
-                    picture.thumbnail((width, width * 4))
-                    yield number, picture
-    except (OSError, ValueError):
-        return
 
 
 def _png(image: Image.Image) -> bytes:

@@ -33,8 +33,9 @@ def ingest(paths: list[str | Path], kb_path: str | Path) -> Summary:
 def born_digital_docs() -> dict:
     """Every born-digital corpus file read once, as the recognisers see it: {file name: Document}."""
     from extractors.readers.base import read_document
+    from extractors.readers.source import ReadOptions
 
-    return {p.name: read_document(p, ocr=False) for p in BORN_DIGITAL}
+    return {p.name: read_document(p, options=ReadOptions(ocr=False)) for p in BORN_DIGITAL}
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from models import ErrorRecord
 from models.errors import ReadError
 from extractors.recognisers.pipeline import extract_file
 from extractors.readers.base import read_document, sha256_of
+from extractors.readers.source import ReadOptions
 from kb.store import open_kb
 from tests import badfiles
 from tests.conftest import CORPUS, ingest
@@ -31,7 +32,7 @@ CASES = [
 def test_each_bad_file_is_one_clear_error(tmp_path, make, kind, words):
     path = make(tmp_path)
     with pytest.raises(ReadError) as info:
-        read_document(path, ocr=False)
+        read_document(path, options=ReadOptions(ocr=False))
     assert info.value.kind == kind
     assert words.lower() in info.value.message.lower()
     error = extract_file(str(path), sha256_of(path))
@@ -40,14 +41,14 @@ def test_each_bad_file_is_one_clear_error(tmp_path, make, kind, words):
 
 
 def test_pdf_encrypted_with_an_empty_user_password_is_read(tmp_path):
-    doc = read_document(badfiles.encrypted_pdf(tmp_path, ""), ocr=False)
+    doc = read_document(badfiles.encrypted_pdf(tmp_path, ""), options=ReadOptions(ocr=False))
     assert "Løten" in doc.pages[0].text
 
 
 def test_a_pdf_named_pptx_is_read_as_the_pdf_it_is(tmp_path):
     path = tmp_path / "rapport.pptx"
     shutil.copy(badfiles.REPORT, path)
-    doc = read_document(path, ocr=False)
+    doc = read_document(path, options=ReadOptions(ocr=False))
     assert doc.media_type == "application/pdf" and len(doc.pages) == 3
 
 

@@ -19,6 +19,7 @@ from reportlab.pdfgen import canvas
 from extractors.readers.metadata import date_in_text, detect_language, month_in_text, named_years, path_date, settle_date_and_language
 from extractors.recognisers.municipalities import recognise_municipalities
 from extractors.readers.base import read_document
+from extractors.readers.source import ReadOptions
 from models import Block, Document, Page
 
 TODAY = date(2026, 12, 1)
@@ -72,7 +73,7 @@ def _settled(text: str, **kw) -> tuple[str | None, str]:
 def test_a_deck_on_an_old_template_takes_the_year_its_text_names(tmp_path: Path) -> None:
     deck = _deck(tmp_path / "status.pptx", ["Programstatus 2014", "Kommunane i pulje 2", "Nye prosjekt"],
                  created=datetime(2013, 1, 27, 9, 14), modified=datetime(2013, 1, 27, 9, 15))
-    doc = read_document(deck, ocr=False)
+    doc = read_document(deck, options=ReadOptions(ocr=False))
     assert doc.metadata["created"] == "2013-01-27"
     assert (doc.date, doc.date_source) == ("2014", "year_in_text")
 
@@ -80,24 +81,24 @@ def test_a_deck_on_an_old_template_takes_the_year_its_text_names(tmp_path: Path)
 def test_a_save_date_in_the_year_the_text_names_makes_that_year_precise(tmp_path: Path) -> None:
     deck = _deck(tmp_path / "status.pptx", ["Programstatus 2014", "Kommunane i pulje 2", "Nye prosjekt"],
                  created=datetime(2013, 1, 27, 9, 14), modified=datetime(2014, 3, 12, 15, 0))
-    doc = read_document(deck, ocr=False)
+    doc = read_document(deck, options=ReadOptions(ocr=False))
     assert (doc.date, doc.date_source) == ("2014-03-12", "metadata")
 
 
 def test_a_deck_without_years_takes_its_save_date_not_its_templates(tmp_path: Path) -> None:
     lines = ["Temaverksted om heltid", "Erfaringer fra kommunene", "Hva har vi lært?"]
     saved = _deck(tmp_path / "verksted.pptx", lines, created=datetime(2011, 3, 1), modified=datetime(2014, 10, 2))
-    assert (read_document(saved, ocr=False).date, read_document(saved, ocr=False).date_source) == ("2014-10-02", "metadata")
+    assert (read_document(saved, options=ReadOptions(ocr=False)).date, read_document(saved, options=ReadOptions(ocr=False)).date_source) == ("2014-10-02", "metadata")
     # python-pptx's own template date: the date of a template, never of a document
     template = _deck(tmp_path / "mal.pptx", lines, created=None, modified=None)
-    doc = read_document(template, ocr=False)
+    doc = read_document(template, options=ReadOptions(ocr=False))
     assert (doc.date, doc.date_source) == (None, "none")
 
 
 def test_a_pdf_converted_years_later_keeps_the_year_of_its_title_and_its_counties(tmp_path: Path) -> None:
     pdf = _pdf(tmp_path / "deltakarar.pdf", ["Deltakarliste 2013", "Hamar kommune", "Stord kommune", "Arendal kommune"],
                title="Deltakarliste 2013")
-    doc = read_document(pdf, ocr=False)
+    doc = read_document(pdf, options=ReadOptions(ocr=False))
     assert doc.metadata["created"][:4] >= "2025", "reportlab stamps the conversion date"
     assert (doc.date, doc.date_source) == ("2013", "year_in_text")
     counties = {r.surface: r.fylke for r in recognise_municipalities(doc, [])}
@@ -106,7 +107,7 @@ def test_a_pdf_converted_years_later_keeps_the_year_of_its_title_and_its_countie
 
 def test_a_date_in_the_file_name_comes_before_the_metadata(tmp_path: Path) -> None:
     pdf = _pdf(tmp_path / "2013-05-22_samling.pdf", ["Samling for kommunane", "Program og deltakarar"])
-    doc = read_document(pdf, ocr=False)
+    doc = read_document(pdf, options=ReadOptions(ocr=False))
     assert (doc.date, doc.date_source) == ("2013-05-22", "file_name")
 
 
@@ -115,8 +116,8 @@ def test_english_and_french_text_pdfs_are_told_apart(tmp_path: Path) -> None:
                                               "after the project started, and staff are more satisfied."])
     french = _pdf(tmp_path / "rapport.pdf", ["La commune a réduit les absences pour maladie de dix pour cent",
                                               "depuis le début du projet, et le personnel est plus satisfait."])
-    assert read_document(english, ocr=False).language == "en"
-    assert read_document(french, ocr=False).language == "fr"
+    assert read_document(english, options=ReadOptions(ocr=False)).language == "en"
+    assert read_document(french, options=ReadOptions(ocr=False)).language == "fr"
 
 
 # --- the order of evidence ---------------------------------------------------------------------

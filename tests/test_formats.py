@@ -22,6 +22,7 @@ from reportlab.pdfgen import canvas
 from models.errors import ReadError
 from extractors.readers.sniff import sniff
 from extractors.readers.base import _raised_by_library, read_document
+from extractors.readers.source import ReadOptions
 from extractors.readers.spreadsheet import MAX_SHEET_CELLS
 from extractors.lang.text import clean_line, printable
 from flows.discover import discover
@@ -37,7 +38,7 @@ PARTICIPANTS = [["Kommune", "Fylke", "Kontaktperson", None], ["Stryn", "Sogn og 
 
 def read_error(path: Path) -> ReadError:
     with pytest.raises(ReadError) as info:
-        read_document(path, ocr=False)
+        read_document(path, options=ReadOptions(ocr=False))
     assert not EXCEPTION_TEXT.search(info.value.message), info.value.message
     return info.value
 
@@ -175,7 +176,7 @@ def test_an_xlsx_is_a_page_per_sheet_with_its_used_range_as_a_table(tmp_path):
         "Deltakarar": PARTICIPANTS,
         "Sheet2": [[None, None], [None, "Tal"], [None, 12], [None, 0.25], [None, date(2013, 5, 22)], [None, True]],
     })
-    doc = read_document(path, ocr=False)
+    doc = read_document(path, options=ReadOptions(ocr=False))
     assert doc.media_type == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert [p.number for p in doc.pages] == [1, 2] and all(p.method == "text" for p in doc.pages)
     first, second = doc.tables
@@ -190,7 +191,7 @@ def test_an_xlsx_is_a_page_per_sheet_with_its_used_range_as_a_table(tmp_path):
 def test_a_participant_list_in_a_spreadsheet_names_its_municipalities(tmp_path):
     from extractors.recognisers.municipalities import recognise_municipalities
 
-    doc = read_document(ff.xlsx_workbook(tmp_path / "deltakarar.xlsx", {"Deltakarar": PARTICIPANTS}), ocr=False)
+    doc = read_document(ff.xlsx_workbook(tmp_path / "deltakarar.xlsx", {"Deltakarar": PARTICIPANTS}), options=ReadOptions(ocr=False))
     found = {(m.name, m.fylke) for m in recognise_municipalities(doc, [])}
     assert {("Stryn", "Sogn og Fjordane"), ("Bø", "Telemark"), ("Herøy", "Nordland")} <= found
 
@@ -200,9 +201,9 @@ def test_an_ods_and_an_xls_read_like_an_xlsx(tmp_path):
     rows = ff.ods_rows([[c or "" for c in r[:3]] for r in PARTICIPANTS[:4]]).replace(
         "</table:table-row>", '<table:table-cell table:number-columns-repeated="1020"/></table:table-row>')
     rows += '<table:table-row table:number-rows-repeated="1048000"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
-    ods = read_document(ff.ods_workbook(tmp_path / "deltakarar.ods", {"Deltakarar": rows}), ocr=False)
+    ods = read_document(ff.ods_workbook(tmp_path / "deltakarar.ods", {"Deltakarar": rows}), options=ReadOptions(ocr=False))
     xls = read_document(ff.xls_workbook(tmp_path / "deltakarar.xls", {"Deltakarar": [[c or "" for c in r[:3]] for r in PARTICIPANTS[:4]]}),
-                        ocr=False)
+                        options=ReadOptions(ocr=False))
     assert ods.media_type == "application/vnd.oasis.opendocument.spreadsheet"
     assert xls.media_type == "application/vnd.ms-excel"
     expected = [[c or "" for c in r[:3]] for r in PARTICIPANTS[:4]]
@@ -220,7 +221,7 @@ def test_a_sheet_spanning_the_whole_grid_costs_that_sheet_not_the_process(tmp_pa
     sparse.write(0, 0, "a")
     sparse.write(1048575, 16383, "b")
     book.close()
-    doc = read_document(path, ocr=False)
+    doc = read_document(path, options=ReadOptions(ocr=False))
     assert doc.tables[0].rows == [["Kommune", "Stryn"]] and len(doc.pages) == 2
     assert [(f.page, f.kind, f.scope) for f in doc.faults] == [(2, "too_large", "page")]
     assert "Glissen" in doc.faults[0].message and f"{MAX_SHEET_CELLS:,}" in doc.faults[0].message
@@ -238,7 +239,7 @@ def test_a_sheet_whose_cells_leave_out_their_references_is_measured_too(tmp_path
     with zipfile.ZipFile(path, "w") as zf:
         for name, data in parts.items():
             zf.writestr(name, data)
-    doc = read_document(path, ocr=False)
+    doc = read_document(path, options=ReadOptions(ocr=False))
     assert [(f.kind, f.page) for f in doc.faults] == [("too_large", 1)] and "1,048,576 rows × 3 columns" in doc.faults[0].message
 
 
@@ -256,7 +257,7 @@ def test_an_ods_spanning_the_whole_grid_is_too_large(tmp_path):
 def test_a_csv_in_windows_1252_with_semicolons_is_a_table(tmp_path):
     path = tmp_path / "deltakarar.csv"
     path.write_bytes("Kommune;Fylke\r\nStryn;Sogn og Fjordane\r\nBø;Telemark\r\n".encode("cp1252"))
-    doc = read_document(path, ocr=False)
+    doc = read_document(path, options=ReadOptions(ocr=False))
     assert doc.media_type == "text/csv"
     assert doc.tables[0].rows == [["Kommune", "Fylke"], ["Stryn", "Sogn og Fjordane"], ["Bø", "Telemark"]]
 
@@ -264,12 +265,12 @@ def test_a_csv_in_windows_1252_with_semicolons_is_a_table(tmp_path):
 def test_a_text_file_is_pages_of_lines_and_markdown_headings_are_titles(tmp_path):
     txt = tmp_path / "notat.txt"
     txt.write_text("Møte i Stryn 12.03.2014\nHeltid og deltid\n\fSide to\n", encoding="utf-8")
-    doc = read_document(txt, ocr=False)
+    doc = read_document(txt, options=ReadOptions(ocr=False))
     assert [p.text for p in doc.pages] == ["Møte i Stryn 12.03.2014\nHeltid og deltid", "Side to"]
     assert doc.date == "2014-03-12" and doc.media_type == "text/plain"
     md = tmp_path / "referat.md"
     md.write_text("# Referat frå samling\n\n- Stryn\n  - Bø\n", encoding="utf-8")
-    page = read_document(md, ocr=False).pages[0]
+    page = read_document(md, options=ReadOptions(ocr=False)).pages[0]
     assert page.title == "Referat frå samling" and [(b.text, b.level) for b in page.blocks[1:]] == [("Stryn", 0), ("Bø", 1)]
 
 
@@ -285,7 +286,7 @@ def test_an_rtf_is_read_through_libreoffice(tmp_path):
     path = tmp_path / "sluttrapport.rtf"
     path.write_text(RTF, encoding="ascii")
     assert sniff(path) == "rtf"
-    doc = read_document(path, ocr=False)
+    doc = read_document(path, options=ReadOptions(ocr=False))
     assert "Sluttrapport frå Stryn kommune" in doc.text and "Heltid" in doc.text
 
 
@@ -337,7 +338,7 @@ def test_control_characters_never_reach_stored_text_and_names_print_escaped(tmp_
     assert clean_line("\u200fعربي\u200f") == "\u200fعربي\u200f", "bidirectional marks of real text stay"
     name = os.path.join(tmp_path, "\x1b[2Jrapport\u202efdp.txt")
     Path(name).write_text("Tittel\x1b[31m raud\x7f\nLinje\x07 to\n", encoding="utf-8")
-    doc = read_document(name, ocr=False)
+    doc = read_document(name, options=ReadOptions(ocr=False))
     assert doc.path == name, "the path stays the file's own name"
     assert doc.text == "Tittel[31m raud\nLinje to"
     shown = printable(doc.path)
@@ -347,7 +348,7 @@ def test_control_characters_never_reach_stored_text_and_names_print_escaped(tmp_
     c.setTitle("Sluttrapport\x1b[2J\x07 2014")
     c.drawString(72, 720, "Heltid og deltid")
     c.save()
-    assert read_document(pdf, ocr=False).title == "Sluttrapport[2J 2014"
+    assert read_document(pdf, options=ReadOptions(ocr=False)).title == "Sluttrapport[2J 2014"
 
 
 # --- a folder of everything -------------------------------------------------------------------

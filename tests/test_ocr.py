@@ -22,9 +22,9 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from models.errors import ReadError
-from extractors.readers.image import read_image
+from extractors.readers import pdfium_text
+from extractors.readers.base import read_document
 from extractors.ocr.engine import OcrSettings, image_has_text, needs_ocr, ocr_image, ocr_images, ocr_pdf_pages
-from extractors.readers.pdf import read_pdf
 from extractors.readers.text_layer import TextLayer, layer_fault
 from extractors.ocr.tables import find_rules
 from tests.gold import load_gold
@@ -311,9 +311,7 @@ def _layer_of(tmp_path: Path, lines: list[str]) -> TextLayer:
     for i, line in enumerate(lines):
         pdf.drawString(60, 780 - 16 * i, line)
     pdf.save()
-    seen: list[TextLayer] = []
-    read_pdf(str(path), "0" * 64, needs_ocr=lambda layer: seen.append(layer) or False)
-    return seen[0]
+    return pdfium_text.read_page(pdfium_text.open_pdf(str(path)), 1).layer
 
 
 def test_a_good_text_layer_needs_no_ocr(tmp_path: Path) -> None:
@@ -376,7 +374,7 @@ def test_multi_page_tiff_is_one_document(tmp_path: Path) -> None:
     path = tmp_path / "skann.tif"
     first, second = scanned(text_page(LINES[:2], size=(1900, 330))), text_page(LINES[2:4], size=(1900, 330))
     first.save(path, save_all=True, append_images=[second], dpi=(DPI, DPI), compression="tiff_lzw")
-    doc = read_image(str(path), "ab" * 32)
+    doc = read_document(path)
     assert doc.media_type == "image/tiff" and doc.ocr_pages == [1, 2] and doc.faults == []
     assert cer(doc.pages[1].text, "\n".join(LINES[2:4])) <= 0.03
     assert doc.pages[0].width == pytest.approx(1900 * 72 / DPI, abs=1)
@@ -385,7 +383,7 @@ def test_multi_page_tiff_is_one_document(tmp_path: Path) -> None:
 def test_png_image_file(tmp_path: Path) -> None:
     path = tmp_path / "handout.png"
     text_page(LINES[:2], size=(1900, 330)).save(path)
-    doc = read_image(str(path), "cd" * 32)
+    doc = read_document(path)
     assert doc.media_type == "image/png" and doc.pages[0].method == "ocr"
     assert "sykefraværet" in doc.text
 
@@ -394,7 +392,7 @@ def test_damaged_image_is_a_read_error(tmp_path: Path) -> None:
     path = tmp_path / "broken.png"
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)
     with pytest.raises(ReadError) as err:
-        read_image(str(path), "ef" * 32)
+        read_document(path)
     assert err.value.kind == "corrupt"
 
 

@@ -28,10 +28,10 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from extractors.readers import pdfium_text
-from extractors.ocr.engine import OcrSettings, needs_ocr, ocr_pdf_pages
-from extractors.readers.pdf import read_pdf
+from extractors.ocr.engine import OcrSettings, needs_ocr
 from extractors.recognisers.pipeline import extract_file
-from extractors.readers.base import read_document
+from extractors.readers.base import open_source, read_document
+from extractors.readers.source import ReadOptions
 from extractors.readers.text_layer import TextLayer, layer_fault
 from extractors.thumbnails import MAX_ASPECT, WIDTH, draw_page, thumbnails
 from tests import pdffiles
@@ -108,9 +108,7 @@ def picture_of(lines: list[str], size: tuple[int, int] = (2480, 1200)) -> Image.
 
 def layer_of(path: Path, page: int = 1) -> TextLayer:
     """The text layer of a page as the PDF reader hands it to needs_ocr."""
-    seen: list[TextLayer] = []
-    read_pdf(str(path), SHA, needs_ocr=lambda layer: seen.append(layer) or False)
-    return seen[page - 1]
+    return pdfium_text.read_page(pdfium_text.open_pdf(str(path)), page).layer
 
 
 # -------------------------------------------------------------- good layers in any language
@@ -298,7 +296,7 @@ def test_a_ruled_table_in_a_cropped_page_is_found_and_filled(tmp_path):
             ops.append(b"BT /F1 11 Tf %d %d Td (" % (x, 580 - 30 * r) + cell.encode("cp1252") + b") Tj ET")
     path = pdffiles.raw_pdf(tmp_path / "cropped.pdf", [b"\n".join(ops)])
     path.write_bytes(path.read_bytes().replace(b"/MediaBox [0 0 612 792]", b"/MediaBox [0 0 612 792] /CropBox [50 100 562 742]"))
-    doc = read_document(path, ocr=False)
+    doc = read_document(path, options=ReadOptions(ocr=False))
     assert [t.rows for t in doc.tables] == [rows]
     x0, top, x1, bottom = doc.tables[0].bbox
     assert (x0, top, x1, bottom) == pytest.approx((50, 142, 410, 232), abs=1)  # 100 - 50, 742 - 600, ...
@@ -329,8 +327,7 @@ def test_a_page_whose_ocr_fails_costs_that_page_and_keeps_its_layer(tmp_path):
     pages = [pdffiles.content(ENGLISH), pdffiles.content(FRENCH, font=b"F2"), b"q 595 0 0 288 0 500 cm /Im1 Do Q"]
     path = pdffiles.raw_pdf(tmp_path / "three.pdf", pages, extra_objects=[font, cmap, scan],
                             resources=b"/Font << /F1 3 0 R /F2 %d 0 R >> /XObject << /Im1 %d 0 R >>" % (extra, extra + 2))
-    hurried = functools.partial(ocr_pdf_pages, settings=OcrSettings(page_timeout_s=0.01))
-    doc = read_pdf(str(path), SHA, needs_ocr=needs_ocr, ocr_pages=hurried)
+    doc = read_document(path, options=ReadOptions(ocr_settings=OcrSettings(page_timeout_s=0.01)))
     assert doc.pages[0].text == "\n".join(ENGLISH)
     assert doc.pages[1].method == "text" and len(doc.pages[1].text) == len("\n".join(FRENCH))  # the layer, as it is
     assert doc.pages[2].text == ""
@@ -361,9 +358,10 @@ def test_a_flate_bomb_picture_costs_neither_the_text_nor_the_worker(tmp_path):
 def test_a_page_of_extreme_size_gets_a_bounded_thumbnail(tmp_path):
     path = pdffiles.raw_pdf(tmp_path / "till_roll.pdf", [pdffiles.content(["Receipt 2014"], size=4, top=14390, left=1)],
                             media_box=b"[0 0 40 14400]")
-    doc = read_document(path, ocr=False)
+    doc = read_document(path, options=ReadOptions(ocr=False))
     assert doc.pages[0].text == "Receipt 2014"
-    rendered = Image.open(io.BytesIO(thumbnails(str(path), doc)[1]))
+    with open_source(path) as source:
+        rendered = Image.open(io.BytesIO(thumbnails(source, doc)[1]))
     assert rendered.height <= WIDTH * MAX_ASPECT and rendered.width <= WIDTH
     drawn = draw_page(doc.pages[0].model_copy(update={"width": 0.001}), doc.tables)
     assert drawn.size == (WIDTH, WIDTH * MAX_ASPECT)
@@ -413,6 +411,6 @@ def test_text_on_a_turned_page_reads_along_its_lines(tmp_path, rotate):
     # A portrait page turned to landscape for display: its lines run down (or up) the page as shown.
     path = pdffiles.raw_pdf(tmp_path / "turned.pdf", [pdffiles.content(ENGLISH, size=11, top=700)])
     path.write_bytes(path.read_bytes().replace(b"/MediaBox [0 0 612 792]", b"/MediaBox [0 0 612 792] /Rotate %d" % rotate))
-    doc = read_document(path, ocr=False)
+    doc = read_document(path, options=ReadOptions(ocr=False))
     assert (doc.pages[0].width, doc.pages[0].height) == (792, 612)
     assert doc.pages[0].text == "\n".join(ENGLISH)

@@ -28,8 +28,8 @@ from pptx.util import Inches
 
 from models.errors import ReadError
 from extractors.recognisers.pipeline import structural_records
-from extractors.readers.pptx import read_pptx
 from extractors.readers.base import read_document
+from extractors.readers.source import ReadOptions
 from models import Document
 
 SLIDE_TEXT = {1: "Samling i Bodø", 2: "Prosjekter per tema", 3: "Deltakerne i arbeid"}
@@ -128,7 +128,7 @@ def test_a_shape_python_pptx_does_not_recognise_is_read_and_unknown_elements_are
     odd = shapes._shape_factory(shapes._spTree.xpath("p:sp[.//a:t[starts-with(., 'Tekst i en form')]]")[0])
     with pytest.raises(NotImplementedError, match="unrecognized shape type"):
         odd.shape_type  # noqa: B018 - this is how python-pptx fails on a shape without geometry
-    doc = read_document(path, ocr=False)
+    doc = read_document(path, options=ReadOptions(ocr=False))
     _assert_rest_read(doc)
     assert "Tekst i en form uten geometri" in doc.pages[2].text
     assert NOTES in doc.pages[2].notes
@@ -156,7 +156,7 @@ def test_odd_attribute_values_cost_no_text(tmp_path):
                     "ppt/presentation.xml": lambda d: re.sub(rb'<p:sldSz cx="\d+"', b'<p:sldSz cx="wide"', d)})
     with pytest.raises(ValueError):
         Presentation(str(path)).slides[0].shapes.title  # noqa: B018 - python-pptx cannot make the title shape
-    doc = read_document(path, ocr=False)
+    doc = read_document(path, options=ReadOptions(ocr=False))
     _assert_rest_read(doc)
     assert "Første punkt på lista" in doc.pages[0].text
     assert [t.rows for t in doc.tables if t.page == 3] == [[["Kommune", "Antall"]]]
@@ -191,7 +191,7 @@ def test_smartart_text_is_read_from_its_data_part(tmp_path):
     path = _with_part(_deck(tmp_path), 3, frame, "diagrams/data1.xml",
                       "application/vnd.openxmlformats-officedocument.drawingml.diagramData+xml",
                       "http://schemas.openxmlformats.org/officeDocument/2006/relationships/diagramData", data)
-    doc = read_document(path, ocr=False)
+    doc = read_document(path, options=ReadOptions(ocr=False))
     text = doc.pages[2].text
     assert "Kartlegging" in text and "Tiltak" in text and "layoutens egen tekst" not in text
     _assert_rest_read(doc)
@@ -220,7 +220,7 @@ def test_a_newer_kind_of_chart_is_read_from_its_chartex_part_and_shapes_in_alter
     path = _with_part(_deck(tmp_path), 3, shape, "charts/chartEx1.xml", "application/vnd.ms-office.chartex+xml",
                       "http://schemas.microsoft.com/office/2014/relationships/chartEx", data)
     assert not any(s.name == "Ramme" for s in Presentation(str(path)).slides[2].shapes), "python-pptx does not see it"
-    doc = read_document(path, ocr=False)
+    doc = read_document(path, options=ReadOptions(ocr=False))
     _assert_rest_read(doc)
     assert "Budsjett 2014" in doc.pages[2].text and "available" not in doc.pages[2].text
     chart = next(t for t in doc.tables if t.page == 3)
@@ -233,7 +233,7 @@ def test_an_embedded_object_is_recorded_as_not_read(tmp_path):
     prs = Presentation(str(path))
     prs.slides[0].shapes.add_ole_object(io.BytesIO(b"PK\x03\x04 a workbook"), PROG_ID.XLSX, Inches(1), Inches(4))
     prs.save(str(path))
-    doc = read_document(path, ocr=False)
+    doc = read_document(path, options=ReadOptions(ocr=False))
     _assert_rest_read(doc)
     fault = doc.faults[0]
     assert (fault.page, fault.scope, fault.kind) == (1, "shape", "unsupported")
@@ -256,7 +256,7 @@ def test_charts_python_pptx_cannot_read_are_read_from_their_cached_data(tmp_path
     frame = next(s for s in Presentation(str(path)).slides[1].shapes if s.has_chart)
     with pytest.raises((NotImplementedError, AttributeError)):  # python-pptx has no class for these plots
         list(frame.chart.series)
-    doc = read_document(path, ocr=False)
+    doc = read_document(path, options=ReadOptions(ocr=False))
     _assert_rest_read(doc)
     assert [(t.page, t.source, t.rows) for t in doc.tables] == [(2, "chart", CHART_ROWS)]
     assert doc.faults == []
@@ -273,7 +273,7 @@ def _chart_deck(folder: Path, chart_type: XL_CHART_TYPE, data) -> Path:
 
 
 def _chart_rows(path: Path) -> list[list[str]]:
-    doc = read_document(path, ocr=False)
+    doc = read_document(path, options=ReadOptions(ocr=False))
     assert doc.faults == []
     (table,) = doc.tables
     return table.rows
@@ -340,7 +340,7 @@ def test_a_broken_chart_part_costs_that_chart(tmp_path, damage):
     path = _deck(tmp_path)
     chart = _member(path, r"ppt/charts/chart\d+\.xml")
     _rewrite(path, {chart: damage})
-    doc = read_document(path, ocr=False)
+    doc = read_document(path, options=ReadOptions(ocr=False))
     _assert_rest_read(doc)
     assert doc.tables == []
     fault = _only_fault(doc)
@@ -364,7 +364,7 @@ def test_a_broken_slide_costs_that_slide_and_broken_notes_the_notes(tmp_path, da
     path = _deck(tmp_path)
     notes = _member(path, r"ppt/notesSlides/notesSlide\d+\.xml")
     _rewrite(path, {"ppt/slides/slide2.xml": damage, notes: lambda d: b"\x00\x01"})
-    doc = read_document(path, ocr=False)
+    doc = read_document(path, options=ReadOptions(ocr=False))
     _assert_rest_read(doc, lost={2})
     assert doc.pages[1].blocks == [] and doc.tables == []
     slide, notes_fault = sorted(doc.faults, key=lambda f: f.page)
@@ -379,7 +379,7 @@ def test_a_broken_slide_costs_that_slide_and_broken_notes_the_notes(tmp_path, da
 @pytest.mark.parametrize("damage", [lambda d: b"<cp:coreProperties", lambda d: None], ids=["not-xml", "missing"])
 def test_damaged_or_missing_core_properties_cost_only_the_metadata(tmp_path, damage):
     path = _rewrite(_deck(tmp_path), {"docProps/core.xml": damage})
-    doc = read_document(path, ocr=False)
+    doc = read_document(path, options=ReadOptions(ocr=False))
     _assert_rest_read(doc)
     # python-pptx would make up a title and a modified date of now for a deck without them
     assert doc.metadata == {} and doc.date is None
@@ -390,7 +390,7 @@ def test_a_deck_none_of_whose_slides_can_be_read_is_corrupt(tmp_path):
     path = _deck(tmp_path)
     _rewrite(path, {f"ppt/slides/slide{n}.xml": (lambda d: b"not xml") for n in (1, 2, 3)})
     with pytest.raises(ReadError) as caught:
-        read_pptx(str(path), "0" * 64)
+        read_document(path, options=ReadOptions(ocr=False))
     assert caught.value.kind == "corrupt" and "none of the deck's 3 slides" in caught.value.message
     _assert_plain(caught.value.message)
 
@@ -402,7 +402,7 @@ def test_a_deck_with_no_slides_is_empty(tmp_path):
     path = tmp_path / "mal.pptx"
     Presentation().save(str(path))
     with pytest.raises(ReadError) as caught:
-        read_document(path, ocr=False)
+        read_document(path, options=ReadOptions(ocr=False))
     assert caught.value.kind == "empty" and "no slides" in caught.value.message
 
 
@@ -417,7 +417,7 @@ def test_a_duplicated_content_types_entry_loses_nothing(tmp_path, second_copy):
     _rewrite(path, appended=(("[Content_Types].xml", second_copy or original),))
     with zipfile.ZipFile(path) as zf:
         assert zf.namelist().count("[Content_Types].xml") == 2
-    doc = read_document(path, ocr=False)
+    doc = read_document(path, options=ReadOptions(ocr=False))
     _assert_rest_read(doc)
     assert [t.rows for t in doc.tables] == [CHART_ROWS]
     assert NOTES in doc.pages[2].notes
@@ -435,7 +435,7 @@ def test_a_part_without_a_content_type_loses_nothing(tmp_path):
 
 def test_a_duplicated_slide_entry_keeps_the_copy_that_parses(tmp_path):
     path = _rewrite(_deck(tmp_path), appended=(("ppt/slides/slide1.xml", b"<p:sld truncated"),))
-    doc = read_document(path, ocr=False)
+    doc = read_document(path, options=ReadOptions(ocr=False))
     _assert_rest_read(doc)
     assert doc.faults == []
 
@@ -448,6 +448,6 @@ def test_a_template_and_a_slide_show_are_read_as_decks(tmp_path):
             rb'(PartName="/ppt/presentation.xml" ContentType=")[^"]*', rb"\g<1>" + ct.encode(), d)})
         with pytest.raises(ValueError, match="not a PowerPoint file"):
             Presentation(str(path))
-        doc = read_document(path, ocr=False)
+        doc = read_document(path, options=ReadOptions(ocr=False))
         _assert_rest_read(doc)
         assert doc.faults == []

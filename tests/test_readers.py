@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extractors.readers.base import read_document, sniff
+from extractors.readers.source import ReadOptions
 from tests.conftest import BORN_DIGITAL, CORPUS
 from tests.gold import load_gold
 
@@ -14,7 +15,7 @@ DIGITAL_NAMES = [p.name for p in BORN_DIGITAL]
 
 @pytest.fixture(scope="module")
 def docs():
-    return {p.name: read_document(p, ocr=False) for p in BORN_DIGITAL}
+    return {p.name: read_document(p, options=ReadOptions(ocr=False)) for p in BORN_DIGITAL}
 
 
 def test_every_born_digital_file_has_gold():

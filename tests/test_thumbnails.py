@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 import pytesseract
 from PIL import Image
 
-from extractors.readers.base import read_document
+from extractors.readers.base import open_source, read_document
+from extractors.readers.source import ReadOptions
 from extractors.thumbnails import WIDTH, draw_page, thumbnails
 from models import Document, Page
 from tests.conftest import CORPUS
@@ -20,6 +22,11 @@ SCAN = CORPUS / "scans" / "2015-06-30_sluttrapport_tiltak_skann.pdf"
 HANDOUT = CORPUS / "scans" / "handout_2014_temaverksted.png"
 LEGACY = CORPUS / "legacy" / "2012-08-28_asker_nettverkssamling.ppt"
 MAX_PNG_BYTES = 40_000
+
+
+def pictures_of(path: Path, doc: Document) -> dict[int, bytes]:
+    with open_source(path) as source:
+        return thumbnails(source, doc)
 
 
 def image(png: bytes) -> Image.Image:
@@ -38,7 +45,7 @@ def deck() -> Document:
 
 
 def test_one_small_png_per_slide_drawn_where_the_slide_has_its_text(deck):
-    pictures = thumbnails(str(DECK), deck)
+    pictures = pictures_of(DECK, deck)
     assert sorted(pictures) == [p.number for p in deck.pages]
     for page in deck.pages:
         picture = image(pictures[page.number])
@@ -68,7 +75,7 @@ def test_a_drawn_slide_reads_back_as_the_slide_text(deck):
 
 def test_pdf_pages_are_the_rendered_pages():
     doc = read_document(REPORT)
-    pictures = thumbnails(str(REPORT), doc)
+    pictures = pictures_of(REPORT, doc)
     assert sorted(pictures) == [1, 2, 3]
     for page in doc.pages:
         picture = image(pictures[page.number])
@@ -81,8 +88,8 @@ def test_pdf_pages_are_the_rendered_pages():
 
 
 def test_a_scan_is_pictured_without_ocr():
-    doc = read_document(SCAN, ocr=False)
-    pictures = thumbnails(str(SCAN), doc)
+    doc = read_document(SCAN, options=ReadOptions(ocr=False))
+    pictures = pictures_of(SCAN, doc)
     assert sorted(pictures) == [p.number for p in doc.pages]
     assert all(ink(image(png), (0, 0, WIDTH, 200)) > 100 for png in pictures.values())
 
@@ -91,7 +98,7 @@ def test_an_image_file_is_its_own_picture():
     with Image.open(HANDOUT) as original:
         width, height = original.size
     doc = Document(sha256="0" * 64, path=str(HANDOUT), media_type="image/png", pages=[Page(number=1)])
-    picture = image(thumbnails(str(HANDOUT), doc)[1])
+    picture = image(pictures_of(HANDOUT, doc)[1])
     assert picture.width == WIDTH
     assert abs(picture.height - height * WIDTH / width) <= 1
     assert ink(picture, (0, 0, picture.width, picture.height)) > 200
@@ -100,5 +107,5 @@ def test_an_image_file_is_its_own_picture():
 def test_a_file_pdfium_cannot_open_is_drawn_from_its_content(deck):
     # A legacy .ppt is read through LibreOffice; its Document is the converted deck's.
     legacy = deck.model_copy(update={"path": str(LEGACY)})
-    drawn = thumbnails(str(LEGACY), legacy)
-    assert drawn == thumbnails(str(DECK), deck)
+    drawn = pictures_of(LEGACY, legacy)
+    assert drawn == pictures_of(DECK, deck)

@@ -1,9 +1,13 @@
-"""Which reader reads a file: decided by the bytes it holds, not by the name it was given.
+"""Reading a file: the one way in (`read_document`, or `open_source` and `read_source` for a
+caller that draws the file's thumbnails with the same open Source), and the one place where a
+reader's failure becomes a `ReadError`.
 
-Every file is sniffed first (extractors.readers.sniff); a file whose bytes are a format saman reads
-goes to that format's reader family, anything else becomes a `ReadError` that names in plain
-words what the file really is: `unsupported` for a type saman does not read, `mislabelled`
-when the name claims a type saman reads, `corrupt` for a zip or OLE file that was cut short.
+Which reader reads a file is decided by the bytes it holds, not by the name it was given.
+Every file is sniffed once (extractors.readers.sniff); a file whose bytes are a kind the
+reader registry (extractors.readers.registry) has an entry for goes to that entry's reader,
+anything else becomes a `ReadError` that names in plain words what the file really is:
+`unsupported` for a type saman does not read, `mislabelled` when the name claims a type saman
+reads, `corrupt` for a zip or OLE file that was cut short.
 
 Every reader failure leaves this module as a ReadError, never as a library exception, so a
 batch can always go on. Whose fault a failure is decides its kind:
@@ -23,7 +27,6 @@ import hashlib
 import os
 import sys
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image
@@ -31,21 +34,21 @@ from PIL import Image
 from models.errors import INTERNAL_MESSAGE, ReadError, describe
 from extractors.readers.sniff import DAMAGED, FORMATS, Format, damaged_error, kind_for_extension, sniff
 from extractors.readers.metadata import settle_date_and_language
-from extractors.readers.pdf import read_pdf
-from extractors.readers.pptx import PictureReader, read_pptx
+from extractors.readers.registry import REGISTRY
+from extractors.readers.source import ReadOptions, Source
 from extractors.lang.text import clean_line
-from models import Document, Page, Table
+from models import Document
 
-__all__ = ["display_path", "read_document", "sha256_of", "sniff"]
+__all__ = ["display_path", "open_source", "read_document", "read_source", "sha256_of", "sniff"]
 
 MAX_FILE_BYTES = 1 << 30
 # Declared uncompressed size above which a zip-based file is treated as a zip bomb rather than opened.
 MAX_UNZIPPED_BYTES = 1 << 30
 _ZIP_KINDS = {"pptx", "docx", "xlsx", "odp", "odt", "ods"}
-_CSV_SUFFIXES = {".csv", ".tsv"}
 # Our own code; an exception raised here with a built-in type is our fault, not the file's.
 _OUR_PACKAGES = ("extractors", "models", "flows", "kb")
 _OUR_DIRS = tuple(str(Path(__file__).resolve().parents[2] / p) + os.sep for p in _OUR_PACKAGES)
+_DEFAULTS = ReadOptions()
 
 
 def display_path(path: str | Path) -> str:
@@ -66,9 +69,15 @@ def sha256_of(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def read_document(path: str | Path, sha256: str | None = None, *, ocr: bool = True) -> Document:
+def read_document(path: str | Path, sha256: str | None = None, options: ReadOptions = _DEFAULTS) -> Document:
     """Read any supported file into a Document; raise ReadError for anything that cannot be read."""
-    path = str(path)
+    with open_source(path, sha256) as source:
+        return read_source(source, options)
+
+
+def open_source(path: str | Path, sha256: str | None = None) -> Source:
+    """The file checked, hashed and sniffed, as a Source to read (close it when done); raise
+    ReadError for a file that is gone, not a regular file, empty, too large or refused."""
     p = Path(path)
     if not p.exists():
         raise ReadError("unreadable", "the file is gone: it was moved or deleted before saman could read it")
@@ -80,32 +89,36 @@ def read_document(path: str | Path, sha256: str | None = None, *, ocr: bool = Tr
     if size > MAX_FILE_BYTES:
         raise ReadError("too_large", f"the file is {size / 2**20:.0f} MB; saman reads files up to {MAX_FILE_BYTES >> 20} MB")
     try:
-        sha = sha256 or sha256_of(p)
-        kind = sniff(p)
+        return Source(str(path), sha256 or sha256_of(p), sniff(p))
     except OSError as exc:
         raise ReadError("unreadable", "the file could not be opened: the file system refused it (no permission to "
                                       "read it, or it is gone)", describe(exc)) from exc
-    doc = _read_as(path, sha, kind, ocr)
+
+
+def read_source(source: Source, options: ReadOptions = _DEFAULTS) -> Document:
+    """Read an open Source into a Document; raise ReadError for anything that cannot be read."""
+    doc = _read_as(source, options)
     # Document-level text comes from file properties that no block cleaning saw.
     doc = doc.model_copy(update={
-        "path": display_path(path),
+        "path": display_path(source.path),
         "title": clean_line(doc.title or "") or None,
         "metadata": {k: v for k, value in doc.metadata.items() if (v := clean_line(value))},
     })
     return settle_date_and_language(doc)
 
 
-def _read_as(path: str, sha: str, kind: str, ocr: bool) -> Document:
+def _read_as(source: Source, options: ReadOptions) -> Document:
+    kind = source.kind
     if kind.startswith(DAMAGED):
         raise damaged_error(kind)
     fmt = FORMATS[kind]
-    read = _FAMILIES.get(fmt.family or "")
-    if read is None:
-        raise _not_readable(Path(path), kind)
+    entry = REGISTRY.get(kind)
+    if entry is None or entry.names is not None and Path(source.path).suffix.lower() not in entry.names:
+        raise _not_readable(Path(source.path), kind)
     try:
         if kind in _ZIP_KINDS:
-            _check_zip_sizes(path)
-        return read(path, sha, kind, ocr)
+            _check_zip_sizes(source.path)
+        return entry.read(source, options)
     except ReadError:
         raise
     except (Image.DecompressionBombError, MemoryError) as exc:
@@ -148,82 +161,6 @@ def _raised_by_library(exc: BaseException) -> bool:
     return not os.path.realpath(tb.tb_frame.f_code.co_filename).startswith(_OUR_DIRS)
 
 
-def _read_pdf(path: str, sha: str, kind: str, ocr: bool) -> Document:
-    if not ocr:
-        return read_pdf(path, sha)
-    from extractors.ocr.engine import needs_ocr, ocr_pdf_pages
-
-    return read_pdf(path, sha, needs_ocr=needs_ocr, ocr_pages=ocr_pdf_pages)
-
-
-def _read_pptx(path: str, sha: str, kind: str, ocr: bool) -> Document:
-    return read_pptx(path, sha, _picture_reader(ocr))
-
-
-def _picture_reader(ocr: bool) -> PictureReader | None:
-    """OCR for pictures on slides that hold text (screenshots of slides, scanned handouts)."""
-    if not ocr:
-        return None
-    from extractors.ocr.engine import image_has_text, ocr_image
-
-    def read(image: Image.Image, number: int, size_pt: tuple[float, float]) -> tuple[Page, list[Table]] | None:
-        if not image_has_text(image):
-            return None
-        try:
-            return ocr_image(image, number, page_size_pt=size_pt)
-        except ReadError:  # a picture that times out loses its text, not the slide
-            return None
-
-    return read
-
-
-def _read_converted(path: str, sha: str, kind: str, ocr: bool) -> Document:
-    """Legacy and other office formats: convert with LibreOffice, read the result as usual."""
-    from extractors.readers.office import convert_legacy
-
-    converted = convert_legacy(path)
-    try:
-        doc = (_read_pptx if converted.suffix == ".pptx" else _read_pdf)(str(converted), sha, kind, ocr)
-    finally:
-        converted.unlink(missing_ok=True)
-    return doc.model_copy(update={"path": path})
-
-
-def _read_image(path: str, sha: str, kind: str, ocr: bool) -> Document:
-    from extractors.readers.image import read_image
-
-    return read_image(path, sha)
-
-
-def _read_sheet(path: str, sha: str, kind: str, ocr: bool) -> Document:
-    from extractors.readers.spreadsheet import read_spreadsheet
-
-    return read_spreadsheet(path, sha, kind)
-
-
-def _read_text(path: str, sha: str, kind: str, ocr: bool) -> Document:
-    """Plain text is read by its name: .csv and .tsv as a table, .txt and .md as text; text
-    under any other name (.json, .log, a .pptx that is a note) is not a document."""
-    from extractors.readers.text import read_csv, read_text
-
-    suffix = Path(path).suffix.lower()
-    if suffix in _CSV_SUFFIXES:
-        return read_csv(path, sha)
-    if suffix in FORMATS["text"].extensions:
-        return read_text(path, sha)
-    raise _not_readable(Path(path), kind)
-
-
-def _refuse_encrypted(path: str, sha: str, kind: str, ocr: bool) -> Document:
-    raise ReadError("encrypted", "the file is protected by a password; ask the sender for an unprotected copy")
-
-
-_FAMILIES: dict[str, Callable[[str, str, str, bool], Document]] = {
-    "pdf": _read_pdf, "pptx": _read_pptx, "office": _read_converted, "image": _read_image,
-    "sheet": _read_sheet, "text": _read_text, "encrypted": _refuse_encrypted,
-}
-
-
 def _check_zip_sizes(path: str) -> None:
     with zipfile.ZipFile(path) as zf:
         declared = sum(info.file_size for info in zf.infolist())
@@ -237,12 +174,11 @@ def _not_readable(p: Path, kind: str) -> ReadError:
     suffix = p.suffix.lower()
     what = FORMATS[kind].what
     claimed = kind_for_extension(suffix)
-    if claimed is not None and claimed != kind and FORMATS[claimed].family is not None:
+    if claimed is not None and claimed != kind and claimed in REGISTRY:
         return ReadError("mislabelled", f"the file is named {suffix} but holds {what}, not {FORMATS[claimed].what}; "
                                         "saman cannot read it")
-    if kind == "text":
-        readable = ", ".join(FORMATS["text"].extensions)
-        return ReadError("unsupported", f"the file is plain text named {suffix or '(no extension)'}; saman reads "
-                                        f"plain text only from files named {readable}")
+    if (entry := REGISTRY.get(kind)) is not None and entry.names:
+        return ReadError("unsupported", f"the file is {what} named {suffix or '(no extension)'}; saman reads "
+                                        f"{what} only from files named {', '.join(entry.names)}")
     named = f" ({suffix})" if suffix else ""
     return ReadError("unsupported", f"the file is {what}{named}; saman does not read this type of file")

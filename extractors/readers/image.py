@@ -1,5 +1,7 @@
 """Image files (PNG, JPEG, TIFF, BMP, GIF, WebP, HEIC, AVIF, JPEG 2000) as documents of their
-own, read by OCR; Pillow decodes them (HEIC through pillow-heif's plugin).
+own, read by OCR; Pillow decodes them (HEIC through pillow-heif's plugin). Pictures on slides
+that hold text are read the same way (`read_picture_text`), and image files are drawn for
+their thumbnails here too (`render_image`).
 
 A multi-page TIFF (a scanner's usual output) is one document with a page per frame. The other
 formats' extra frames are not pages: a GIF's or WebP's are an animation, a JPEG's (MPO) a
@@ -7,21 +9,23 @@ stereo or preview picture, a HEIC's a burst or a depth map, so only the first is
 are in points from the image's own resolution when the file states one; screenshots and
 phone pictures rarely do, so a large image without one is taken as a 300 dpi scan and a
 small one as a 96 dpi screen capture, which only sets the scale of the boxes and the text
-size tesseract expects.
+size tesseract expects. Read without OCR (ReadOptions.ocr off), an image is a page without
+text and a Fault that says its text was not read.
 
 This module must not OCR anything itself: extractors.ocr.engine does, pages in parallel.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 import pillow_heif
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from models.errors import ReadError, describe
 from extractors.readers.metadata import date_in_text, document_title
-from extractors.ocr.engine import DEFAULT_SETTINGS, OcrSettings, ocr_images
+from extractors.ocr.engine import OcrSettings, image_has_text, ocr_image, ocr_images
+from extractors.readers.source import ReadOptions, Source
 from extractors.lang.text import clean_line
 from models import Document, Fault, Page, Table
 
@@ -59,12 +63,14 @@ def _dpi(frame: Image.Image) -> float:
     return _SCAN_DPI if max(frame.size) >= _SCAN_LONG_SIDE_PX else _SCREEN_DPI
 
 
-def read_image(path: str, sha256: str, settings: OcrSettings = DEFAULT_SETTINGS) -> Document:
+def read_image(source: Source, options: ReadOptions) -> Document:
     """OCR an image file into a Document, a page per TIFF frame (method "ocr" on every page).
 
     Raises ReadError for a file that is not a readable image; a frame whose OCR fails or runs
-    over its time limit becomes a page error and the other frames are still read.
+    over its time limit becomes a page error and the other frames are still read. Without
+    `options.ocr` every frame is a page without text, with a Fault saying so.
     """
+    path, sha256 = source.path, source.sha256
     try:
         image = Image.open(path)
     except (UnidentifiedImageError, OSError, ValueError) as exc:
@@ -92,7 +98,7 @@ def read_image(path: str, sha256: str, settings: OcrSettings = DEFAULT_SETTINGS)
 
         try:
             meta_date, meta_title = _metadata(image)
-            results = ocr_images(frames(), settings)
+            results = ocr_images(frames(), options.ocr_settings) if options.ocr else _unread(frames())
         except (OSError, ValueError, EOFError) as exc:
             raise ReadError("corrupt", "the image could not be decoded; it is damaged or was cut short",
                             describe(exc)) from exc
@@ -105,6 +111,9 @@ def read_image(path: str, sha256: str, settings: OcrSettings = DEFAULT_SETTINGS)
         else:
             pages.append(result[0])
             tables.extend(result[1])
+    if not options.ocr:
+        faults = [Fault(page=page.number, kind="unsupported", message=f"page {page.number} is a picture, and OCR was "
+                        "turned off for this reading: its text was not read") for page in pages]
     return Document(
         sha256=sha256,
         path=path,
@@ -115,3 +124,35 @@ def read_image(path: str, sha256: str, settings: OcrSettings = DEFAULT_SETTINGS)
         metadata={k: v for k, v in {"Title": meta_title, "created": meta_date}.items() if v},
         faults=faults,
     )
+
+
+def _unread(frames: Iterator[tuple[int, Image.Image, tuple[float, float]]]) -> dict[int, tuple[Page, list[Table]]]:
+    """Every frame as a page of its size without text: OCR is off."""
+    return {number: (Page(number=number, width=width, height=height), []) for number, _, (width, height) in frames}
+
+
+def read_picture_text(image: Image.Image, number: int, size_pt: tuple[float, float],
+                      settings: OcrSettings) -> tuple[Page, list[Table]] | None:
+    """The text of a picture on a slide (a screenshot of a slide, a scanned handout) as an OCR'd
+    page of `size_pt` points and its tables; None for a picture without text (a photo, a logo)
+    or one whose OCR runs out of time (it loses its text, not the slide)."""
+    if not image_has_text(image):
+        return None
+    try:
+        return ocr_image(image, number, settings, page_size_pt=size_pt)
+    except ReadError:
+        return None
+
+
+def render_image(source: Source, numbers: Collection[int], width: int, max_height: int) -> Iterator[tuple[int, Image.Image]]:
+    """The given pages (frames) of the image file, scaled down to fit `width` × `max_height`;
+    nothing for an image Pillow cannot decode."""
+    try:
+        with Image.open(source.path) as image:
+            for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
+                if number in numbers:
+                    picture = frame.convert("RGB")
+                    picture.thumbnail((width, max_height))
+                    yield number, picture
+    except (OSError, ValueError):
+        return

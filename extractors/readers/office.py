@@ -2,8 +2,8 @@
 LibreOffice headless, so the pptx and PDF readers read them as usual.
 
 Presentations become .pptx (slides, titles, notes and tables survive, which a PDF would
-flatten); text documents become .pdf. What a file is comes from its bytes (extractors.readers.sniff),
-not its name: an OLE file holding a "PowerPoint Document" stream is a presentation whatever it
+flatten); text documents become .pdf. What a file is comes from its bytes (the kind its Source
+was sniffed as, extractors.readers.sniff), not its name: an OLE file holding a "PowerPoint Document" stream is a presentation whatever it
 is called.
 Every call runs soffice with a private profile directory, so parallel conversions do not
 fight over one profile's lock, and within a time limit, after which the whole soffice
@@ -23,7 +23,8 @@ import tempfile
 from pathlib import Path
 
 from models.errors import ReadError
-from extractors.readers.sniff import DAMAGED, damaged_error, format_of, kind_for_extension, sniff
+from extractors.readers.sniff import DAMAGED, damaged_error, format_of, kind_for_extension
+from extractors.readers.source import Source
 
 SOFFICE = "soffice"
 _PPTX_FILTER = "pptx:Impress MS PowerPoint 2007 XML"
@@ -40,9 +41,8 @@ _TARGETS = {
 }
 
 
-def _target(path: Path) -> tuple[str, str]:
+def _target(path: Path, kind: str) -> tuple[str, str]:
     """What the file should become ('pptx' or 'pdf') and the import filter for what it is."""
-    kind = sniff(path)
     if kind in _TARGETS:
         return _TARGETS[kind]
     if kind.startswith(DAMAGED):
@@ -54,19 +54,15 @@ def _target(path: Path) -> tuple[str, str]:
                                f"not {expected}; it is damaged or not what its name says")
 
 
-def convert_legacy(path: str, timeout_s: float = 120) -> Path:
+def convert_legacy(source: Source, timeout_s: float = 120) -> Path:
     """Convert with LibreOffice; return the .pptx or .pdf, in the system's temporary directory.
 
     The caller owns the returned file and deletes it. Raises ReadError: "corrupt" or
     "unsupported" for files LibreOffice should not be given, "timeout", and "conversion" when
     LibreOffice fails or produces nothing.
     """
-    source = Path(path)
-    if not source.is_file():
-        raise ReadError("unsupported", "this is not a regular file (a folder, a device or a link to nothing)")
-    if source.stat().st_size == 0:
-        raise ReadError("empty", "the file is empty (0 bytes)")
-    target, import_filter = _target(source)
+    original = Path(source.path)
+    target, import_filter = _target(original, source.kind)
     if shutil.which(SOFFICE) is None:
         raise ReadError("conversion", "LibreOffice (soffice) is not installed; "
                                       "it is needed for .ppt, .doc and OpenDocument files")
@@ -76,8 +72,8 @@ def convert_legacy(path: str, timeout_s: float = 120) -> Path:
         outdir.mkdir()
         # A copy under a plain name: soffice names its output after the input, and some
         # archive names (leading dashes, odd characters) confuse its command line.
-        staged = outdir.parent / f"input{source.suffix.lower() or '.bin'}"
-        shutil.copyfile(source, staged)
+        staged = outdir.parent / f"input{original.suffix.lower() or '.bin'}"
+        shutil.copyfile(original, staged)
         export_filter = _PPTX_FILTER if target == "pptx" else _PDF_FILTER
         cmd = [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nologo",
                "--nodefault", "--nolockcheck", f"--infilter={import_filter}", "--convert-to", export_filter,

@@ -23,18 +23,21 @@ import math
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Collection, Iterator
 from statistics import median
 
 import pdfplumber
 import pypdfium2 as pdfium
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
+from PIL import Image
 
+from extractors.ocr.engine import needs_ocr, ocr_pdf_pages
 from extractors.readers import pdfium_text
 from models.errors import ReadError, describe
 from extractors.readers.metadata import document_title, metadata_date
 from extractors.readers.pdfium_text import X_TOLERANCE_RATIO, Line, lines_of
+from extractors.readers.source import ReadOptions, Source
 from extractors.readers.text_layer import TextLayer, duplicates, picture_share
 from extractors.lang.text import clean_cell, clean_line
 from models import Block, Document, Fault, Page, Table
@@ -51,13 +54,12 @@ _SUB_BULLETS = "◦○–—-▸‣⁃"
 _MAX_PAGE_SIDE = 1_000_000.0
 _PAGE_NUMBER = re.compile(r"^\s*(?:side|page|s\.)?\s*\d{1,4}\s*(?:(?:/|av|of)\s*\d{1,4})?\s*$", re.IGNORECASE)
 
-OcrPages = Callable[..., dict[int, "Page | Fault"]]  # (path, page numbers, *, tables, drawings) → Page or Fault
-NeedsOcr = Callable[[TextLayer], bool]
 
-
-def read_pdf(path: str, sha256: str, needs_ocr: NeedsOcr | None = None, ocr_pages: OcrPages | None = None) -> Document:
-    """Read a PDF; pages for which `needs_ocr` says so are read by `ocr_pages` instead."""
-    with _Sources(path) as pdf:
+def read_pdf(source: Source, options: ReadOptions) -> Document:
+    """Read a PDF; with `options.ocr`, pages whose text layer is missing or faulty
+    (extractors.ocr.engine.needs_ocr) are read by OCR instead."""
+    path, sha256 = source.path, source.sha256
+    with _Sources(source) as pdf:
         n_pages = pdf.n_pages
         if n_pages > MAX_PAGES:
             raise ReadError("too_large", f"the PDF has {n_pages} pages; saman reads at most {MAX_PAGES} pages per file")
@@ -70,7 +72,7 @@ def read_pdf(path: str, sha256: str, needs_ocr: NeedsOcr | None = None, ocr_page
         for number in range(1, n_pages + 1):
             try:
                 page, page_tables, layer = pdf.read_page(number, len(tables), faults)
-                if needs_ocr is not None and layer is not None and needs_ocr(layer):
+                if options.ocr and layer is not None and needs_ocr(layer):
                     to_ocr.append(number)
                     if not layer.glyphs and not layer.picture_share:
                         drawings.append(number)
@@ -79,9 +81,10 @@ def read_pdf(path: str, sha256: str, needs_ocr: NeedsOcr | None = None, ocr_page
                 faults.append(_page_fault(number, exc))
             pages.append(page)
             tables.extend(page_tables)
-    if to_ocr and ocr_pages is not None:
+    if to_ocr:
         ocr_tables: list[Table] = []
-        for number, result in ocr_pages(path, to_ocr, tables=ocr_tables, drawings=drawings).items():
+        for number, result in ocr_pdf_pages(path, to_ocr, options.ocr_settings, tables=ocr_tables,
+                                            drawings=drawings).items():
             if isinstance(result, Page):
                 pages[number - 1] = result
             else:
@@ -106,6 +109,28 @@ def read_pdf(path: str, sha256: str, needs_ocr: NeedsOcr | None = None, ocr_page
     )
 
 
+def render_pdf(source: Source, numbers: Collection[int], width: int, max_height: int) -> Iterator[tuple[int, Image.Image]]:
+    """Pictures of the given pages, `width` pixels wide (narrower for a page that would be
+    taller than `max_height`), drawn from the source's pdfium document; a page pdfium cannot
+    draw, or must not (extractors.readers.pdfium_text bounds every drawing), is left out."""
+    try:
+        pdf = source.pdfium()
+    except pdfium.PdfiumError:
+        return
+    for number in numbers:
+        if not 1 <= number <= len(pdf):
+            continue
+        try:
+            page = pdf[number - 1]
+            page_w, page_h = page.get_size()
+            picture = pdfium_text.render(page, min(width / page_w, max_height / page_h), max_pixels=width * max_height)
+            page.close()
+        except (pdfium.PdfiumError, ZeroDivisionError, MemoryError):
+            continue
+        if picture is not None:
+            yield number, picture
+
+
 class _Sources:
     """The PDF as pdfium reads it, and as pdfplumber does where pdfium cannot or for what
     only pdfplumber does.
@@ -121,15 +146,13 @@ class _Sources:
     can open is refused with the reason pdfminer gave.
     """
 
-    def __init__(self, path: str) -> None:
-        self.path = path
+    def __init__(self, source: Source) -> None:
+        self.source = source
         self.plumbed: pdfplumber.PDF | None = None
-        self._pdfium: pdfium.PdfDocument | None = None
-        self._pdfium_error: pdfium.PdfiumError | None = None
         self._plumber_error: Exception | None = None
         plumbed_pages = 0
         try:
-            self.plumbed = pdfplumber.open(path)
+            self.plumbed = pdfplumber.open(source.path)
             plumbed_pages = len(self.plumbed.pages)
         except Exception as exc:  # pdfminer raises plain exceptions (KeyError, TypeError, ...) on broken files
             cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
@@ -158,25 +181,17 @@ class _Sources:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._drop_plumbed()
-        if self._pdfium is not None:
-            self._pdfium.close()
+        self._drop_plumbed()  # pdfium's document is the source's, shared with the thumbnails
 
     def pdfium(self) -> pdfium.PdfDocument:
-        """pdfium's reading of the file (opened once; a failure to open it is kept too)."""
-        if self._pdfium is None:
-            if self._pdfium_error is None:
-                try:
-                    self._pdfium = pdfium_text.open_pdf(self.path)
-                    return self._pdfium
-                except pdfium.PdfiumError as exc:
-                    self._pdfium_error = exc
-            exc = self._pdfium_error
+        """pdfium's reading of the file (the source opens it once; a failure to open it is kept too)."""
+        try:
+            return self.source.pdfium()
+        except pdfium.PdfiumError as exc:
             if pdfium_text.is_password_error(exc):
                 raise _encrypted(exc) from exc
             raise ReadError("corrupt", "the PDF could not be opened; the file is probably damaged or truncated, "
                             "or it is not a PDF", describe(self._plumber_error or exc)) from exc
-        return self._pdfium
 
     @property
     def info(self) -> dict:

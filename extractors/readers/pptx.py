@@ -22,6 +22,7 @@ import re
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 
 from lxml import etree
 from PIL import Image
@@ -47,10 +48,12 @@ from pptx.slide import Slide
 from pptx.spec import GRAPHIC_DATA_URI_CHART, GRAPHIC_DATA_URI_OLEOBJ, GRAPHIC_DATA_URI_TABLE
 from pptx.util import Emu
 
+from extractors.readers.image import read_picture_text
 from extractors.readers.pptx_charts import chart_rows, chart_title
 from models.errors import INTERNAL_MESSAGE, ReadError, describe
 from extractors.readers.metadata import document_title, metadata_date
 from extractors.readers.pptx_package import Deck, open_deck
+from extractors.readers.source import ReadOptions, Source
 from extractors.lang.text import clean_cell, clean_line
 from models import Block, Document, Fault, Page, Scope, Table
 
@@ -86,13 +89,15 @@ class DamagedPart(ValueError):
     """A part a slide or shape needs is of the wrong kind: damaged, and left unparsed when the deck was opened."""
 
 
-def read_pptx(path: str, sha256: str, read_picture: PictureReader | None = None) -> Document:
-    """Read every slide in order; pictures are read only through `read_picture` (OCR).
+def read_pptx(source: Source, options: ReadOptions) -> Document:
+    """Read every slide in order; pictures that hold text are OCR'd when `options.ocr` says so.
 
     A shape that cannot be read costs that shape and a slide that cannot be read that slide:
     each becomes a Fault beside what was read. A deck without slides is `empty`, and one of
     which no slide can be read is `corrupt`.
     """
+    path, sha256 = source.path, source.sha256
+    read_picture = partial(read_picture_text, settings=options.ocr_settings) if options.ocr else None
     deck = open_deck(path)
     prs = deck.presentation
     # the slide list itself, not prs.slides: that renames every slide part and raises for a missing one

@@ -7,9 +7,10 @@ archives, spreadsheets). So a file's format comes from its bytes, and the name i
 to tell plain-text kinds apart (.csv from .txt) and to say when a name lies. Every format has
 a plain-words name, so a file saman does not read still gets a record that says what it is.
 
-`FORMATS` is the table: kind → plain words, media type, the names it goes by, and the reader
-family that reads it (None: saman does not read it). A zip or OLE file whose directory is
-broken or cut short sniffs as `damaged-<kind>`, with the kind its surviving parts name.
+`FORMATS` is the table: kind → plain words, media type and the names it goes by, for every
+kind the bytes can show; which of them saman reads, and how, is the reader registry's
+(extractors.readers.registry). A zip or OLE file whose directory is broken or cut short
+sniffs as `damaged-<kind>`, with the kind its surviving parts name.
 
 This module reads only as much of a file as sniffing needs (its head, a zip's or OLE file's
 directory); it never parses content and imports no reader.
@@ -36,44 +37,43 @@ class Format:
     what: str                   # plain words for a clerk: "a PowerPoint presentation"
     media_type: str
     extensions: tuple[str, ...] = ()
-    family: str | None = None   # the reader family that reads it; None: not read
 
 
 _OOXML = "application/vnd.openxmlformats-officedocument"
 _ODF = "application/vnd.oasis.opendocument"
 FORMATS: dict[str, Format] = {
-    "pdf": Format("a PDF document", "application/pdf", (".pdf",), "pdf"),
+    "pdf": Format("a PDF document", "application/pdf", (".pdf",)),
     "pptx": Format("a PowerPoint presentation", f"{_OOXML}.presentationml.presentation",
-                   (".pptx", ".pptm", ".ppsx", ".ppsm", ".potx", ".potm"), "pptx"),
-    "docx": Format("a Word document", f"{_OOXML}.wordprocessingml.document", (".docx", ".docm", ".dotx", ".dotm"), "office"),
-    "xlsx": Format("an Excel workbook", f"{_OOXML}.spreadsheetml.sheet", (".xlsx", ".xlsm", ".xltx", ".xltm"), "sheet"),
+                   (".pptx", ".pptm", ".ppsx", ".ppsm", ".potx", ".potm")),
+    "docx": Format("a Word document", f"{_OOXML}.wordprocessingml.document", (".docx", ".docm", ".dotx", ".dotm")),
+    "xlsx": Format("an Excel workbook", f"{_OOXML}.spreadsheetml.sheet", (".xlsx", ".xlsm", ".xltx", ".xltm")),
     "xlsb": Format("an Excel binary workbook (save it as .xlsx to have it read)",
                    "application/vnd.ms-excel.sheet.binary.macroEnabled.12", (".xlsb",)),
     "ooxml": Format("an Office file", "application/zip"),
-    "odp": Format("an OpenDocument presentation", f"{_ODF}.presentation", (".odp",), "office"),
-    "odt": Format("an OpenDocument text document", f"{_ODF}.text", (".odt",), "office"),
-    "ods": Format("an OpenDocument spreadsheet", f"{_ODF}.spreadsheet", (".ods",), "sheet"),
+    "odp": Format("an OpenDocument presentation", f"{_ODF}.presentation", (".odp",)),
+    "odt": Format("an OpenDocument text document", f"{_ODF}.text", (".odt",)),
+    "ods": Format("an OpenDocument spreadsheet", f"{_ODF}.spreadsheet", (".ods",)),
     "odf": Format("an OpenDocument file of another kind (a drawing, a formula, a database)", "application/zip",
                   (".odg", ".odf", ".odb", ".odc")),
     "epub": Format("an e-book (EPUB)", "application/epub+zip", (".epub",)),
-    "ppt": Format("a PowerPoint 97–2003 presentation", "application/vnd.ms-powerpoint", (".ppt", ".pps", ".pot"), "office"),
-    "doc": Format("a Word 97–2003 document", "application/msword", (".doc", ".dot"), "office"),
-    "xls": Format("an Excel 97–2003 workbook", "application/vnd.ms-excel", (".xls", ".xlt"), "sheet"),
+    "ppt": Format("a PowerPoint 97–2003 presentation", "application/vnd.ms-powerpoint", (".ppt", ".pps", ".pot")),
+    "doc": Format("a Word 97–2003 document", "application/msword", (".doc", ".dot")),
+    "xls": Format("an Excel 97–2003 workbook", "application/vnd.ms-excel", (".xls", ".xlt")),
     "msg": Format("an Outlook e-mail message", "application/vnd.ms-outlook", (".msg",)),
-    "encrypted-office": Format("a password-protected Office file", "application/x-ole-storage", (), "encrypted"),
+    "encrypted-office": Format("a password-protected Office file", "application/x-ole-storage"),
     "ole": Format("an old-format Office file of a kind saman does not read (not PowerPoint, Word or Excel)",
                   "application/x-ole-storage"),
-    "rtf": Format("a rich text document (RTF)", "application/rtf", (".rtf",), "office"),
-    "png": Format("a PNG image", "image/png", (".png",), "image"),
-    "jpeg": Format("a JPEG image", "image/jpeg", (".jpg", ".jpeg", ".jpe", ".jfif"), "image"),
-    "tiff": Format("a TIFF image", "image/tiff", (".tif", ".tiff"), "image"),
-    "bmp": Format("a BMP image", "image/bmp", (".bmp", ".dib"), "image"),
-    "gif": Format("a GIF image", "image/gif", (".gif",), "image"),
-    "webp": Format("a WebP image", "image/webp", (".webp",), "image"),
-    "heic": Format("a HEIC photo", "image/heic", (".heic", ".heif", ".hif"), "image"),
-    "avif": Format("an AVIF image", "image/avif", (".avif",), "image"),
-    "jp2": Format("a JPEG 2000 image", "image/jp2", (".jp2", ".j2k", ".jpx", ".jpf"), "image"),
-    "text": Format("plain text", "text/plain", (".txt", ".text", ".md", ".markdown", ".csv", ".tsv"), "text"),
+    "rtf": Format("a rich text document (RTF)", "application/rtf", (".rtf",)),
+    "png": Format("a PNG image", "image/png", (".png",)),
+    "jpeg": Format("a JPEG image", "image/jpeg", (".jpg", ".jpeg", ".jpe", ".jfif")),
+    "tiff": Format("a TIFF image", "image/tiff", (".tif", ".tiff")),
+    "bmp": Format("a BMP image", "image/bmp", (".bmp", ".dib")),
+    "gif": Format("a GIF image", "image/gif", (".gif",)),
+    "webp": Format("a WebP image", "image/webp", (".webp",)),
+    "heic": Format("a HEIC photo", "image/heic", (".heic", ".heif", ".hif")),
+    "avif": Format("an AVIF image", "image/avif", (".avif",)),
+    "jp2": Format("a JPEG 2000 image", "image/jp2", (".jp2", ".j2k", ".jpx", ".jpf")),
+    "text": Format("plain text", "text/plain", (".txt", ".text", ".md", ".markdown", ".csv", ".tsv")),
     "html": Format("an HTML web page", "text/html", (".html", ".htm")),
     "svg": Format("an SVG drawing", "image/svg+xml", (".svg",)),
     "xml": Format("an XML data file", "application/xml", (".xml",)),

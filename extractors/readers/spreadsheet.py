@@ -33,6 +33,7 @@ import python_calamine as calamine
 from models.errors import ReadError, describe
 from extractors.readers.sniff import FORMATS
 from extractors.readers.metadata import document_title
+from extractors.readers.source import ReadOptions, Source
 from extractors.lang.text import clean_cell
 from models import Block, Document, Fault, Page, Table
 
@@ -44,8 +45,9 @@ _GENERIC_SHEET = re.compile(r"^(sheet|ark|blad|tabell|tabelle|feuil|hoja|foglio|
 Cell = int | float | str | bool | date | datetime | time | timedelta | None
 
 
-def read_spreadsheet(path: str, sha256: str, kind: str) -> Document:
+def read_spreadsheet(source: Source, options: ReadOptions) -> Document:
     """Every worksheet of the workbook as a page; raise ReadError for a workbook that cannot be opened."""
+    path, sha256, kind = source.path, source.sha256, source.kind
     extents = _ods_extents(path) if kind == "ods" else _xlsx_extents(path) if kind == "xlsx" else {}
     if kind == "ods":
         for name, (rows, cols) in extents.items():

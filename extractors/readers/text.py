@@ -23,6 +23,7 @@ import re
 from models.errors import ReadError
 from extractors.readers.sniff import FORMATS
 from extractors.readers.metadata import document_title
+from extractors.readers.source import ReadOptions, Source
 from extractors.readers.spreadsheet import MAX_FILLED_CELLS, grid_page
 from extractors.lang.text import clean_cell, clean_line
 from models import Block, Document, Page, Table
@@ -32,6 +33,7 @@ LINES_PER_PAGE = 500
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^(\s*)(?:[-*+•]|\d{1,3}[.)])\s+")
 _DELIMITERS = ",;\t|"
+_TABLE_SUFFIXES = (".csv", ".tsv")
 
 
 def decode(data: bytes) -> str:
@@ -54,7 +56,15 @@ def _load(path: str) -> str:
     return decode(data)
 
 
-def read_text(path: str, sha256: str) -> Document:
+def read_plain_text(source: Source, options: ReadOptions) -> Document:
+    """A plain-text file: .csv and .tsv as a table, any other (.txt, .md) as text. The registry
+    hands this reader only files whose names say they are text of these kinds."""
+    if source.path.lower().endswith(_TABLE_SUFFIXES):
+        return _read_csv(source.path, source.sha256)
+    return _read_text(source.path, source.sha256)
+
+
+def _read_text(path: str, sha256: str) -> Document:
     """A .txt or .md file as pages of body lines (Markdown headings as titles, bullets as levels)."""
     markdown = path.lower().endswith((".md", ".markdown"))
     pages: list[Page] = []
@@ -79,7 +89,7 @@ def _block(line: str, markdown: bool) -> Block:
     return Block(text=clean_line(line))
 
 
-def read_csv(path: str, sha256: str) -> Document:
+def _read_csv(path: str, sha256: str) -> Document:
     """A .csv or .tsv file as one page holding its rows as a table (the delimiter is sniffed)."""
     text = _load(path)
     try:

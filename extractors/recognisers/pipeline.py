@@ -17,7 +17,8 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 from models.errors import INTERNAL_MESSAGE, ReadError, describe
-from extractors.readers.base import display_path, read_document
+from extractors.readers.base import display_path, open_source, read_source
+from extractors.readers.source import Source
 from extractors.recognisers.base import Component, Found, PipelineError
 from extractors.recognisers.context import FACTS, Context
 from extractors.thumbnails import thumbnails
@@ -183,8 +184,10 @@ def extract_file(path: str, sha256: str) -> Extraction | ErrorRecord:
     file, so the batch goes on.
     """
     try:
-        doc = read_document(path, sha256)
-        return Extraction.of(recognise(doc), stored_blocks(doc), page_thumbnails(path, doc))
+        with open_source(path, sha256) as source:
+            doc = read_source(source)
+            # drawn while the source is open: a PDF's thumbnails come from the pdfium document that read it
+            return Extraction.of(recognise(doc), stored_blocks(doc), page_thumbnails(source, doc))
     except ReadError as exc:
         return error_record(path, sha256, exc.kind, exc.message, exc.detail)
     except MemoryError as exc:
@@ -193,10 +196,10 @@ def extract_file(path: str, sha256: str) -> Extraction | ErrorRecord:
         return error_record(path, sha256, "internal", INTERNAL_MESSAGE, describe(exc))
 
 
-def page_thumbnails(path: str, doc: Document) -> list[Thumbnail]:
+def page_thumbnails(source: Source, doc: Document) -> list[Thumbnail]:
     """The page thumbnails, or none: a picture is a side job, and one that cannot be made
     (memory, a library's fault) must not cost the document that was read."""
     try:
-        return [Thumbnail(page=page, png=png) for page, png in sorted(thumbnails(path, doc).items())]
+        return [Thumbnail(page=page, png=png) for page, png in sorted(thumbnails(source, doc).items())]
     except Exception:  # noqa: BLE001 — the text and records stand without pictures
         return []
