@@ -29,7 +29,8 @@ from PIL import Image
 from extractors.thumbnails import WIDTH
 from kb.web.datasette_metadata import MATRIX_SEPARATOR, THEME_LABELS, database_name
 from kb.dossier import COLUMNS, DOSSIER_SQL, SECTIONS, dossier
-from kb.search import QueryError, search
+from kb.query import QueryError
+from kb.search import search
 from kb.web.serve import ServeError, datasette_command, free_port, serve, serving
 from extractors.lang.stemming import bokmal_spelling
 from kb.store import open_kb
