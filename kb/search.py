@@ -93,23 +93,29 @@ class _Renderer:
         return stem(word, bridge_spellings=self.bridge)
 
     def whole(self, term: Term) -> str:
-        """The term as written or stemmed."""
+        """The term as written or stemmed (a single word: the stems of its inflections too)."""
         star = "*" if term.prefix else ""
         phrase = " ".join(term.words)
-        stems = " ".join(self.stem(w) for w in term.words)
-        return f'{{title text raw_text}} : "{phrase}"{star} OR stemmed : "{stems}"{star}'
+        if term.phrase or term.prefix:
+            stems = " ".join(self.stem(w) for w in term.words)
+            return f'{{title text raw_text}} : "{phrase}"{star} OR stemmed : "{stems}"{star}'
+        return f'{{title text raw_text}} : "{phrase}" OR stemmed : {self.stems(phrase)}'
 
-    def loose(self, term: Term) -> str | None:
-        """The word inside a page's compounds, or the query's compound as its parts; None for
-        phrases, prefixes and a KB without compound parts."""
+    def stems(self, word: str) -> str:
+        """The stems of the word's inflections, as an FTS5 OR group."""
+        return "(" + " OR ".join(f'"{s}"' for s in sorted({self.stem(f) for f in inflections(word)})) + ")"
+
+    def loose(self, term: Term, relaxed: bool = False) -> str | None:
+        """The word inside a page's compounds, or the query's compound as its parts (all of
+        them; any of them when `relaxed`); None for phrases, prefixes and a KB without parts."""
         if term.phrase or term.prefix or not self.has_parts:
             return None
         word = term.words[0]
-        out = f'parts : "{self.stem(word)}"'
+        out = f"parts : {self.stems(word)}"
         if word not in self._splits:
             self._splits[word] = segment(word, lambda words: known_parts(self.kb, words))
         if split := self._splits[word]:
-            out += " OR (" + " AND ".join(self._part(p) for p in split) + ")"
+            out += " OR (" + f" {'OR' if relaxed else 'AND'} ".join(self._part(p) for p in split) + ")"
         return out
 
     def _part(self, part: str) -> str:
@@ -117,11 +123,24 @@ class _Renderer:
         (`leder` stems to `led`, `ledere` to `leder`, so the stems alone miss `ledere`)."""
         return f'({{stemmed parts}} : "{self.stem(part)}" OR {{title text raw_text}} : "{part}"*)'
 
-    def term(self, term: Term) -> str:
+    def term(self, term: Term, relaxed: bool = False) -> str:
         """The whole term, and for a term not under NOT its loose forms too (a NOT excludes
         what the word says, not every page holding its parts)."""
-        loose = None if term.negated else self.loose(term)
+        loose = None if term.negated else self.loose(term, relaxed)
         return f"({self.whole(term)}{' OR ' + loose if loose else ''})"
+
+
+# Endings of Norwegian nouns in both written standards. The stemmer does not always bring a
+# lemma's forms to one stem (innbygger → innbygg, innbyggere → innbygger, innbyggerne →
+# innbyggern), so a query word is looked for as the stems of its forms with these endings.
+ENDINGS = ("e", "en", "er", "ene", "ne", "a", "ar", "ane", "et")
+MIN_BASE = 4
+
+
+def inflections(word: str) -> set[str]:
+    """The word, its base without one of ENDINGS, and each of those with each ending."""
+    bases = {word} | {word[:-len(e)] for e in ENDINGS if word.endswith(e) and len(word) - len(e) >= MIN_BASE}
+    return {base + ending for base in bases for ending in ("", *ENDINGS)}
 
 
 def search(kb: KB, query: str, *, limit: int = 20, theme: str | None = None, county: str | None = None) -> SearchResult:
@@ -145,7 +164,7 @@ def search(kb: KB, query: str, *, limit: int = 20, theme: str | None = None, cou
 
 def _run(kb: KB, render: _Renderer, parsed: Query, relaxed: bool, limit: int,
          theme: str | None, county: str | None) -> list[Hit]:
-    match = parsed.match(render.term, relaxed=relaxed)
+    match = parsed.match(lambda term: render.term(term, relaxed), relaxed=relaxed)
     where, params = ["pages_fts MATCH :match"], {"match": match, "limit": limit}
     if theme:
         where.append("EXISTS (SELECT 1 FROM themes t WHERE t.doc_id = p.doc_id AND t.page = p.page AND t.theme = :theme)")
@@ -159,7 +178,7 @@ def _run(kb: KB, render: _Renderer, parsed: Query, relaxed: bool, limit: int,
     for i, term in enumerate(t for t in parsed.terms if not t.negated and not t.function_word):
         params[f"w{i}"] = render.whole(term)
         held.append(f"(pages_fts.rowid IN (SELECT rowid FROM pages_fts WHERE pages_fts MATCH :w{i}))")
-        if relaxed and (loose := render.loose(term)):
+        if relaxed and (loose := render.loose(term, relaxed)):
             params[f"l{i}"] = loose
             held.append(f"{PART_WEIGHT} * (pages_fts.rowid IN (SELECT rowid FROM pages_fts WHERE pages_fts MATCH :l{i}))")
     weights = ", ".join(str(w) for w in _WEIGHTS[:4 + render.has_parts])
@@ -214,7 +233,9 @@ def snippet(text: str, wanted: set[str], width: int = 160, mark: tuple[str, str]
     compounds holding one of them, when no word matches whole)."""
     flat = " ".join(text.split())
     words = list(re.finditer(r"[^\W_]+", flat))
-    spans = [m.span() for m in words if (low := m.group().lower()) in wanted or _stem(low) in wanted]
+    heads = {w[:3] for w in wanted}  # a word's stem begins as the word does: stem only those
+    spans = [m.span() for m in words
+             if (low := m.group().lower())[:3] in heads and (low in wanted or _stem(low) in wanted)]
     if not spans and (inside := [re.escape(w) for w in wanted if len(w) >= 4]):
         part = re.compile("|".join(inside))
         spans = [m.span() for m in words if part.search(m.group().lower())]

@@ -70,16 +70,25 @@ def _fold(word: str) -> str:
 def suggestions(kb: KB, word: str, limit: int = MAX_SUGGESTIONS) -> list[str]:
     """The KB's words most like `word` (lower case), likeliest first; none if none is close."""
     longest = 1 if len(word) <= 6 else 2
-    rows = kb.db.execute(
-        f"""SELECT term, sum(doc) FROM {_vocab(kb)} WHERE col IN ({','.join('?' * len(_WRITTEN))})
-            AND length(term) BETWEEN ? AND ? AND term <> ? GROUP BY term""",
-        (*_WRITTEN, len(word) - longest, len(word) + longest, word)).fetchall()
-    if not rows:
-        return []
-    terms = [term for term, _ in rows]
-    docs = dict(rows)
-    close = extract(_fold(word), [_fold(t) for t in terms], scorer=DamerauLevenshtein.distance,
-                    score_cutoff=longest, limit=50)
-    ranked = sorted(((dist, DamerauLevenshtein.distance(word, terms[i]), -docs[terms[i]], terms[i])
-                     for _, dist, i in close if not terms[i].isdigit()))
+    terms, folded, docs = _written(kb)
+    close = extract(_fold(word), folded, scorer=DamerauLevenshtein.distance, score_cutoff=longest, limit=50)
+    ranked = sorted((dist, DamerauLevenshtein.distance(word, terms[i]), -docs[i], terms[i])
+                    for _, dist, i in close if terms[i] != word and not terms[i].isdigit())
     return [term for *_, term in ranked[:limit]]
+
+
+_WRITTEN_CACHE: dict[str, tuple[str, tuple[list[str], list[str], list[int]]]] = {}
+
+
+def _written(kb: KB) -> tuple[list[str], list[str], list[int]]:
+    """The words as written in the KB, folded, and the pages holding each; read from the
+    vocabulary once per KB file and change (a web server asks for many suggestions)."""
+    version = kb.db.execute("SELECT count(*), max(rowid) FROM pages").fetchone()
+    key = f"{kb.path}:{version[0]}:{version[1]}"
+    if kb.path in _WRITTEN_CACHE and _WRITTEN_CACHE[kb.path][0] == key:
+        return _WRITTEN_CACHE[kb.path][1]
+    rows = kb.db.execute(f"""SELECT term, sum(doc) FROM {_vocab(kb)} WHERE col IN ({','.join('?' * len(_WRITTEN))})
+                             GROUP BY term""", _WRITTEN).fetchall()
+    value = ([t for t, _ in rows], [_fold(t) for t, _ in rows], [d for _, d in rows])
+    _WRITTEN_CACHE[kb.path] = (key, value)
+    return value

@@ -53,21 +53,28 @@ def segment(word: str, known: Known) -> tuple[str, ...] | None:
     n = len(word)
     if n < MIN_HEAD + MIN_PART or n > MAX_LENGTH or not word.isalpha():
         return None
-    spans = [(i, j) for i in range(n - MIN_PART + 1)
-             for j in range(i + (MIN_HEAD if i == 0 else MIN_PART), n + 1) if (i, j) != (0, n)]
-    answers = known([word[i:j] for i, j in spans])
-    ok = {span for span, yes in zip(spans, answers) if yes}
+    known_ends: dict[int, set[int]] = {}  # start → the ends of the known parts from there
     best: dict[int, tuple[tuple[int, int], ...] | None] = {}
+
+    def ends(i: int) -> set[int]:
+        """The ends j of the known words word[i:j] that may be parts (asked once per start)."""
+        if i not in known_ends:
+            js = [j for j in range(i + (MIN_HEAD if i == 0 else MIN_PART), n + 1)
+                  if (i, j) != (0, n) and (j == n or j <= n - MIN_PART) and word[i:j] not in ENDINGS
+                  and not (i == 0 and word[:j] in PARTICLES)]
+            answers = known([word[i:j] for j in js]) if js else []
+            known_ends[i] = {j for j, yes in zip(js, answers) if yes}
+        return known_ends[i]
 
     def from_(i: int) -> tuple[tuple[int, int], ...] | None:
         """The best split of word[i:] into parts (as spans), None if it has none."""
         if i in best:
             return best[i]
         options: list[tuple[tuple[int, int], ...]] = []
-        if i and (i, n) in ok and word[i:] not in ENDINGS:
-            options.append(((i, n),))
-        for j in range(i + (MIN_HEAD if i == 0 else MIN_PART), n - MIN_PART + 1):
-            if (i, j) not in ok or (i == 0 and word[:j] in PARTICLES) or word[i:j] in ENDINGS:
+        for j in sorted(ends(i)):
+            if j == n:
+                if i:
+                    options.append(((i, n),))
                 continue
             for nxt in (j, j + 1) if word[j] in LINKS else (j,):
                 rest = from_(nxt)
