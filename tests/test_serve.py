@@ -173,7 +173,7 @@ def test_web_search_gives_the_cli_hits(served):
     assert cli.returncode == 0, cli.stderr[-2000:]
     web = fetch_json(served.url("/-/search.json", q="langvakter"))["hits"]
     assert [(h["file_name"], h["page"], h["snippet"]) for h in web] == [
-        (h["file_name"], h["page"], h["snippet"]) for h in json.loads(cli.stdout)]
+        (h["file_name"], h["page"], h["snippet"]) for h in json.loads(cli.stdout)["hits"]]
 
 
 def test_facets_count_the_hits_and_narrow_them_in_order(served, kb):
