@@ -15,7 +15,8 @@ import time
 from pathlib import Path
 
 from bench.measure import Figure, Measurement
-from kb.search import QueryError, search
+from kb.query import QueryError
+from kb.search import search
 from kb.store import open_kb
 
 GOAL_P95_MS = 20.0

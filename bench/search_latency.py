@@ -24,7 +24,8 @@ import urllib.request
 from pathlib import Path
 
 from bench.search import N_QUERIES, queries
-from kb.search import QueryError, search
+from kb.query import QueryError
+from kb.search import search
 from kb.web.serve import serving
 from kb.store import open_kb
 

@@ -46,7 +46,8 @@ from bench.generalise import generator_stamp
 from bench.queries.content import CORPUS, GENERATED, REPO, Page, ensure_generated
 from bench.queries.judge import KINDS, QUERIES_FILE, SET_FILE, json_with_rows
 from bench.report import context
-from kb.search import QueryError, search
+from kb.query import QueryError
+from kb.search import search
 from extractors.lang.stemming import tokens
 from kb.store import open_kb
 from models import PIPELINE_VERSION

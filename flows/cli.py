@@ -204,24 +204,33 @@ def _print_summary(s: Summary, kb_path: str, seconds: float) -> None:
 @click.option("--limit", default=10, show_default=True, help="Most hits to show.")
 @click.option("--theme", default=None, help="Only pages about this theme (e.g. heltid_deltid).")
 @click.option("--county", default=None, help="Only pages naming a municipality in this county (fylke).")
-@click.option("--json", "as_json", is_flag=True, help="Print hits as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (hits, how they matched, suggestions).")
 def search(query: str, kb_path: str | None, limit: int, theme: str | None, county: str | None, as_json: bool) -> None:
-    """Full-text search; Norwegian inflections match (kommunene finds kommune)."""
-    from kb.search import QueryError
+    """Full-text search; Norwegian inflections and compound parts match (kommunene finds kommune,
+    opplæring finds lederopplæringen). Pages holding every word come first; when none does, the
+    pages holding the most of the words, and the output says so."""
+    from kb.query import QueryError
     from kb.search import search as run_search
 
     with _open_readonly(kb_path) as kb:
         try:
-            hits = run_search(kb, query, limit=limit, theme=theme, county=county)
+            result = run_search(kb, query, limit=limit, theme=theme, county=county)
         except QueryError as exc:
             raise click.UsageError(f"cannot search for {query!r}: {exc}") from None
     if as_json:
-        click.echo(json.dumps([h.as_dict() for h in hits], ensure_ascii=False, indent=2))
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return
-    if not hits:
-        out.print(f"No hits for {query!r}.")
+    if result.corrected:
+        out.print(f"No hits for {escape(printable(query))!r}; showing hits for [bold]{escape(printable(result.corrected))}[/bold].")
+    others = [s for s in result.suggestions if s != result.corrected]
+    if others:
+        out.print("Did you mean: " + ", ".join(f"[bold]{escape(printable(s))}[/bold]" for s in others) + "?")
+    if not result.hits:
+        out.print(f"No hits for {escape(printable(query))!r}.")
         return
-    for i, h in enumerate(hits, start=1):
+    if result.matched == "some":
+        out.print("No page holds all the words; these hold the most of them.")
+    for i, h in enumerate(result.hits, start=1):
         where = "slide" if h.kind == "slide" else "page"
         out.print(f"[bold]{i}. {escape(printable(h.file_name))}[/bold]  {where} {h.page}  [dim]{escape(printable(h.title or ''))}  score {h.score:.2f}[/dim]")
         out.print(Text("   ").append(_highlighted(h.snippet)))
@@ -276,17 +285,28 @@ def stats(kb_path: str | None, as_json: bool) -> None:
 @main.command()
 @click.argument("name")
 @_kb_option
+@click.option("--county", default=None, help="Of the municipalities sharing the name, the one in this county (fylke).")
 @click.option("--json", "as_json", is_flag=True, help="Print the dossier as JSON.")
-def municipality(name: str, kb_path: str | None, as_json: bool) -> None:
-    """The dossier of one municipality: documents, pages, themes, counts, measures, pulje."""
+def municipality(name: str, kb_path: str | None, county: str | None, as_json: bool) -> None:
+    """The dossier of one municipality: documents, pages, themes, counts, measures, pulje.
+
+    A name several municipalities share (Bø) lists them; `Bø 1867` or `--county Nordland`
+    shows one of them."""
     from kb.dossier import SECTIONS, dossier
 
     with _open_readonly(kb_path) as kb:
-        found = dossier(kb, name)
-    if not found["municipality"]:
+        found = dossier(kb, name, county=county)
+    if not found["choices"]:
         raise click.ClickException(f"no municipality named {name!r} in the knowledge base")
+    if not any(found[section] for section in SECTIONS) and not found["ambiguous"]:
+        have = ", ".join(f"{c['name']} {c['kommunenummer']} ({c['fylke'] or '?'})" for c in found["choices"])
+        raise click.ClickException(f"no municipality {name!r}{' in ' + county if county else ''} in the knowledge base; "
+                                   f"it has {have}")
     if as_json:
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    if found["ambiguous"]:
+        _print_choices(found)
         return
     for section in SECTIONS:
         rows = found[section]
@@ -298,6 +318,21 @@ def municipality(name: str, kb_path: str | None, as_json: bool) -> None:
         for row in rows:
             table.add_row(*(escape("" if row[c] is None else str(row[c])) for c in ("item", "value", "detail", "file_name", "page", "n")))
         out.print(table)
+
+
+def _print_choices(found: dict) -> None:
+    """The municipalities sharing a name, and how to ask for one of them."""
+    table = RichTable(title=f"{len(found['choices'])} municipalities are called {escape(found['name'])} in the knowledge base",
+                      title_justify="left")
+    for column in ("number", "name", "county", "mentions", "today"):
+        table.add_column(column)
+    for c in found["choices"]:
+        today = "" if c["today"] == c["kommunenummer"] else f"{c['today_name']} ({c['today']})"
+        table.add_row(c["kommunenummer"], escape(c["name"]), escape(c["fylke"] or ""), str(c["mentions"]), escape(today))
+    out.print(table)
+    first = found["choices"][0]
+    out.print(f"Show one: saman municipality '{escape(found['name'])} {first['kommunenummer']}' "
+              f"or saman municipality {escape(found['name'])} --county {escape(first['fylke'] or '')}")
 
 
 @main.command()

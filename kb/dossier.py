@@ -23,6 +23,12 @@ when it stands in the same line. Pulje membership is taken only where the docume
 the page title or the line that names the municipality says "pulje N" ("Kommunane i pulje 2").
 Every row that comes from a page has its `file_name`, `page` and `doc_id`.
 
+A name several municipalities share (`Bø` in Telemark and in Nordland, `Våler`, `Herøy`) is not
+merged into one dossier: `dossier` then returns the `choices` (number, name, county, mentions,
+and where each went today) with every section empty, and one of them is chosen by its number
+(`Bø 1867`, or `1867`) or its county (`county="Nordland"`). Numbers of one municipality in two
+eras (Drammen's 0602 and 3005) are one municipality, not a choice.
+
 This module only reads the KB. The SQL needs two functions, `saman_name_key` and
 `saman_pulje` (the counts query a third, `saman_stems`); `register_functions` adds them to a
 connection (the Datasette plugin does the same for the server's connections).
@@ -156,12 +162,40 @@ def _dossier_sql() -> str:
 DOSSIER_SQL = _dossier_sql()
 
 
-def dossier(kb: KB, name: str) -> dict[str, Any]:
-    """Everything the KB holds about the municipality called `name` (or with that number)."""
+CHOICES_SQL = f"""WITH {_MENTIONS}
+SELECT kommunenummer, name, fylke, coalesce(current_kommunenummer, kommunenummer) AS today,
+       coalesce(current_name, name) AS today_name, count(*) AS mentions
+FROM m GROUP BY kommunenummer, name, fylke ORDER BY mentions DESC, kommunenummer"""
+CHOICE_FIELDS = ("kommunenummer", "name", "fylke", "today", "today_name", "mentions")
+_NAME_AND_NUMBER = re.compile(r"^(.*\S)\s+(\d{4})$")
+
+
+def choices(kb: KB, name: str) -> list[dict[str, Any]]:
+    """The municipalities named `name` (or with that number) in the KB, most mentioned first."""
     register_functions(kb.db)
-    rows = kb.db.execute(DOSSIER_SQL, {"kommune": name}).fetchall()
-    out: dict[str, Any] = {"name": name}
+    return [dict(zip(CHOICE_FIELDS, row)) for row in kb.db.execute(CHOICES_SQL, {"kommune": name})]
+
+
+def dossier(kb: KB, name: str, *, county: str | None = None) -> dict[str, Any]:
+    """Everything the KB holds about the municipality called `name` (or with that number).
+
+    `name` may end in the number that tells shared names apart (`Bø 1867`); `county` does the
+    same by county. `choices` lists the municipalities the name matched; when they are several
+    and neither says which, every section is empty and `ambiguous` is true."""
+    register_functions(kb.db)
+    number = None
+    if (found := _NAME_AND_NUMBER.match(name.strip())) and not choices(kb, name):
+        name, number = found.group(1), found.group(2)
+    options = choices(kb, name)
+    chosen = [c for c in options if (number is None or number in (c["kommunenummer"], c["today"]))
+              and (county is None or name_key(c["fylke"] or "") == name_key(county))]
+    todays = {c["today"] for c in chosen}
+    out: dict[str, Any] = {"name": name, "choices": options, "ambiguous": len(todays) > 1}
     out.update({section: [] for section in SECTIONS})
-    for row in rows:
+    if len(todays) != 1:
+        return out
+    # A chosen municipality among several is asked for by its number (its most mentioned one).
+    ask = chosen[0]["kommunenummer"] if len(chosen) < len(options) else name
+    for row in kb.db.execute(DOSSIER_SQL, {"kommune": ask}).fetchall():
         out[row["section"]].append({c: row[c] for c in COLUMNS[1:]})
     return out

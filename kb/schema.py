@@ -4,9 +4,10 @@ One table per record type (its columns are the model's fields; lists and dicts a
 JSON text), plus `paths` (every path a document was seen at, for duplicates and reruns) and
 `blocks` (the reading-order text runs with their bboxes) and `thumbnails` (a small PNG per page),
 and `failures` (contents that could not be read at a pipeline version, so an unchanged file
-that failed is not read again, like a stored document). Page text is indexed twice in FTS5:
-as written and snowball-stemmed, so `kommunene` finds `kommune`; `remove_diacritics 0` keeps
-æ, ø and å as letters of their own (Våler is not Valer).
+that failed is not read again, like a stored document). Page text is indexed three times in
+FTS5: as written, snowball-stemmed, so `kommunene` finds `kommune`, and as the stemmed parts of
+its compounds (`parts`, extractors.lang.compounds), so `opplæring` finds `lederopplæringen`;
+`remove_diacritics 0` keeps æ, ø and å as letters of their own (Våler is not Valer).
 """
 
 from __future__ import annotations
@@ -73,24 +74,28 @@ def ddl() -> str:
     for record_type, table in TABLE_OF_TYPE.items():
         cols = record_columns(record_type)
         col_sql = ", ".join(f"[{name}] {'TEXT' if kind == 'JSON' else kind}" for name, kind in cols.items())
-        extra = ", stemmed TEXT" if record_type == "page" else ""
+        extra = ", stemmed TEXT, parts TEXT" if record_type == "page" else ""
         statements.append(f"CREATE TABLE IF NOT EXISTS [{table}] ({col_sql}, seq INTEGER{extra})")
         statements.append(f"CREATE INDEX IF NOT EXISTS [{table}_doc] ON [{table}](doc_id, page)")
-    statements += [
-        "CREATE INDEX IF NOT EXISTS errors_path ON errors(path)",
-        """CREATE VIRTUAL TABLE IF NOT EXISTS pages_fts USING fts5(
-            title, text, raw_text, stemmed, content='pages',
-            tokenize='unicode61 remove_diacritics 0')""",
-        """CREATE TRIGGER IF NOT EXISTS pages_ai AFTER INSERT ON pages BEGIN
-            INSERT INTO pages_fts(rowid, title, text, raw_text, stemmed)
-            VALUES (new.rowid, new.title, new.text, new.raw_text, new.stemmed); END""",
-        """CREATE TRIGGER IF NOT EXISTS pages_ad AFTER DELETE ON pages BEGIN
-            INSERT INTO pages_fts(pages_fts, rowid, title, text, raw_text, stemmed)
-            VALUES ('delete', old.rowid, old.title, old.text, old.raw_text, old.stemmed); END""",
-        """CREATE TRIGGER IF NOT EXISTS pages_au AFTER UPDATE ON pages BEGIN
-            INSERT INTO pages_fts(pages_fts, rowid, title, text, raw_text, stemmed)
-            VALUES ('delete', old.rowid, old.title, old.text, old.raw_text, old.stemmed);
-            INSERT INTO pages_fts(rowid, title, text, raw_text, stemmed)
-            VALUES (new.rowid, new.title, new.text, new.raw_text, new.stemmed); END""",
-    ]
-    return ";\n".join(statements) + ";"
+    statements.append("CREATE INDEX IF NOT EXISTS errors_path ON errors(path)")
+    return ";\n".join(statements + FTS_DDL) + ";"
+
+
+# The page index and the triggers that keep it in step with `pages` (made again, as a whole,
+# when a KB from before the `parts` column is opened for writing).
+_COLUMNS = "title, text, raw_text, stemmed, parts"
+_NEW = ", ".join(f"new.{c}" for c in _COLUMNS.split(", "))
+_OLD = ", ".join(f"old.{c}" for c in _COLUMNS.split(", "))
+FTS_DDL = [
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS pages_fts USING fts5(
+        {_COLUMNS}, content='pages', tokenize='unicode61 remove_diacritics 0')""",
+    f"""CREATE TRIGGER IF NOT EXISTS pages_ai AFTER INSERT ON pages BEGIN
+        INSERT INTO pages_fts(rowid, {_COLUMNS}) VALUES (new.rowid, {_NEW}); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS pages_ad AFTER DELETE ON pages BEGIN
+        INSERT INTO pages_fts(pages_fts, rowid, {_COLUMNS}) VALUES ('delete', old.rowid, {_OLD}); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS pages_au AFTER UPDATE ON pages BEGIN
+        INSERT INTO pages_fts(pages_fts, rowid, {_COLUMNS}) VALUES ('delete', old.rowid, {_OLD});
+        INSERT INTO pages_fts(rowid, {_COLUMNS}) VALUES (new.rowid, {_NEW}); END""",
+]
+FTS_DROP = ["DROP TRIGGER IF EXISTS pages_ai", "DROP TRIGGER IF EXISTS pages_ad", "DROP TRIGGER IF EXISTS pages_au",
+            "DROP TABLE IF EXISTS pages_fts"]

@@ -23,7 +23,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from kb.schema import SCHEMA_VERSION, TABLE_OF_TYPE, ddl, json_columns, record_columns
+from kb.schema import FTS_DDL, FTS_DROP, SCHEMA_VERSION, TABLE_OF_TYPE, ddl, json_columns, record_columns
+from extractors.lang.compounds import COMPOUNDS_VERSION, index_parts
 from extractors.lang.stemming import STEMMING_VERSION, stemmed_text
 from models import RECORD_TYPES, ErrorKind, ErrorRecord, Extraction, Record, StoredBlock, Thumbnail
 
@@ -74,6 +75,7 @@ class KB:
                 self._add_new_columns()
                 self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
                 self._restem_if_older()
+                self._split_compounds_if_older()
                 self.db.commit()
         except sqlite3.DatabaseError as exc:
             raise ValueError(f"{self.path} is not a saman knowledge base ({exc})") from None
@@ -106,6 +108,29 @@ class KB:
                                 [(_page_stems(text, raw), rowid) for rowid, text, raw in pages])
             last = pages[-1][0]
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('stemming_version', ?)", (STEMMING_VERSION,))
+
+    def _split_compounds_if_older(self) -> None:
+        """A KB whose compound parts an earlier saman made (or that has none) gets today's; one
+        from before the `parts` column gets the column and its page index made anew."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'compounds_version'").fetchone()
+        if row and row[0] == COMPOUNDS_VERSION:
+            return
+        have = {r[1] for r in self.db.execute("PRAGMA table_info(pages)")}
+        if "parts" not in have:
+            for statement in FTS_DROP:
+                self.db.execute(statement)
+            self.db.execute("ALTER TABLE pages ADD COLUMN parts TEXT")
+        last = 0
+        while pages := self.db.execute("SELECT rowid, text, raw_text FROM pages WHERE rowid > ? ORDER BY rowid LIMIT 500",
+                                       (last,)).fetchall():
+            self.db.executemany("UPDATE pages SET parts = ? WHERE rowid = ?",
+                                [(index_parts(f"{text or ''}\n{raw or ''}"), rowid) for rowid, text, raw in pages])
+            last = pages[-1][0]
+        if "parts" not in have:
+            for statement in FTS_DDL:
+                self.db.execute(statement)
+            self.db.execute("INSERT INTO pages_fts(pages_fts) VALUES ('rebuild')")
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('compounds_version', ?)", (COMPOUNDS_VERSION,))
 
     def close(self) -> None:
         self.db.close()
@@ -234,6 +259,7 @@ class KB:
             row["seq"] = seq
             if record.type == "page":
                 row["stemmed"] = _page_stems(values["text"], values["raw_text"])
+                row["parts"] = index_parts(f"{values['text'] or ''}\n{values['raw_text'] or ''}")
             self._insert_rows(TABLE_OF_TYPE[record.type], list(row), [row])
 
     def _insert_rows(self, table: str, columns: list[str], rows: list[dict]) -> None:

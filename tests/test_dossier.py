@@ -10,6 +10,7 @@ import pytest
 
 from kb.dossier import SECTIONS, dossier, puljer
 from kb.store import open_kb
+from tests.searchdeck import search_kb  # noqa: F401  (a fixture)
 
 
 @pytest.fixture(scope="module")
@@ -128,3 +129,58 @@ def test_cli_dossier_matches_the_python_dossier(corpus_kb):
     unknown = subprocess.run([sys.executable, "-m", "flows.cli", "municipality", "Atlantis", "--kb", str(corpus_kb)],
                              capture_output=True, text=True, timeout=120)
     assert unknown.returncode == 1 and "no municipality named" in unknown.stderr
+
+
+# -- a name several municipalities share --------------------------------------------------------
+# tests.searchdeck names Bø (Telemark) on one slide and Bø (Nordland) on two.
+
+
+@pytest.fixture(scope="module")
+def deck(search_kb):
+    with open_kb(search_kb, readonly=True) as kb:
+        yield kb
+
+
+def test_a_shared_name_lists_its_municipalities_instead_of_merging_them(deck):
+    found = dossier(deck, "Bø")
+    assert found["ambiguous"] and all(found[s] == [] for s in SECTIONS)
+    assert [(c["kommunenummer"], c["fylke"], c["mentions"]) for c in found["choices"]] == [
+        ("1867", "Nordland", 2), ("0821", "Telemark", 1)]
+
+
+@pytest.mark.parametrize("name, county, number, slides", [
+    ("Bø 1867", None, "1867", [2, 3]),
+    ("Bø", "Nordland", "1867", [2, 3]),
+    ("bø", "telemark", "0821", [1]),
+    ("0821", None, "0821", [1]),
+])
+def test_one_of_them_is_chosen_by_number_or_county(deck, name, county, number, slides):
+    found = dossier(deck, name, county=county)
+    assert not found["ambiguous"]
+    assert {r["kommunenummer"] for r in found["municipality"]} == {number}
+    assert [r["page"] for r in found["page"]] == slides
+
+
+def test_the_municipalities_merged_into_one_of_today_are_no_choice(kb):
+    # 3301, Drammen since 2020, gathers Drammen, Nedre Eiker and Svelvik: one municipality today.
+    found = dossier(kb, "3301")
+    assert len(found["choices"]) >= 2 and not found["ambiguous"] and found["page"]
+
+
+def test_cli_lists_the_municipalities_of_a_shared_name_and_shows_one_on_request(search_kb):
+    import json
+    import subprocess
+    import sys
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "flows.cli", "municipality", *args, "--kb", str(search_kb)],
+                              capture_output=True, text=True, timeout=120)
+
+    listed = run("Bø")
+    assert listed.returncode == 0 and "1867" in listed.stdout and "0821" in listed.stdout
+    assert "Nordland" in listed.stdout and "Telemark" in listed.stdout and "--county" in listed.stdout
+    chosen = json.loads(run("Bø", "--county", "Nordland", "--json").stdout)
+    assert {r["kommunenummer"] for r in chosen["municipality"]} == {"1867"}
+    assert [r["page"] for r in json.loads(run("Bø 0821", "--json").stdout)["page"]] == [1]
+    elsewhere = run("Bø", "--county", "Finnmark")
+    assert elsewhere.returncode == 1 and "1867 (Nordland)" in elsewhere.stderr

@@ -1,7 +1,9 @@
-"""Searching the corpus KB: ranking, Norwegian inflections, æøå, and queries users get wrong."""
+"""Searching: ranking, Norwegian inflections and compounds, æøå, relaxed queries, "did you mean",
+and queries users get wrong. The corpus KB, and a deck made for these tests (tests.searchdeck)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import subprocess
@@ -9,9 +11,14 @@ import sys
 
 import pytest
 
-from kb.search import QueryError, fts_query, search
+from extractors.lang.compounds import index_parts, parts, segment
+from extractors.lang.lexicon import lexicon
 from extractors.lang.stemming import STEMMING_VERSION, stem, tokens
+from kb.query import QueryError, parse
+from kb.schema import FTS_DROP
+from kb.search import search
 from kb.store import open_kb
+from tests.searchdeck import SLIDES, search_kb  # noqa: F401  (a fixture)
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +62,23 @@ def test_bokmal_finds_nynorsk_and_back(kb):
         pages_with(kb, "fravær") | pages_with(kb, "fråvær"))
 
 
+def without_compound_parts(db: sqlite3.Connection) -> None:
+    """The page index and its triggers as saman made them before the `parts` column."""
+    for statement in FTS_DROP:
+        db.execute(statement)
+    db.execute("ALTER TABLE pages DROP COLUMN parts")
+    db.execute("""CREATE VIRTUAL TABLE pages_fts USING fts5(title, text, raw_text, stemmed, content='pages',
+                  tokenize='unicode61 remove_diacritics 0')""")
+    insert = "INSERT INTO pages_fts(rowid, title, text, raw_text, stemmed) VALUES (new.rowid, new.title, new.text, new.raw_text, new.stemmed)"
+    delete = ("INSERT INTO pages_fts(pages_fts, rowid, title, text, raw_text, stemmed) "
+              "VALUES ('delete', old.rowid, old.title, old.text, old.raw_text, old.stemmed)")
+    db.execute(f"CREATE TRIGGER pages_ai AFTER INSERT ON pages BEGIN {insert}; END")
+    db.execute(f"CREATE TRIGGER pages_ad AFTER DELETE ON pages BEGIN {delete}; END")
+    db.execute(f"CREATE TRIGGER pages_au AFTER UPDATE ON pages BEGIN {delete}; {insert}; END")
+    db.execute("INSERT INTO pages_fts(pages_fts) VALUES ('rebuild')")
+    db.execute("DELETE FROM meta WHERE key = 'compounds_version'")
+
+
 def test_a_kb_stemmed_by_an_earlier_saman_is_searched_its_way_and_restemmed_when_opened(corpus_kb, tmp_path):
     def old_stems(text: str | None, raw: str | None) -> str:  # nynorsk stemmed as written
         return " ".join(stem(w, bridge_spellings=False) for w in tokens(f"{text or ''}\n{raw or ''}"))
@@ -62,6 +86,7 @@ def test_a_kb_stemmed_by_an_earlier_saman_is_searched_its_way_and_restemmed_when
     old = tmp_path / "old.db"
     shutil.copy(corpus_kb, old)
     with sqlite3.connect(old) as db:
+        without_compound_parts(db)  # as old as that: no compound parts either
         db.create_function("old_stems", 2, old_stems)
         db.execute("UPDATE pages SET stemmed = old_stems(text, raw_text)")
         db.execute("DELETE FROM meta WHERE key = 'stemming_version'")
@@ -83,7 +108,9 @@ def test_a_kb_stemmed_by_an_earlier_saman_is_searched_its_way_and_restemmed_when
 def test_norwegian_letters_are_letters(kb):
     with_o = {(h.file_name, h.page) for h in search(kb, "omdømme", limit=200)}
     assert with_o and with_o >= pages_with(kb, "omdømme")
-    assert search(kb, "omdomme") == []
+    # `omdomme` is no word of the KB: its hits are those of the word meant, and say so.
+    mistyped = search(kb, "omdomme", limit=200)
+    assert mistyped.corrected == "omdømme" and {(h.file_name, h.page) for h in mistyped} == with_o
 
 
 def test_title_hits_rank_above_body_hits(kb):
@@ -121,13 +148,13 @@ def test_two_words_narrow_what_one_word_finds(kb):
 @pytest.mark.parametrize("query", ["(" * 40 + "a" + ")" * 40, "x" * 2000])
 def test_absurd_queries_are_refused_clearly(query):
     with pytest.raises(QueryError):
-        fts_query(query)
+        parse(query)
 
 
 @pytest.mark.parametrize("query", ['"unbalanced', "AND", "turnus AND", "OR langvakter", "(turnus", "turnus)", "  ", "NOT NOT x"])
 def test_malformed_queries_raise_a_clear_error(query):
     with pytest.raises(QueryError) as info:
-        fts_query(query)
+        parse(query)
     assert len(str(info.value)) > 10
 
 
@@ -145,3 +172,105 @@ def test_cli_search_without_a_kb_says_what_to_do(tmp_path):
     run = subprocess.run([sys.executable, "-m", "flows.cli", "search", "x", "--kb", str(tmp_path / "none.db")],
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 1 and "saman ingest" in run.stderr and "Traceback" not in run.stderr
+
+
+# -- compounds ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("word, expected", [
+    ("lederopplæringen", ("leder", "opplæringen")),
+    ("arbeidstidsordningane", ("arbeidstid", "ordningane")),  # the linking s dropped
+    ("sykefraværet", ("syke", "fraværet")),
+    ("kompetanseplanen", ("kompetanse", "planen")),
+    ("forslag", None),  # a particle, not `for` + `slag`
+    ("kommunene", None),
+    ("utfordringer", None),  # a verb and a suffix, not a compound
+])
+def test_compounds_split_into_the_words_of_the_word_lists(word, expected):
+    assert segment(word, lexicon().known_many) == expected
+
+
+def test_long_parts_are_split_again_and_the_index_holds_their_stems():
+    assert parts("lederopplæringsprogrammet", lexicon().known_many) == ["lederopplæring", "programmet", "leder", "opplæring"]
+    held = index_parts("Lederopplæringen og arbeidstidsordningane").split()
+    assert {stem("opplæring"), stem("leder"), stem("ordning"), stem("arbeidstid")} <= set(held)
+
+
+def slide_of(title: str) -> int:
+    return next(i for i, (t, _) in enumerate(SLIDES, start=1) if t == title)
+
+
+@pytest.fixture(scope="module")
+def deck(search_kb):
+    with open_kb(search_kb, readonly=True) as kb:
+        yield kb
+
+
+def slides(result) -> list[int]:
+    return [h.page for h in result]
+
+
+def test_a_word_finds_the_compounds_it_is_part_of_below_the_pages_saying_it(deck):
+    found = search(deck, "opplæring")
+    assert found.matched == "all"
+    assert slides(found)[0] == slide_of("Opplæring av ledere")  # the word itself
+    assert slide_of("Lederopplæringen") in slides(found)  # inside a compound, below
+    assert slide_of("Arbeidstid") in slides(search(deck, "ordning"))  # arbeidstidsordningane
+
+
+def test_a_compound_query_finds_its_parts_written_apart(deck):
+    found = slides(search(deck, "lederopplæring"))
+    assert found[0] == slide_of("Lederopplæringen")  # the compound itself first
+    assert slide_of("Opplæring av ledere") in found  # `opplæring av nye ledere`
+
+
+def test_when_no_page_holds_every_word_the_pages_with_the_most_of_them_come_and_say_so(deck):
+    relaxed = search(deck, "mindre bruk av vikarer")
+    assert relaxed.matched == "some" and relaxed.as_dict()["matched"] == "some"
+    assert slides(relaxed)[0] == slide_of("Vikarbruk")  # `mindre` and vikar inside `vikarvakter`
+    strict = search(deck, "færre vikarvakter")
+    assert strict.matched == "all" and slides(strict) == [slide_of("Vikarbruk")]
+
+
+def test_operators_and_phrases_are_never_relaxed(deck):
+    assert search(deck, "vikarvakter AND lederopplæringen").matched == "none"
+    assert search(deck, '"mindre bruk"').matched == "none"
+    assert slide_of("Vikarbruk") not in slides(search(deck, "færre NOT overtid"))
+
+
+@pytest.mark.parametrize("typed, meant", [("omdomme", "omdømme"), ("Lgten", "løten"), ("kompetance", "kompetanse")])
+def test_a_mistyped_word_gets_the_kbs_own_word_and_its_hits(deck, typed, meant):
+    found = search(deck, typed)
+    assert found.corrected == meant and meant in found.suggestions and found.hits
+    assert all(meant in h.snippet.lower() for h in found)
+
+
+def test_a_query_like_no_word_of_the_kb_gets_nothing(deck):
+    found = search(deck, "xqzwvk")
+    assert found.matched == "none" and not found.hits and found.suggestions == [] and found.corrected is None
+
+
+def test_a_kb_from_before_compound_parts_is_searched_without_them_and_given_them_when_opened(search_kb, tmp_path):
+    old = tmp_path / "old.db"
+    shutil.copy(search_kb, old)
+    with sqlite3.connect(old) as db:
+        without_compound_parts(db)
+    with open_kb(old, readonly=True) as stale:
+        assert slides(search(stale, "opplæring")) == [slide_of("Opplæring av ledere")]
+    with open_kb(old):
+        pass
+    with open_kb(old, readonly=True) as fresh:
+        assert slide_of("Lederopplæringen") in slides(search(fresh, "opplæring"))
+
+
+def test_cli_says_when_it_relaxed_or_corrected_a_query(search_kb):
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "flows.cli", "search", *args, "--kb", str(search_kb)],
+                              capture_output=True, text=True, timeout=120)
+
+    relaxed = run("mindre bruk av vikarer")
+    assert relaxed.returncode == 0 and "No page holds all the words" in relaxed.stdout
+    corrected = run("Lgten")
+    assert corrected.returncode == 0 and "showing hits for løten" in corrected.stdout
+    as_json = json.loads(run("Lgten", "--json").stdout)
+    assert as_json["corrected"] == "løten" and as_json["hits"] and as_json["matched"] == "all"

@@ -120,3 +120,15 @@ def test_scores_count_copies_of_one_text_once():
     assert (figures["distinct"], figures["hits"]) == (3, 4)
     missed = score([a], {b, b_scan, c}, lambda p: group(p, p))
     assert (missed["success"], missed["rr"], missed["recall"]) == (0.0, 0.0, 0.0)
+
+
+def test_saman_is_ahead_of_plain_fts5_on_compounds_typos_and_questions(judged_set, corpus_kb):
+    """On the born-digital corpus KB: a word found inside compounds, a mistyped word found as
+    the word meant, a question no page holds every word of still finding pages."""
+    queries, meta = judged_set
+    result = evaluate(corpus_kb, queries, meta)
+    saman, plain = result["summary"]["saman"], result["summary"]["plain OR"]
+    for kind in ("compound", "typo", "inflection", "bokmal_nynorsk"):
+        assert saman[kind]["success"] > plain[kind]["success"], kind
+    assert saman["paraphrase"]["no_hits"] < saman["paraphrase"]["queries"]
+    assert saman["exact"]["success"] >= plain["exact"]["success"]

@@ -29,7 +29,8 @@ from PIL import Image
 from extractors.thumbnails import WIDTH
 from kb.web.datasette_metadata import MATRIX_SEPARATOR, THEME_LABELS, database_name
 from kb.dossier import COLUMNS, DOSSIER_SQL, SECTIONS, dossier
-from kb.search import QueryError, search
+from kb.query import QueryError
+from kb.search import search
 from kb.web.serve import ServeError, datasette_command, free_port, serve, serving
 from extractors.lang.stemming import bokmal_spelling
 from kb.store import open_kb
@@ -172,7 +173,7 @@ def test_web_search_gives_the_cli_hits(served):
     assert cli.returncode == 0, cli.stderr[-2000:]
     web = fetch_json(served.url("/-/search.json", q="langvakter"))["hits"]
     assert [(h["file_name"], h["page"], h["snippet"]) for h in web] == [
-        (h["file_name"], h["page"], h["snippet"]) for h in json.loads(cli.stdout)]
+        (h["file_name"], h["page"], h["snippet"]) for h in json.loads(cli.stdout)["hits"]]
 
 
 def test_facets_count_the_hits_and_narrow_them_in_order(served, kb):

@@ -33,7 +33,8 @@ from markupsafe import Markup, escape
 
 from kb.web.datasette_metadata import SQL_TIME_LIMIT_MS, THEME_LABELS, kb_database
 from kb.dossier import puljer
-from kb.search import Hit, QueryError, search
+from kb.query import QueryError
+from kb.search import Hit, search
 from kb.store import KB, open_kb
 
 FACET_HITS = 1000
