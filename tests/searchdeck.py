@@ -41,5 +41,5 @@ def search_kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     deck = write_deck(folder / "2013-10-01_sokedekk.pptx")
     kb_path = folder / "search.db"
     summary = ingest([deck], kb_path)
-    assert summary["extracted"] == 1, summary["errors"]
+    assert summary.extracted == 1, summary.errors
     return kb_path
