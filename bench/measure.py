@@ -202,7 +202,7 @@ def stage_shares(paths: list[str], limit: int = 20) -> dict[str, float]:
     records to dicts, thumbnails, KB save), timed one by one, after one warm-up file.
     """
     from models.errors import ReadError
-    from extractors.recognisers.pipeline import block_rows, components, structural_records
+    from extractors.recognisers.pipeline import block_rows, components, reading_settings, structural_records
     from extractors.readers.base import read_document
     from extractors.thumbnails import thumbnails
 
@@ -213,7 +213,7 @@ def stage_shares(paths: list[str], limit: int = 20) -> dict[str, float]:
         for path in paths[:limit]:
             t = time.perf_counter()
             try:
-                doc = read_document(path, sha256_of(path))
+                doc = read_document(path, sha256_of(path), ocr_settings=reading_settings())
             except ReadError:  # an outside folder holds broken files: their reading is all they cost
                 seconds["read"] += time.perf_counter() - t
                 continue

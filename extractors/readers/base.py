@@ -19,6 +19,7 @@ The exception itself goes into the error's `detail`, never into its message.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import sys
@@ -34,6 +35,7 @@ from extractors.readers.metadata import settle_date_and_language
 from extractors.readers.pdf import read_pdf
 from extractors.readers.pptx import PictureReader, read_pptx
 from extractors.lang.text import clean_line
+from extractors.ocr.settings import DEFAULT_SETTINGS, OcrSettings
 from models import Document, Page, Table
 
 __all__ = ["display_path", "read_document", "sha256_of", "sniff"]
@@ -66,8 +68,10 @@ def sha256_of(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def read_document(path: str | Path, sha256: str | None = None, *, ocr: bool = True) -> Document:
-    """Read any supported file into a Document; raise ReadError for anything that cannot be read."""
+def read_document(path: str | Path, sha256: str | None = None, *, ocr: bool = True,
+                  ocr_settings: OcrSettings = DEFAULT_SETTINGS) -> Document:
+    """Read any supported file into a Document; raise ReadError for anything that cannot be read.
+    Pages and pictures without a text layer are OCR'd with `ocr_settings` unless `ocr` is False."""
     path = str(path)
     p = Path(path)
     if not p.exists():
@@ -85,7 +89,7 @@ def read_document(path: str | Path, sha256: str | None = None, *, ocr: bool = Tr
     except OSError as exc:
         raise ReadError("unreadable", "the file could not be opened: the file system refused it (no permission to "
                                       "read it, or it is gone)", describe(exc)) from exc
-    doc = _read_as(path, sha, kind, ocr)
+    doc = _read_as(path, sha, kind, ocr_settings if ocr else None)
     # Document-level text comes from file properties that no block cleaning saw.
     doc = doc.model_copy(update={
         "path": display_path(path),
@@ -95,7 +99,7 @@ def read_document(path: str | Path, sha256: str | None = None, *, ocr: bool = Tr
     return settle_date_and_language(doc)
 
 
-def _read_as(path: str, sha: str, kind: str, ocr: bool) -> Document:
+def _read_as(path: str, sha: str, kind: str, ocr: OcrSettings | None) -> Document:
     if kind.startswith(DAMAGED):
         raise damaged_error(kind)
     fmt = FORMATS[kind]
@@ -148,36 +152,37 @@ def _raised_by_library(exc: BaseException) -> bool:
     return not os.path.realpath(tb.tb_frame.f_code.co_filename).startswith(_OUR_DIRS)
 
 
-def _read_pdf(path: str, sha: str, kind: str, ocr: bool) -> Document:
+def _read_pdf(path: str, sha: str, kind: str, ocr: OcrSettings | None) -> Document:
     if not ocr:
         return read_pdf(path, sha)
-    from extractors.ocr.engine import needs_ocr, ocr_pdf_pages
+    from extractors.ocr.pages import needs_ocr, ocr_pdf_pages
 
-    return read_pdf(path, sha, needs_ocr=needs_ocr, ocr_pages=ocr_pdf_pages)
+    return read_pdf(path, sha, needs_ocr=needs_ocr, ocr_pages=functools.partial(ocr_pdf_pages, settings=ocr))
 
 
-def _read_pptx(path: str, sha: str, kind: str, ocr: bool) -> Document:
+def _read_pptx(path: str, sha: str, kind: str, ocr: OcrSettings | None) -> Document:
     return read_pptx(path, sha, _picture_reader(ocr))
 
 
-def _picture_reader(ocr: bool) -> PictureReader | None:
+def _picture_reader(ocr: OcrSettings | None) -> PictureReader | None:
     """OCR for pictures on slides that hold text (screenshots of slides, scanned handouts)."""
     if not ocr:
         return None
-    from extractors.ocr.engine import image_has_text, ocr_image
+    from extractors.ocr.layout import image_has_text
+    from extractors.ocr.page import ocr_image
 
     def read(image: Image.Image, number: int, size_pt: tuple[float, float]) -> tuple[Page, list[Table]] | None:
         if not image_has_text(image):
             return None
         try:
-            return ocr_image(image, number, page_size_pt=size_pt)
+            return ocr_image(image, number, ocr, page_size_pt=size_pt)
         except ReadError:  # a picture that times out loses its text, not the slide
             return None
 
     return read
 
 
-def _read_converted(path: str, sha: str, kind: str, ocr: bool) -> Document:
+def _read_converted(path: str, sha: str, kind: str, ocr: OcrSettings | None) -> Document:
     """Legacy and other office formats: convert with LibreOffice, read the result as usual."""
     from extractors.readers.office import convert_legacy
 
@@ -189,19 +194,19 @@ def _read_converted(path: str, sha: str, kind: str, ocr: bool) -> Document:
     return doc.model_copy(update={"path": path})
 
 
-def _read_image(path: str, sha: str, kind: str, ocr: bool) -> Document:
+def _read_image(path: str, sha: str, kind: str, ocr: OcrSettings | None) -> Document:
     from extractors.readers.image import read_image
 
-    return read_image(path, sha)
+    return read_image(path, sha, ocr or DEFAULT_SETTINGS)
 
 
-def _read_sheet(path: str, sha: str, kind: str, ocr: bool) -> Document:
+def _read_sheet(path: str, sha: str, kind: str, ocr: OcrSettings | None) -> Document:
     from extractors.readers.spreadsheet import read_spreadsheet
 
     return read_spreadsheet(path, sha, kind)
 
 
-def _read_text(path: str, sha: str, kind: str, ocr: bool) -> Document:
+def _read_text(path: str, sha: str, kind: str, ocr: OcrSettings | None) -> Document:
     """Plain text is read by its name: .csv and .tsv as a table, .txt and .md as text; text
     under any other name (.json, .log, a .pptx that is a note) is not a document."""
     from extractors.readers.text import read_csv, read_text
@@ -214,11 +219,11 @@ def _read_text(path: str, sha: str, kind: str, ocr: bool) -> Document:
     raise _not_readable(Path(path), kind)
 
 
-def _refuse_encrypted(path: str, sha: str, kind: str, ocr: bool) -> Document:
+def _refuse_encrypted(path: str, sha: str, kind: str, ocr: OcrSettings | None) -> Document:
     raise ReadError("encrypted", "the file is protected by a password; ask the sender for an unprotected copy")
 
 
-_FAMILIES: dict[str, Callable[[str, str, str, bool], Document]] = {
+_FAMILIES: dict[str, Callable[[str, str, str, OcrSettings | None], Document]] = {
     "pdf": _read_pdf, "pptx": _read_pptx, "office": _read_converted, "image": _read_image,
     "sheet": _read_sheet, "text": _read_text, "encrypted": _refuse_encrypted,
 }

@@ -9,7 +9,7 @@ phone pictures rarely do, so a large image without one is taken as a 300 dpi sca
 small one as a 96 dpi screen capture, which only sets the scale of the boxes and the text
 size tesseract expects.
 
-This module must not OCR anything itself: extractors.ocr.engine does, pages in parallel.
+This module must not OCR anything itself: extractors.ocr.pages does, pages in parallel.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from models.errors import ReadError, describe
 from extractors.readers.metadata import date_in_text, document_title
-from extractors.ocr.engine import DEFAULT_SETTINGS, OcrSettings, ocr_images
+from extractors.ocr.pages import ocr_images
+from extractors.ocr.settings import DEFAULT_SETTINGS, OcrSettings
 from extractors.lang.text import clean_line
 from models import Document, Fault, Page, Table
 

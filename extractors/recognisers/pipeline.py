@@ -5,16 +5,25 @@ a function `(Document, records found so far) -> new records`, so each can be tes
 a later component (measures) can use an earlier one's output (the page's theme). The order
 lives in `COMPONENTS`, not in code paths. `extract_file` is what the flow runs per file, in a
 worker process; it never raises for a bad file, it returns an error record instead.
+
+Reading and recognising meet here, so this is where the words the recognisers look for (the
+themes' terms as written, the gazetteer's place names) are handed to OCR's æ/ø/å correction
+(`reading_settings`): the readers and OCR import nothing from the recognisers.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from collections.abc import Callable
+from functools import lru_cache
 from typing import NamedTuple
 
 from models.errors import INTERNAL_MESSAGE, ReadError, describe
+from extractors.gazetteer.gazetteer import load_gazetteer
+from extractors.ocr.settings import DEFAULT_SETTINGS, OcrSettings
 from extractors.readers.base import display_path, read_document
+from extractors.recognisers.themes import surface_words
 from extractors.thumbnails import thumbnails
 from models import (
     PIPELINE_VERSION,
@@ -134,14 +143,23 @@ class Extraction(NamedTuple):
     thumbnails: list[tuple[int, bytes]] = []
 
 
-def extract_file(path: str, sha256: str) -> Extraction:
-    """Read and recognise one file.
+@lru_cache(maxsize=8)
+def reading_settings(ocr: OcrSettings = DEFAULT_SETTINGS) -> OcrSettings:
+    """`ocr` with the words the recognisers look for known to the æ/ø/å correction: the theme
+    terms as written (`flåteordning`, which the dictionaries lack) and the gazetteer's place
+    names (`Valer` → `Våler`)."""
+    return dataclasses.replace(ocr, known_words=ocr.known_words | surface_words(),
+                               place_names=ocr.place_names | load_gazetteer().place_names())
+
+
+def extract_file(path: str, sha256: str, ocr: OcrSettings = DEFAULT_SETTINGS) -> Extraction:
+    """Read (OCR tuned by `ocr`) and recognise one file.
 
     A file that cannot be read yields one error record and nothing else; this never raises
     for a bad file, so the batch goes on.
     """
     try:
-        doc = read_document(path, sha256)
+        doc = read_document(path, sha256, ocr_settings=reading_settings(ocr))
         records = [r.model_dump(mode="json") for r in recognise(doc)]
     except ReadError as exc:
         return Extraction([error_record(path, sha256, exc.kind, exc.message, exc.detail).model_dump(mode="json")])
