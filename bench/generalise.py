@@ -3,9 +3,11 @@
     python -m bench.generalise --split train          # the split to look at while tuning
     python -m bench.generalise --split test           # the split that is only ever scored
     python -m bench.generalise --split test --limit 60 --conditions photo,photocopy
+    python -m bench.generalise --split train --ocr-setting dpi=200   # an OCR setting changed
 
 Each document of the split (bench/generate) is read the way `saman ingest` reads it (sniff,
-read, OCR where needed, the recognisers) in worker processes, and scored against the gold
+read, OCR where needed, the recognisers; `--ocr-setting NAME=VALUE`, repeatable, changes an
+OCR setting as it does there) in worker processes, and scored against the gold
 the generator wrote from its own data, per capture condition:
 
 - **table cell accuracy**: each gold table against the best-matching table the reader found
@@ -28,6 +30,7 @@ bench/generated/<split>/ and remade when the generator's code changes.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import multiprocessing
@@ -42,6 +45,7 @@ from bench.cer import all_text
 from bench.generate.build import CONDITIONS, SPLITS, build_split
 from bench.report import show_and_save
 from bench.scans import cer
+from extractors.ocr.settings import SettingError, ocr_settings, parse_assignments
 from tests.scoring import prf
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,15 +75,16 @@ def ensure_split(split: str, limit: int | None) -> tuple[Path, list[dict]]:
     return dest, gold
 
 
-def read_one(path: str) -> dict:
+def read_one(path: str, ocr_changes: dict[str, str] | None = None) -> dict:
     """Read and recognise one file in a worker: what scoring needs, and how long it took."""
     from models.errors import ReadError
-    from extractors.recognisers.pipeline import recognise
+    from extractors.ocr.settings import ocr_settings
+    from extractors.recognisers.pipeline import reading_settings, recognise
     from extractors.readers.base import read_document, sha256_of
 
     started = time.process_time()
     try:
-        doc = read_document(path, sha256_of(path))
+        doc = read_document(path, sha256_of(path), ocr_settings=reading_settings(ocr_settings(ocr_changes or {})))
         records = [r.model_dump(mode="json") for r in recognise(doc)]
     except ReadError as exc:
         return {"file_name": Path(path).name, "error": f"{exc.kind}: {exc.message}", "seconds": time.process_time() - started}
@@ -176,7 +181,14 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--conditions", default=",".join(CONDITIONS), help="comma-separated conditions to read")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--ocr-setting", action="append", default=[], metavar="NAME=VALUE",
+                        help="change an OCR setting (extractors.ocr.settings), e.g. dpi=200; repeatable")
     args = parser.parse_args(argv)
+    try:
+        ocr_changes = parse_assignments(args.ocr_setting)
+        ocr_settings(ocr_changes)
+    except SettingError as exc:
+        parser.error(f"--ocr-setting: {exc}")
     dest, gold = ensure_split(args.split, args.limit)
     wanted = set(args.conditions.split(","))
     docs = [g for g in gold if g["type"] == "document" and g["condition"] in wanted]
@@ -185,7 +197,7 @@ def main(argv: list[str] | None = None) -> dict:
     paths = [str(dest / d["file_name"]) for d in docs]
     started = time.monotonic()
     with ProcessPoolExecutor(args.workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        read = list(pool.map(read_one, paths))
+        read = list(pool.map(functools.partial(read_one, ocr_changes=ocr_changes), paths))
     wall = time.monotonic() - started
     rows = score(gold, read)
     table = Table(title=f"Generated {args.split} split ({len(docs)} documents, read in {wall:.0f} s)")
@@ -201,7 +213,7 @@ def main(argv: list[str] | None = None) -> dict:
                       f"{m['precision']:.2f}/{m['recall']:.2f}/{m['f1']:.3f}",
                       f"{c['precision']:.2f}/{c['recall']:.2f}/{c['f1']:.3f}",
                       f"{r['pages_per_s']:.2f}" if r["pages_per_s"] else "–")
-    result = {"split": args.split, "documents": len(docs), "wall_s": round(wall, 1), "conditions": rows,
+    result = {"split": args.split, "ocr_settings": ocr_changes, "documents": len(docs), "wall_s": round(wall, 1), "conditions": rows,
               "errors": [r for r in read if "error" in r]}
     show_and_save(table, result, args.json or RESULTS / f"generalise-{args.split}.json")
     return result

@@ -88,7 +88,8 @@ def raw_tesseract(images: list[Path]) -> tuple[Clock, list[str]]:
 
 def saman_ocr(pages: list[tuple[str, int]]) -> tuple[Clock, dict[tuple[str, int], object]]:
     """saman's OCR, one `ocr_pdf_pages` call per scan as the PDF reader makes it."""
-    from extractors.ocr.engine import ocr_pdf_pages
+    from extractors.ocr.pages import ocr_pdf_pages
+    from extractors.recognisers.pipeline import reading_settings
 
     by_scan: dict[str, list[int]] = {}
     for stem, number in pages:
@@ -96,17 +97,18 @@ def saman_ocr(pages: list[tuple[str, int]]) -> tuple[Clock, dict[tuple[str, int]
     out: dict[tuple[str, int], object] = {}
     with clock() as took:
         for stem, numbers in by_scan.items():
-            for number, page in ocr_pdf_pages(str(scan_path(stem)), sorted(numbers)).items():
+            for number, page in ocr_pdf_pages(str(scan_path(stem)), sorted(numbers), reading_settings()).items():
                 out[(stem, number)] = page
     return took, out
 
 
 def figure(n_pages: int, workdir: Path) -> Figure:
-    from extractors.ocr.engine import DEFAULT_SETTINGS, ocr_lexicon
+    from extractors.ocr.page import corrector
+    from extractors.recognisers.pipeline import reading_settings
 
     pages = PAGES[:n_pages]
     lexicon_s = time.perf_counter()
-    ocr_lexicon(DEFAULT_SETTINGS)  # built once per worker process in a real run
+    corrector(reading_settings())  # built once per worker process in a real run
     lexicon_s = time.perf_counter() - lexicon_s
 
     folder = Path(tempfile.mkdtemp(prefix="ocr-", dir=workdir))

@@ -23,6 +23,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from extractors.lang.text import printable
+from extractors.ocr.settings import DEFAULT_SETTINGS, OcrSettings, SettingError, ocr_settings, parse_assignments
 from kb.store import default_kb_path, open_kb
 
 if TYPE_CHECKING:
@@ -58,8 +59,11 @@ def main() -> None:
 @click.option("--task-runner", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="local: worker processes on this machine; dask: the tasks of a Dask cluster.")
 @click.option("--dask-address", default=None, metavar="tcp://HOST:PORT", help="Scheduler of the Dask cluster (with --task-runner dask).")
+@click.option("--ocr-setting", "ocr_setting", multiple=True, metavar="NAME=VALUE",
+              help="Change an OCR or image-table setting for this run (repeatable), e.g. dpi=200 or "
+                   "tables.min_unruled_rows=4; the names are the fields of extractors.ocr.settings.")
 def ingest(paths: tuple[str, ...], kb_path: str | None, workers: int, quiet: bool, retry_errors: bool,
-           task_runner: str, dask_address: str | None) -> None:
+           task_runner: str, dask_address: str | None, ocr_setting: tuple[str, ...]) -> None:
     """Ingest files, folders (recursively) or glob patterns into the knowledge base.
 
     Files already in the knowledge base, and files that failed before, are not read again;
@@ -70,6 +74,11 @@ def ingest(paths: tuple[str, ...], kb_path: str | None, workers: int, quiet: boo
     if task_runner == "dask" and not os.environ.get("PREFECT_API_URL"):
         raise click.UsageError("--task-runner dask needs a Prefect server the Dask workers can reach: "
                                "run `prefect server start` and set PREFECT_API_URL here and on the workers")
+    try:
+        ocr_changes = parse_assignments(ocr_setting)
+        ocr = ocr_settings(ocr_changes)
+    except SettingError as exc:
+        raise click.BadParameter(str(exc), param_hint="--ocr-setting") from None
     from flows.plan import plan, settled
 
     kb_path = kb_path or default_kb_path()
@@ -79,7 +88,7 @@ def ingest(paths: tuple[str, ...], kb_path: str | None, workers: int, quiet: boo
             raise click.ClickException("not found: " + ", ".join(printable(m) for m in todo.found.missing))
         summary = None if todo.todo else settled(kb, todo, started)
     if summary is None:
-        _start_prefect(todo, workers if task_runner == "local" else None)
+        _start_prefect(todo, workers if task_runner == "local" else None, ocr)
         from flows.ingest import ingest_flow
 
         if task_runner == "dask":
@@ -87,9 +96,10 @@ def ingest(paths: tuple[str, ...], kb_path: str | None, workers: int, quiet: boo
 
             run = ingest_flow.with_options(task_runner=DaskTaskRunner(address=dask_address))
             summary = run(list(paths), kb_path, workers=workers, show_progress=not quiet, local_workers=False,
-                          retry_errors=retry_errors)
+                          retry_errors=retry_errors, ocr_changes=ocr_changes)
         else:
-            summary = ingest_flow(list(paths), kb_path, workers=workers, show_progress=not quiet, retry_errors=retry_errors)
+            summary = ingest_flow(list(paths), kb_path, workers=workers, show_progress=not quiet, retry_errors=retry_errors,
+                                  ocr_changes=ocr_changes)
     _print_summary(summary, kb_path, time.monotonic() - started)
 
 
@@ -130,7 +140,7 @@ def _open_writable(kb_path: str):
         raise click.ClickException(str(exc)) from None
 
 
-def _start_prefect(plan, workers: int | None) -> None:
+def _start_prefect(plan, workers: int | None, ocr: OcrSettings = DEFAULT_SETTINGS) -> None:
     """Start Prefect's server and the workers side by side, then load Prefect while they boot.
 
     The server takes seconds to start, and so do the workers: started here, they do so while
@@ -146,7 +156,8 @@ def _start_prefect(plan, workers: int | None) -> None:
             from flows.workers import file_timeout
 
             largest_first = sorted(plan.todo.items(), key=lambda item: -plan.sizes[item[0]])
-            WorkerPool.shared(workers).read_ahead(extract_file, [(same[0], sha) for sha, same in largest_first], file_timeout())
+            calls = [(same[0], sha, ocr) for sha, same in largest_first]
+            WorkerPool.shared(workers).read_ahead(extract_file, calls, file_timeout())
         import flows.ingest  # noqa: F401  (Prefect loads while the server and the workers start)
 
         if server is not None:

@@ -26,6 +26,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from models import ErrorKind, ErrorRecord, Extraction
 from models.errors import INTERNAL_MESSAGE, describe
 from extractors.recognisers.pipeline import error_record, extract_file
+from extractors.ocr.settings import DEFAULT_SETTINGS, OcrSettings, ocr_settings
 from extractors.readers.base import display_path
 from flows.discover import discover
 from flows.plan import Summary, mark_gone, note, plan, rerun_targets, save_error, settle
@@ -46,31 +47,34 @@ _FAILURES: dict[ErrorKind, str] = {
 MAX_FILES_PER_TASK = 4
 
 
-def extract_one(path: str, sha256: str, pool_id: int | None) -> Extraction | ErrorRecord:
+def extract_one(path: str, sha256: str, pool_id: int | None, ocr: OcrSettings = DEFAULT_SETTINGS) -> Extraction | ErrorRecord:
     """Parse and recognise one file in a worker process; failures come back as an error record.
 
     Without a pool (`pool_id` None: the task runs on a Dask worker, which is a process of its
     own already) the file is read right here.
     """
     if pool_id is None:
-        return extract_file(path, sha256)
-    status, result = WorkerPool.by_id(pool_id).run(extract_file, path, sha256, timeout=file_timeout())
+        return extract_file(path, sha256, ocr)
+    status, result = WorkerPool.by_id(pool_id).run(extract_file, path, sha256, ocr, timeout=file_timeout())
     if status == "ok":
         return result
     message = _FAILURES[status].format(timeout=file_timeout())
     return error_record(path, sha256, status, message, result)
 
 
-def extract_files(files: list[tuple[str, str]], label: str, pool_id: int | None) -> list[Extraction | ErrorRecord]:
-    """(path, sha256) after (path, sha256), one Extraction (or file error) each; `label` names the task run.
+def extract_files(files: list[tuple[str, str]], label: str, pool_id: int | None,
+                  ocr_changes: dict[str, object] | None = None) -> list[Extraction | ErrorRecord]:
+    """(path, sha256) after (path, sha256), one Extraction (or file error) each; `label` names the task run;
+    `ocr_changes` are OCR settings changed from their defaults (extractors.ocr.settings).
 
     A fault here of ours (extract_one already turns a reader's failure into an error record)
     costs its own file only, not the other files of the task or the run.
     """
+    ocr = ocr_settings(ocr_changes or {})
     out = []
     for path, sha in files:
         try:
-            out.append(extract_one(path, sha, pool_id))
+            out.append(extract_one(path, sha, pool_id, ocr))
         except Exception as exc:  # noqa: BLE001 — one file's fault must not end the batch
             out.append(error_record(path, sha, "internal", INTERNAL_MESSAGE, describe(exc)))
     return out
@@ -98,14 +102,21 @@ def _label(batch: list[tuple[str, list[str]]]) -> str:
 
 @flow(name="saman-ingest", task_runner=ThreadPoolTaskRunner(max_workers=8), log_prints=False)
 def ingest_flow(paths: list[str], kb_path: str, workers: int = 2, show_progress: bool = True,
-                local_workers: bool = True, retry_errors: bool = False) -> Summary:
+                local_workers: bool = True, retry_errors: bool = False,
+                ocr_changes: dict[str, object] | None = None) -> Summary:
     """Ingest files, folders or globs into the KB at `kb_path`; returns the run's summary.
+
+    `ocr_changes` changes OCR settings from their defaults by name, as `saman ingest
+    --ocr-setting` does: `{"dpi": 200, "tables.min_unruled_rows": 4}` (extractors.ocr.settings;
+    a wrong name raises SettingError). Files the KB holds already are not read again.
 
     `retry_errors` reads again the files whose reading failed before at this pipeline version.
     `local_workers=False` reads files inside the tasks themselves, for task runners (Dask)
     that already run each task in a worker process of their own.
     """
     started = time.monotonic()
+    changes = dict(ocr_changes or {})
+    ocr_settings(changes)  # a wrong name fails here, before any file is read
     kb = open_kb(kb_path)
     try:
         todo = plan(paths, kb, retry_errors=retry_errors)
@@ -115,7 +126,7 @@ def ingest_flow(paths: list[str], kb_path: str, workers: int = 2, show_progress:
         if pool is not None:
             pool.stop_reading_ahead()  # what `saman` read while Prefect started is handed over, the rest is read by the tasks
         futures = {
-            extract.submit([(paths_[0], sha) for sha, paths_ in batch], _label(batch), id(pool) if pool else None): batch
+            extract.submit([(paths_[0], sha) for sha, paths_ in batch], _label(batch), id(pool) if pool else None, changes): batch
             for batch in _batches(todo.todo, todo.sizes, workers)
         }
         with _progress(show_progress) as progress:

@@ -78,9 +78,10 @@ def test_a_capitalised_word_that_restores_to_a_place_name_is_the_place() -> None
 
 
 def test_ocr_knows_theme_terms_and_place_names() -> None:
-    from extractors.ocr.engine import DEFAULT_SETTINGS, ocr_lexicon
+    from extractors.ocr.page import corrector
+    from extractors.recognisers.pipeline import reading_settings
 
-    lex = ocr_lexicon(DEFAULT_SETTINGS)
+    lex = corrector(reading_settings())
     # `flate` + `ordning` passes as a compound; the theme lexicon holds the measure.
     assert correct_text("Vikarpool/ flateordning") == "Vikarpool/ flateordning"
     assert lex.correct_text("Vikarpool/ flateordning") == "Vikarpool/ flåteordning"

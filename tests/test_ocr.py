@@ -1,4 +1,4 @@
-"""OCR reader (extractors.ocr.engine, ocr_tables, images) with real tesseract on images drawn here.
+"""OCR (extractors.ocr: page, pages, correct, layout, tables, settings) with real tesseract on images drawn here.
 
 Every image is drawn with Pillow and a DejaVu font, small enough that a page takes about a
 second, so the whole file stays well under a minute on two cores.
@@ -24,9 +24,15 @@ from reportlab.pdfgen import canvas
 from models.errors import ReadError
 from extractors.readers import pdfium_text
 from extractors.readers.base import read_document
-from extractors.ocr.engine import OcrSettings, image_has_text, needs_ocr, ocr_image, ocr_images, ocr_pdf_pages
+from extractors.readers.source import ReadOptions
+from extractors.ocr.correct import mark_columns, spaced_percents, without_bars
+from extractors.ocr.layout import image_has_text
+from extractors.ocr.page import ocr_image
+from extractors.ocr.pages import needs_ocr, ocr_images, ocr_pdf_pages
+from extractors.ocr.settings import OcrSettings, SettingError, TableSettings, ocr_settings, parse_assignments
 from extractors.readers.text_layer import TextLayer, layer_fault
-from extractors.ocr.tables import find_rules
+from extractors.ocr.tables import Word, find_rules
+from extractors.recognisers.pipeline import reading_settings
 from tests.gold import load_gold
 
 FONTS = Path("/usr/share/fonts/truetype/dejavu")
@@ -155,9 +161,6 @@ def test_upside_down_page_is_turned_by_osd() -> None:
 def test_a_space_before_a_per_cent_sign_is_kept_as_printed() -> None:
     # In a shaded table cell tesseract reads `33 %` as one word `33%`; the blank on the page
     # tells the two apart. Words boxed where the text was drawn, as tesseract boxes them.
-    from extractors.ocr.engine import _spaced_percents
-    from extractors.ocr.tables import Word
-
     image = Image.new("L", (900, 120), 210)
     draw = ImageDraw.Draw(image)
     words = []
@@ -165,12 +168,13 @@ def test_a_space_before_a_per_cent_sign_is_kept_as_printed() -> None:
         draw.text((x, 30), text, font=font(50), fill=20)
         left, top, right, bottom = draw.textbbox((x, 30), text, font=font(50))
         words.append(Word(text.replace(" ", ""), 90, left, top, right, bottom))
-    assert [w.text for w in _spaced_percents(words, np.asarray(image))] == ["33 %", "44%", "12,5 %"]
+    assert [w.text for w in spaced_percents(words, np.asarray(image), OcrSettings())] == ["33 %", "44%", "12,5 %"]
 
 
 def test_lost_letters_are_restored_and_raw_ocr_kept() -> None:
-    # Without the Norwegian model tesseract loses æ/ø/å: the post-correction puts them back.
-    page, _ = ocr_image(text_page(LINES[:3], size=(1900, 330)), 1, OcrSettings(lang="eng"))
+    # Without the Norwegian model (a setting changed by name, as --ocr-setting lang=eng does)
+    # tesseract loses æ/ø/å: the post-correction puts them back.
+    page, _ = ocr_image(text_page(LINES[:3], size=(1900, 330)), 1, ocr_settings({"lang": "eng"}))
     assert "ø" not in page.raw_text and "å" not in page.raw_text
     assert "Første" in page.text and "høsten" in page.text and "Målet" in page.text
     assert cer(page.text, "\n".join(LINES[:3])) < cer(page.raw_text, "\n".join(LINES[:3]))
@@ -222,9 +226,6 @@ def test_banded_table_is_ruled_by_the_light_gaps_between_its_cells() -> None:
 
 
 def test_a_bar_between_words_is_the_word_i_and_other_bars_are_rule_debris() -> None:
-    from extractors.ocr.engine import _without_bars
-    from extractors.ocr.tables import Word
-
     line = (1, 1, 1)
     body = [Word(w, 95, 60 * k, 500, 60 * k + 50, 525, (3, 1, 1)) for k, w in enumerate("kva har vi lært så langt".split())]
     menu = [Word("Hjem", 95, 0, 600, 50, 625, (4, 1, 1)), Word("|", 90, 60, 598, 65, 632, (4, 1, 1)),
@@ -237,22 +238,20 @@ def test_a_bar_between_words_is_the_word_i_and_other_bars_are_rule_debris() -> N
              Word("|", 90, 210, 60, 220, 400, (2, 1, 1)),  # as tall as a table: a rule
              Word("Rapportering", 95, 230, 100, 480, 140, (2, 1, 1))]
     # In a title's large type a bar standing on the baseline between two words is `i`.
-    assert [w.text for w in _without_bars(words + body + menu)] == [
+    assert [w.text for w in without_bars(words + body + menu, OcrSettings())] == [
         "Hvor", "er", "vi", "i", "programmet?", "Samlinger", "Rapportering", *"kva har vi lært så langt".split(),
         "Hjem", "Kontakt"]
     # A bar that reaches below the baseline is a printed `|`, also in large type.
     descending = [Word("Oslo", 96, 0, 0, 90, 40, line), Word("|", 90, 100, 0, 105, 50, line),
                   Word("Bergen", 96, 115, 0, 240, 50, line)]
-    assert [w.text for w in _without_bars(descending + body)][:2] == ["Oslo", "Bergen"]
+    assert [w.text for w in without_bars(descending + body, OcrSettings())][:2] == ["Oslo", "Bergen"]
 
 
 def test_a_tick_column_reads_its_odd_cells_as_its_mark() -> None:
-    from extractors.ocr.engine import _mark_columns
-
     rows = [["Kommune", "Langvakter", "Andre"], ["Drammen", "x", "på"], ["Moss", "på", "Fleksible stillinger"],
             ["Time", "Xx", ""], ["Bjugn", "x", "x"], ["Løten", "x", ""], ["Elverum", "x", "langvakter"],
             ["Ski", "Nei", ""], ["Moss", "-", ""], ["Sum", "6", ""]]
-    out = _mark_columns(rows)
+    out = mark_columns(rows, OcrSettings())
     # `Langvakter` is a tick column: `på` and `Xx` are misread marks; `Nei`, `-` and the Sum
     # are answers of their own.
     assert [r[1] for r in out] == ["Langvakter", "x", "x", "x", "x", "x", "x", "Nei", "-", "6"]
@@ -409,7 +408,8 @@ def _twin_text(name: str, page: int) -> str:
 def test_scanned_report_matches_its_born_digital_twin() -> None:
     # 200 dpi JPEG scan, turned ~0.7°, of a nynorsk report whose table runs from page 2 to 3.
     tables: list = []
-    pages = ocr_pdf_pages(str(CORPUS / "scans" / "2015-06-30_sluttrapport_tiltak_skann.pdf"), [2, 3], tables=tables)
+    pages = ocr_pdf_pages(str(CORPUS / "scans" / "2015-06-30_sluttrapport_tiltak_skann.pdf"), [2, 3], reading_settings(),
+                          tables=tables)
     for number in (2, 3):
         # Measured 0.1% and 0.3% on this machine.
         assert cer(pages[number].text, _twin_text("2015-06-30_sluttrapport_tiltak.pdf", number)) <= 0.01
@@ -423,7 +423,8 @@ def test_scanned_slide_with_a_banded_table_matches_its_twin() -> None:
     # Slide 7: a dark header bar with white text over banded rows of `x` marks, no dark rule,
     # header cells wrapping onto a second line.
     tables: list = []
-    pages = ocr_pdf_pages(str(CORPUS / "scans" / "2012-08-28_asker_nettverkssamling_skann.pdf"), [7], tables=tables)
+    pages = ocr_pdf_pages(str(CORPUS / "scans" / "2012-08-28_asker_nettverkssamling_skann.pdf"), [7], reading_settings(),
+                          tables=tables)
     gold = next(g["rows"] for g in load_gold("table")
                 if g["file_name"] == "2012-08-28_asker_nettverkssamling.pdf" and g["page"] == 7)
     assert len(tables) == 1 and tables[0].rows == gold
@@ -433,3 +434,65 @@ def test_scanned_slide_with_a_banded_table_matches_its_twin() -> None:
     words = sorted(pages[7].text.split())
     twin = sorted(_twin_text("2012-08-28_asker_nettverkssamling.pdf", 7).split())
     assert cer(" ".join(words), " ".join(twin)) <= 0.02
+
+
+# ---------------------------------------------------------------------------- settings
+
+
+def test_settings_are_set_by_name_with_their_types_and_a_wrong_one_is_refused() -> None:
+    changes = parse_assignments(["dpi=200", "tables.min_unruled_rows=4", "known_words=flåteordning, vikarpool",
+                                 "lang = eng"])
+    settings = ocr_settings(changes)
+    assert (settings.dpi, settings.lang, settings.tables.min_unruled_rows) == (200, "eng", 4)
+    assert settings.known_words == {"flåteordning", "vikarpool"}
+    assert settings.tables.min_horizontal_rule_in == TableSettings().min_horizontal_rule_in  # the rest as before
+    assert ocr_settings() == OcrSettings()
+    with pytest.raises(SettingError, match="no OCR setting named 'dpii'; did you mean dpi"):
+        ocr_settings({"dpii": 200})
+    with pytest.raises(SettingError, match="tables.min_unruled_row"):
+        ocr_settings({"tables.min_unruled_row": 4})
+    with pytest.raises(SettingError, match="dpi takes a whole number, not 'high'"):
+        ocr_settings({"dpi": "high"})
+    with pytest.raises(SettingError, match="is not NAME=VALUE"):
+        parse_assignments(["dpi"])
+
+
+def test_a_table_setting_changes_which_tables_are_found() -> None:
+    # The unruled table has five rows: found by default, not when a table needs six.
+    image = scanned(table_page("none"))
+    assert len(ocr_image(image, 1)[1]) == 1
+    page, tables = ocr_image(image, 1, ocr_settings({"tables.min_unruled_rows": 6}))
+    assert tables == [] and "Asker" in page.text
+
+
+def test_the_words_a_caller_knows_reach_the_correction() -> None:
+    # `flateordning` splits into two dictionary words, so the word lists alone keep it; a
+    # caller that knows the theme term (as the recogniser pipeline does) gets it restored.
+    image = text_page(["Vikarpool og flateordning i kommunen."], size=(1900, 200))
+    plain, _ = ocr_image(image, 1)
+    known, _ = ocr_image(image, 1, ocr_settings({"known_words": "flåteordning"}))
+    assert "flateordning" in plain.text and "flåteordning" in known.text
+
+
+def test_an_ocr_setting_on_the_command_line_reaches_the_run(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    pdf = tmp_path / "skann.pdf"
+    _image_pdf(pdf, [text_page(LINES[:2], size=(1900, 330))], dpi=DPI)
+    kb = tmp_path / "kb.db"
+    wrong = subprocess.run([sys.executable, "-m", "flows.cli", "ingest", "--kb", str(kb), "--ocr-setting", "dpii=200",
+                            str(pdf)], capture_output=True, text=True, timeout=120)
+    assert wrong.returncode == 2 and "no OCR setting named 'dpii'; did you mean dpi?" in wrong.stderr
+    assert not kb.exists()  # refused before anything was read or written
+    # A page budget too short for any tesseract call: the page is a timeout error, the file is read.
+    run = subprocess.run([sys.executable, "-m", "flows.cli", "ingest", "--kb", str(kb), "--quiet",
+                          "--ocr-setting", "page_timeout_s=0.01", str(pdf)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    export = subprocess.run([sys.executable, "-m", "flows.cli", "export", "--kb", str(kb)],
+                            capture_output=True, text=True, timeout=120)
+    records = [json.loads(line) for line in export.stdout.splitlines()]
+    errors = [r for r in records if r["type"] == "error"]
+    assert [(e["error_kind"], e["page"]) for e in errors] == [("timeout", 1)]
+    assert "0.01 s" in errors[0]["message"]

@@ -15,7 +15,7 @@ import pytest
 from pptx import Presentation
 from reportlab.pdfgen import canvas
 
-from extractors.ocr.engine import OcrSettings
+from extractors.ocr.settings import OcrSettings
 from extractors.readers.base import open_source, read_document, read_source
 from extractors.readers.registry import REGISTRY
 from extractors.readers.sniff import FORMATS, kind_for_extension, sniff

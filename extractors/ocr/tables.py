@@ -11,7 +11,8 @@ found before OCR so they can be erased from the image (tesseract reads a rule as
 and may merge a row into the next), and bars turned into dark text on white.
 
 Everything here works in pixels of the page image and knows nothing of tesseract, PDF
-points or text correction: extractors.ocr.engine turns the result into models.Table.
+points or text correction: extractors.ocr.page turns the result into models.Table. Its
+thresholds are the fields of extractors.ocr.settings.TableSettings.
 """
 
 from __future__ import annotations
@@ -21,35 +22,9 @@ from statistics import median
 
 import numpy as np
 
-# Sizes in inches, turned into pixels with the page's dpi.
-_MIN_HORIZONTAL_RULE_IN = 0.75
-_MIN_VERTICAL_RULE_IN = 0.12
-_MAX_RULE_THICKNESS_IN = 0.05
-_JOIN_TOLERANCE_IN = 0.04
-_FRINGE_IN = 0.01
-# Share of ink in an 8×8 cell that makes it part of a filled bar.
-_BAR_DENSITY = 0.85
-_MIN_COLUMN_GAP_IN = 0.12
-# A run of pixels counts as a rule when this share of a window of its length is dark
-# (scan noise and JPEG blur break a thin line here and there).
-_RULE_FILL = 0.95
-# Unruled tables: at least this many rows, short cells, a first column filled in most rows;
-# rows with a single filled cell may sit between the others, up to this many in a row.
-_MIN_UNRULED_ROWS = 3
-_MAX_WORDS_PER_CELL = 4.0
-_MIN_FIRST_COLUMN_SHARE = 0.7
-_MAX_SINGLE_ROWS = 2
-_MIN_RULED_FILLED_SHARE = 0.3
-# Rows of one table lie at most this many text heights apart.
-_MAX_ROW_GAP = 3.5
-# Banded tables (a slide table printed and scanned) separate their shaded cells with thin
-# light lines, not dark rules: a separator is this many grey levels lighter than the fill on
-# both sides, looked at this far (inches) to either side; a fill is this much darker than the
-# paper, and the table's outer edge is where fill meets paper.
-_SEPARATOR_CONTRAST = 6
-_SEPARATOR_REACH_IN = 0.03
-_FILL_BELOW_PAPER = 10
+from extractors.ocr.settings import TableSettings
 
+DEFAULT_TABLES = TableSettings()
 
 @dataclass(frozen=True)
 class Word:
@@ -146,14 +121,14 @@ def ink_mask(grey: np.ndarray) -> np.ndarray:
     return grey <= min(max(threshold, 60), 200)
 
 
-def _runs_mask(ink: np.ndarray, length: int) -> np.ndarray:
+def _runs_mask(ink: np.ndarray, length: int, fill: float) -> np.ndarray:
     """Pixels that lie in a mostly-dark run of at least `length` along axis 1."""
     h, w = ink.shape
     if length >= w:
         return np.zeros_like(ink)
     sums = np.zeros((h, w + 1), dtype=np.int32)
     np.cumsum(ink, axis=1, dtype=np.int32, out=sums[:, 1:])
-    full = (sums[:, length:] - sums[:, :-length]) >= int(length * _RULE_FILL)
+    full = (sums[:, length:] - sums[:, :-length]) >= int(length * fill)
     # Spread each full window back over the pixels it covers: pixel x is covered by the
     # windows starting in [x - length + 1, x], counted by differences of a padded cumsum.
     starts = np.zeros((h, w - length + 2), dtype=np.int32)
@@ -196,17 +171,17 @@ def _bar_cell(dpi: float) -> int:
     return max(2, round(dpi / 40))
 
 
-def _bars(ink: np.ndarray, dpi: float) -> list[tuple[int, int, int, int]]:
-    """Dark filled areas at least _MIN_HORIZONTAL_RULE_IN wide: (x0, top, x1, bottom) pixels.
+def _bars(ink: np.ndarray, dpi: float, settings: TableSettings) -> list[tuple[int, int, int, int]]:
+    """Dark filled areas at least `settings.min_horizontal_rule_in` wide: (x0, top, x1, bottom) pixels.
 
     Found on cells of 1/40 inch that are mostly ink; black text on white never fills an inch
     of such cells in a row, a shaded header row or a slide's title bar does.
     """
     cell = _bar_cell(dpi)
     h, w = (ink.shape[0] // cell) * cell, (ink.shape[1] // cell) * cell
-    dense = ink[:h, :w].reshape(h // cell, cell, w // cell, cell).mean(axis=(1, 3)) > _BAR_DENSITY
-    min_cells = max(2, int(dpi * _MIN_HORIZONTAL_RULE_IN) // cell)
-    wide = _runs_mask(dense, min_cells)
+    dense = ink[:h, :w].reshape(h // cell, cell, w // cell, cell).mean(axis=(1, 3)) > settings.bar_density
+    min_cells = max(2, int(dpi * settings.min_horizontal_rule_in) // cell)
+    wide = _runs_mask(dense, min_cells, settings.rule_fill)
     bars = []
     for top, bottom in nonzero_runs(wide.sum(axis=1)):
         if bottom - top < 2:
@@ -216,7 +191,7 @@ def _bars(ink: np.ndarray, dpi: float) -> list[tuple[int, int, int, int]]:
     return bars
 
 
-def find_rules(grey: np.ndarray, dpi: int) -> Rules:
+def find_rules(grey: np.ndarray, dpi: int, settings: TableSettings = DEFAULT_TABLES) -> Rules:
     """Horizontal rules (with the edges of filled bars), and the vertical rules that join at
     least two of them. Searched at half resolution when the page has 200 dpi or more: a rule
     stays a rule, and the search costs a quarter."""
@@ -228,28 +203,28 @@ def find_rules(grey: np.ndarray, dpi: int) -> Rules:
         for dx in range(factor):
             small |= ink[dy:h:factor, dx:w:factor]
     sdpi = dpi / factor
-    max_thickness = max(2, int(sdpi * _MAX_RULE_THICKNESS_IN))
-    tol = max(2, int(sdpi * _JOIN_TOLERANCE_IN))
-    min_h, min_v = int(sdpi * _MIN_HORIZONTAL_RULE_IN), int(sdpi * _MIN_VERTICAL_RULE_IN)
-    horizontal = _rules_along(_runs_mask(small, min_h), max_thickness, tol)
-    bars = _bars(small, sdpi)
+    max_thickness = max(2, int(sdpi * settings.max_rule_thickness_in))
+    tol = max(2, int(sdpi * settings.join_tolerance_in))
+    min_h, min_v = int(sdpi * settings.min_horizontal_rule_in), int(sdpi * settings.min_vertical_rule_in)
+    horizontal = _rules_along(_runs_mask(small, min_h, settings.rule_fill), max_thickness, tol)
+    bars = _bars(small, sdpi, settings)
     for x0, top, x1, bottom in bars:
         horizontal += [Rule(float(top), float(x0), float(x1)), Rule(float(bottom), float(x0), float(x1))]
     pooled = grey[:h, :w].reshape(h // factor, factor, w // factor, factor).mean(axis=(1, 3))
-    (ridges_across, edges_across), (ridges_along, edges_along) = _separators(pooled, small, sdpi)
-    across = _rules_along(_runs_mask(ridges_across, min_h), max_thickness, tol)
-    along = _rules_along(_runs_mask(ridges_along.T, min_v), max_thickness, tol)
+    (ridges_across, edges_across), (ridges_along, edges_along) = _separators(pooled, small, sdpi, settings)
+    across = _rules_along(_runs_mask(ridges_across, min_h, settings.rule_fill), max_thickness, tol)
+    along = _rules_along(_runs_mask(ridges_along.T, min_v, settings.rule_fill), max_thickness, tol)
     # Where shading meets paper is a table's edge only on a page with light gaps between
     # shaded cells: alone, it is the frame of a grey box or a photo.
     if across or along:
-        across += _rules_along(_runs_mask(edges_across, min_h), max_thickness, tol)
-        along += _rules_along(_runs_mask(edges_along.T, min_v), max_thickness, tol)
+        across += _rules_along(_runs_mask(edges_across, min_h, settings.rule_fill), max_thickness, tol)
+        along += _rules_along(_runs_mask(edges_along.T, min_v, settings.rule_fill), max_thickness, tol)
     # The soft fringe of a dark rule or bar is shading too: a separator beside one is its edge.
     horizontal += [Rule(r.pos, r.start, r.end) for r in across
                    if not any(abs(r.pos - h.pos) <= 2 * tol and r.start < h.end and h.start < r.end for h in horizontal)]
     vertical: list[Rule] = []
     if len(horizontal) >= 2:
-        candidates = _rules_along(_runs_mask(small.T, min_v), max_thickness, tol) + along
+        candidates = _rules_along(_runs_mask(small.T, min_v, settings.rule_fill), max_thickness, tol) + along
         # The dark gaps between light letters on a filled bar look like short vertical rules.
         vertical = [v for v in candidates
                     if len(_merge_positions([horizontal[i].pos for i in _touching(v, horizontal, tol)], tol)) >= 2
@@ -258,11 +233,11 @@ def find_rules(grey: np.ndarray, dpi: int) -> Rules:
     horizontal = [r.scaled(factor) for r in horizontal]
     vertical = [r.scaled(factor) for r in vertical]
     bars = [(x0 * factor, top * factor, x1 * factor, bottom * factor) for x0, top, x1, bottom in bars]
-    return Rules(horizontal, vertical, _rule_pixels(grey.shape, horizontal, vertical, dpi), ink, bars,
+    return Rules(horizontal, vertical, _rule_pixels(grey.shape, horizontal, vertical, dpi, settings.fringe_in), ink, bars,
                  _bar_cell(sdpi) * factor)
 
 
-def _separators(grey: np.ndarray, ink: np.ndarray, dpi: float) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+def _separators(grey: np.ndarray, ink: np.ndarray, dpi: float, settings: TableSettings) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
     """Where the shaded cells of a banded table meet: light lines between two fills (ridges),
     and the edges where a fill meets the paper. Returned as (ridges, edges) masks for lines
     running across (between rows), then for lines running down (between columns).
@@ -270,7 +245,7 @@ def _separators(grey: np.ndarray, ink: np.ndarray, dpi: float) -> tuple[tuple[np
     Printed and scanned, a slide table's white cell borders blur into lines only 10-30 grey
     levels lighter than the shading around them, far above the ink threshold.
     """
-    d = max(2, round(dpi * _SEPARATOR_REACH_IN))
+    d = max(2, round(dpi * settings.separator_reach_in))
     if min(grey.shape) <= 2 * d + 2:  # a sliver of a picture: no room for a table
         nothing = np.zeros(grey.shape, dtype=bool)
         return (nothing, nothing), (nothing, nothing)
@@ -278,14 +253,14 @@ def _separators(grey: np.ndarray, ink: np.ndarray, dpi: float) -> tuple[tuple[np
     paper = float(np.percentile(g[::4, ::4], 90))
     # Shading, not ink: the light gap between two strokes is no separator, and the edges of
     # a dark rule or bar are the rule search's own.
-    fill = (g < paper - _FILL_BELOW_PAPER) & ~ink
-    light = g >= paper - _FILL_BELOW_PAPER * 0.75
+    fill = (g < paper - settings.fill_below_paper) & ~ink
+    light = g >= paper - settings.fill_below_paper * 0.75
     masks = []
     for axis in (0, 1):
         before, after = np.roll(g, d, axis=axis), np.roll(g, -d, axis=axis)
         # Lines are kept one pixel thin: the crest of a light ridge, the crossing of an edge.
         crest = (g >= np.roll(g, 1, axis=axis)) & (g >= np.roll(g, -1, axis=axis))
-        ridge = (crest & (g - np.maximum(before, after) >= _SEPARATOR_CONTRAST)
+        ridge = (crest & (g - np.maximum(before, after) >= settings.separator_contrast)
                  & np.roll(fill, d, axis=axis) & np.roll(fill, -d, axis=axis))
         edge = ((light != np.roll(light, -1, axis=axis))
                 & ((np.roll(fill, d, axis=axis) & np.roll(light, -d, axis=axis))
@@ -306,11 +281,11 @@ def _widened(mask: np.ndarray, axis: int, d: int) -> np.ndarray:
     return mask
 
 
-def _rule_pixels(shape: tuple[int, ...], horizontal: list[Rule], vertical: list[Rule], dpi: int) -> np.ndarray:
+def _rule_pixels(shape: tuple[int, ...], horizontal: list[Rule], vertical: list[Rule], dpi: int, fringe_in: float) -> np.ndarray:
     """The thin rules' pixels, with a fringe: a blurred rule's soft edges are lighter than the
     ink threshold, yet tesseract still reads them as `_` or `—`."""
     mask = np.zeros(shape[:2], dtype=bool)
-    fringe = max(1, int(dpi * _FRINGE_IN))
+    fringe = max(1, int(dpi * fringe_in))
     for r in horizontal:
         if r.thickness:
             half = r.thickness / 2 + fringe
@@ -426,9 +401,9 @@ def _split_bands_into_lines(words: list[Word], row_edges: list[float]) -> list[f
     return edges
 
 
-def ruled_tables(rules: Rules, words: list[Word], dpi: int) -> list[CellGrid]:
+def ruled_tables(rules: Rules, words: list[Word], dpi: int, settings: TableSettings = DEFAULT_TABLES) -> list[CellGrid]:
     """Tables drawn with rules: full grids, and stacks of horizontal rules (columns from gaps)."""
-    tol = max(2.0, dpi * _JOIN_TOLERANCE_IN)
+    tol = max(2.0, dpi * settings.join_tolerance_in)
     h_rules, v_rules = rules.horizontal, rules.vertical
     parent = list(range(len(h_rules)))
 
@@ -450,7 +425,7 @@ def ruled_tables(rules: Rules, words: list[Word], dpi: int) -> list[CellGrid]:
         for j in range(i + 1, len(h_rules)):
             b = h_rules[j]
             same_extent = abs(a.start - b.start) <= 4 * tol and abs(a.end - b.end) <= 4 * tol
-            if same_extent and abs(a.pos - b.pos) <= dpi * 1.5:
+            if same_extent and abs(a.pos - b.pos) <= dpi * settings.rule_group_reach_in:
                 parent[find(j)] = find(i)
     groups: dict[int, list[int]] = {}
     for i in range(len(h_rules)):
@@ -474,22 +449,22 @@ def ruled_tables(rules: Rules, words: list[Word], dpi: int) -> list[CellGrid]:
         col_edges = _merge_positions([x0, *(v.pos for v in vs), x1], tol) if vs else []
         if len(col_edges) < 3:
             # No inner vertical rules: the columns are where the words leave gaps.
-            col_edges = _gap_columns(inside, x0, x1, len(row_edges) - 1, dpi * _MIN_COLUMN_GAP_IN)
+            col_edges = _gap_columns(inside, x0, x1, len(row_edges) - 1, dpi * settings.min_column_gap_in)
         if len(row_edges) < 3 or len(col_edges) < 3:
             continue
         cells = _fill(inside, row_edges, col_edges)
         kept = [i for i, r in enumerate(cells) if any(r)]
         filled = sum(bool(c) for r in cells for c in r)
         # Columns split at every word of a lone bar's caption leave a grid of empty cells.
-        if len(kept) >= 2 and filled >= _MIN_RULED_FILLED_SHARE * len(kept) * (len(col_edges) - 1):
+        if len(kept) >= 2 and filled >= settings.min_ruled_filled_share * len(kept) * (len(col_edges) - 1):
             tables.append(CellGrid(bbox, [cells[i] for i in kept], [row_edges[i] for i in kept] + [row_edges[kept[-1] + 1]],
                                    col_edges))
     return tables
 
 
-def _row_runs(rows: list[list[Word]], heights: list[float], min_gap: float) -> list[list[int]]:
+def _row_runs(rows: list[list[Word]], heights: list[float], min_gap: float, settings: TableSettings) -> list[list[int]]:
     """Runs of evenly spaced rows that split into two or more segments at wide gaps; up to
-    _MAX_SINGLE_ROWS rows of one segment (a row whose other cells are empty) may sit inside."""
+    `settings.max_single_rows` rows of one segment (a row whose other cells are empty) may sit inside."""
 
     def multi(row: list[Word], height: float) -> bool:
         return any(b.left - a.right >= max(1.5 * height, min_gap) for a, b in zip(row, row[1:]))
@@ -500,7 +475,7 @@ def _row_runs(rows: list[list[Word]], heights: list[float], min_gap: float) -> l
     for i, (row, height) in enumerate(zip(rows, heights)):
         last = (singles or current)[-1] if current else None
         near = last is not None and (
-            min(w.top for w in row) - max(w.bottom for w in rows[last]) <= _MAX_ROW_GAP * height
+            min(w.top for w in row) - max(w.bottom for w in rows[last]) <= settings.max_row_gap * height
         )
         if multi(row, height):
             if near:
@@ -509,7 +484,7 @@ def _row_runs(rows: list[list[Word]], heights: list[float], min_gap: float) -> l
                 runs.append(current)
                 current = [i]
             singles = []
-        elif near and len(singles) < _MAX_SINGLE_ROWS:
+        elif near and len(singles) < settings.max_single_rows:
             singles.append(i)
         else:
             runs.append(current)
@@ -518,7 +493,7 @@ def _row_runs(rows: list[list[Word]], heights: list[float], min_gap: float) -> l
     return [r for r in runs if r]
 
 
-def unruled_tables(words: list[Word], dpi: int, slope: float = 0.0) -> list[CellGrid]:
+def unruled_tables(words: list[Word], dpi: int, slope: float = 0.0, settings: TableSettings = DEFAULT_TABLES) -> list[CellGrid]:
     """Tables drawn without rules (or with banded rows), found from words aligned in columns.
 
     Conservative on purpose: a false table on a two-column slide is worse than a table read
@@ -528,7 +503,7 @@ def unruled_tables(words: list[Word], dpi: int, slope: float = 0.0) -> list[Cell
     a wide table a 1° tilt moves the last column a line down.
     """
     if not slope or not words:
-        return _unruled_tables(words, dpi)
+        return _unruled_tables(words, dpi, settings)
     level_x = median(w.cx for w in words)
     original: dict[int, Word] = {}
     levelled = []
@@ -539,18 +514,18 @@ def unruled_tables(words: list[Word], dpi: int, slope: float = 0.0) -> list[Cell
         levelled.append(moved)
     return [CellGrid(g.bbox, [[[original[id(w)] for w in cell] for cell in row] for row in g.rows],
                      g.row_edges, g.col_edges, slope, level_x)
-            for g in _unruled_tables(levelled, dpi)]
+            for g in _unruled_tables(levelled, dpi, settings)]
 
 
-def _unruled_tables(words: list[Word], dpi: int) -> list[CellGrid]:
+def _unruled_tables(words: list[Word], dpi: int, settings: TableSettings) -> list[CellGrid]:
     rows = _visual_rows(words)
-    if len(rows) < _MIN_UNRULED_ROWS:
+    if len(rows) < settings.min_unruled_rows:
         return []
     heights = [median(w.height for w in r) for r in rows]
-    min_gap = dpi * _MIN_COLUMN_GAP_IN
+    min_gap = dpi * settings.min_column_gap_in
     tables = []
-    for run in _row_runs(rows, heights, min_gap):
-        if len(run) < _MIN_UNRULED_ROWS:
+    for run in _row_runs(rows, heights, min_gap, settings):
+        if len(run) < settings.min_unruled_rows:
             continue
         run_words = [w for i in run for w in rows[i]]
         x0, x1 = min(w.left for w in run_words), max(w.right for w in run_words)
@@ -566,10 +541,10 @@ def _unruled_tables(words: list[Word], dpi: int) -> list[CellGrid]:
         filled = [c for r in cells for c in r if c]
         words_per_cell = sum(len(c) for c in filled) / len(filled)
         per_column = [sum(bool(r[c]) for r in cells) for c in range(n_cols)]
-        first_column_full = per_column[0] >= _MIN_FIRST_COLUMN_SHARE * len(cells)
+        first_column_full = per_column[0] >= settings.min_first_column_share * len(cells)
         columns_used = min(per_column) >= 2
         short_right = all(len(r[-1]) <= 2 for r in cells)
         wide_enough = n_cols >= 3 or (len(run) >= 4 and short_right)
-        if wide_enough and words_per_cell <= _MAX_WORDS_PER_CELL and first_column_full and columns_used:
+        if wide_enough and words_per_cell <= settings.max_words_per_cell and first_column_full and columns_used:
             tables.append(CellGrid((x0, row_edges[0], x1, row_edges[-1]), cells, row_edges, col_edges))
     return tables

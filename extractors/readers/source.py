@@ -16,7 +16,7 @@ from typing import Self
 
 import pypdfium2 as pdfium
 
-from extractors.ocr.engine import OcrSettings
+from extractors.ocr.settings import OcrSettings
 from extractors.readers import pdfium_text
 
 

@@ -8,19 +8,27 @@ a component that requires a record type emitted only later, or by no component, 
 context does not hold, is an error naming both. `extract_file` is what the flow runs per
 file, in a worker process: it returns the file's `models.Extraction`, which the KB stores whole,
 and never raises for a bad file: it returns the file's error record instead.
+
+Reading and recognising meet here, so this is where the words the recognisers look for (the
+themes' terms as written, the gazetteer's place names) are handed to OCR's æ/ø/å correction
+(`reading_settings`): the readers and OCR import nothing from the recognisers.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 from models.errors import INTERNAL_MESSAGE, ReadError, describe
+from extractors.gazetteer.gazetteer import load_gazetteer
+from extractors.ocr.settings import DEFAULT_SETTINGS, OcrSettings
 from extractors.readers.base import display_path, open_source, read_source
-from extractors.readers.source import Source
+from extractors.readers.source import ReadOptions, Source
 from extractors.recognisers.base import Component, Found, PipelineError
 from extractors.recognisers.context import FACTS, Context
+from extractors.recognisers.themes import surface_words
 from extractors.thumbnails import thumbnails
 from models import (
     PIPELINE_VERSION,
@@ -177,15 +185,24 @@ def stored_blocks(doc: Document) -> list[StoredBlock]:
     return rows
 
 
-def extract_file(path: str, sha256: str) -> Extraction | ErrorRecord:
-    """Read and recognise one file.
+@lru_cache(maxsize=8)
+def reading_settings(ocr: OcrSettings = DEFAULT_SETTINGS) -> OcrSettings:
+    """`ocr` with the words the recognisers look for known to the æ/ø/å correction: the theme
+    terms as written (`flåteordning`, which the dictionaries lack) and the gazetteer's place
+    names (`Valer` → `Våler`)."""
+    return dataclasses.replace(ocr, known_words=ocr.known_words | surface_words(),
+                               place_names=ocr.place_names | load_gazetteer().place_names())
+
+
+def extract_file(path: str, sha256: str, ocr: OcrSettings = DEFAULT_SETTINGS) -> Extraction | ErrorRecord:
+    """Read (OCR tuned by `ocr`) and recognise one file.
 
     A file that cannot be read yields its error record instead; this never raises for a bad
     file, so the batch goes on.
     """
     try:
         with open_source(path, sha256) as source:
-            doc = read_source(source)
+            doc = read_source(source, ReadOptions(ocr_settings=reading_settings(ocr)))
             # drawn while the source is open: a PDF's thumbnails come from the pdfium document that read it
             return Extraction.of(recognise(doc), stored_blocks(doc), page_thumbnails(source, doc))
     except ReadError as exc:

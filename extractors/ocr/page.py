@@ -1,0 +1,262 @@
+"""One page image OCR'd into a models.Page with the same blocks the text-layer readers produce,
+and the tables found on it.
+
+The steps, in order: greyscale; a dark background inverted; a low-resolution picture
+enlarged; the skew measured and corrected when that pays (extractors.ocr.layout); ruling
+lines erased and dark bars turned light (extractors.ocr.tables); tesseract reads words with
+boxes and confidences (extractors.ocr.engine). When the words look wrong (low confidence),
+OSD decides whether the page is upside down or on its side and the page is read again
+turned. Tables are found from the rules and from words aligned in columns; table cells that
+hold ink but got no word (a lone `x`) are read again together in one extra call.
+
+Words become one Block per line in tesseract's reading order (a table's rows, row by row, as
+the PDF reader gives them), with the bbox mapped back to the page as it was given (points),
+the mean word confidence, the raw OCR line, and the line corrected (extractors.ocr.correct,
+with the Lexicon of the settings' known words and place names).
+
+Every threshold is a field of OcrSettings (extractors.ocr.settings). This module must not
+import Prefect, the KB or the recognisers, and must not render a page twice.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from statistics import mean
+
+import numpy as np
+from PIL import Image
+
+from extractors.lang.lexicon import Lexicon, lexicon
+from extractors.ocr.correct import cell_texts, line_text, spaced_percents, without_bars
+from extractors.ocr.engine import Tesseract
+from extractors.ocr.layout import (
+    LineKey,
+    PointMapper,
+    Turn,
+    deskew,
+    line_height,
+    title_lines,
+    to_greyscale,
+    turn,
+)
+from extractors.ocr.settings import DEFAULT_SETTINGS, OcrSettings
+from extractors.ocr.tables import (
+    CellGrid,
+    Word,
+    clean_for_ocr,
+    find_rules,
+    ink_mask,
+    ruled_tables,
+    unruled_tables,
+)
+from models import Block, Page, Table
+
+
+def corrector(settings: OcrSettings) -> Lexicon:
+    """The Lexicon OCR text is corrected with: the word lists, and the settings' known words
+    and place names (built once per process and set of words)."""
+    return lexicon(settings.known_words, settings.place_names)
+
+
+def ocr_image(image: Image.Image, page_number: int, settings: OcrSettings = DEFAULT_SETTINGS,
+              page_size_pt: tuple[float, float] | None = None) -> tuple[Page, list[Table]]:
+    """OCR one page image into a Page (method "ocr") and the tables found on it.
+
+    `page_size_pt` is the size the image stands for (a PDF page, a picture on a slide): boxes
+    are given in those points, from the image's top-left corner. Without it the image is taken
+    as `settings.dpi`. Raises ReadError("timeout") when the page runs over its time budget.
+    """
+    tesseract = Tesseract(settings.lang, page_number, settings.page_timeout_s)
+    grey = to_greyscale(image)
+    width_px, height_px = grey.size
+    if page_size_pt is None:
+        page_size_pt = (width_px * 72 / settings.dpi, height_px * 72 / settings.dpi)
+    dpi = max(50, round(width_px * 72 / page_size_pt[0])) if page_size_pt[0] > 0 else settings.dpi
+    if float(np.median(np.asarray(grey)[::4, ::4])) < settings.invert_below:
+        grey = Image.fromarray(255 - np.asarray(grey), "L")
+    scale = 1.0
+    if dpi < settings.upscale_below_dpi and max(grey.size) < settings.upscale_max_px:
+        scale = 2.0
+        grey = grey.resize((width_px * 2, height_px * 2), Image.Resampling.LANCZOS)
+        dpi *= 2
+    with tempfile.TemporaryDirectory(prefix="saman-ocr-") as workdir:
+        reading = _read_turned(grey, [], dpi, settings, workdir, tesseract)
+        if reading.words and reading.confidence < settings.osd_below_confidence:
+            rotation = tesseract.rotation(reading.pgm, dpi, settings.min_osd_confidence)
+            if rotation:
+                upright, applied = turn(grey, rotation)
+                again = _read_turned(upright, [applied], dpi, settings, workdir, tesseract)
+                if again.confidence > reading.confidence:
+                    reading = again
+        grids = reading.rules_tables
+        in_ruled = {id(w) for g in grids for r in g.rows for c in r for w in c}
+        grids = grids + unruled_tables([w for w in reading.words if id(w) not in in_ruled], dpi, reading.slope,
+                                       settings.tables)
+        _read_empty_cells(reading, grids, dpi, settings, workdir, tesseract)
+    to_points = PointMapper(reading.turns, scale, page_size_pt[0] / width_px, page_size_pt[1] / height_px,
+                            page_size_pt)
+    lex = corrector(settings)
+    found = [_OcrTable.of(g, lex, settings) for g in grids]
+    tables = [t.table(page_number, k, to_points) for k, t in enumerate(found, start=1)]
+    blocks = _blocks(reading.words, found, to_points, lex, reading.clean.shape[0], settings)
+    page = Page(number=page_number, kind="page", width=page_size_pt[0], height=page_size_pt[1], blocks=blocks,
+                method="ocr", confidence=round(reading.confidence / 100, 4) if reading.words else None)
+    return page, tables
+
+
+@dataclass
+class _Reading:
+    """One orientation of the page as read: words, ruled tables, the image tesseract saw."""
+
+    words: list[Word]
+    rules_tables: list[CellGrid]
+    turns: list[Turn]
+    clean: np.ndarray
+    pgm: str
+    slope: float
+
+    @property
+    def confidence(self) -> float:
+        return mean(w.conf for w in self.words) if self.words else 0.0
+
+
+def _read_turned(base: Image.Image, turns: list[Turn], dpi: int, settings: OcrSettings, workdir: str,
+                 tesseract: Tesseract) -> _Reading:
+    """Deskew, find and erase rules, and OCR one orientation of the page."""
+    image, applied, slope = deskew(base, dpi, settings)
+    if applied is not None:
+        turns = turns + [applied]
+    arr = np.asarray(image)
+    rules = find_rules(arr, dpi, settings.tables)
+    clean = clean_for_ocr(arr, rules) if rules.mask.any() or rules.bars else arr
+    pgm = os.path.join(workdir, f"page{len(turns)}.pgm")
+    Image.fromarray(clean, "L").save(pgm, format="PPM")
+    words = spaced_percents(without_bars(tesseract.words(pgm, dpi, psm=3), settings), clean, settings)
+    return _Reading(words, ruled_tables(rules, words, dpi, settings.tables), turns, clean, pgm, slope)
+
+
+def _read_empty_cells(reading: _Reading, grids: list[CellGrid], dpi: int, settings: OcrSettings, workdir: str,
+                      tesseract: Tesseract) -> None:
+    """Read again the table cells that hold ink but got no words, all in one tesseract call.
+
+    Page segmentation drops short lone marks (`x`, `3`) in a narrow cell as noise. The cells
+    are cut out and stacked on one strip, one below the other, which tesseract reads as lines;
+    each word found goes back to its cell in page coordinates.
+    """
+    empty = [(grid, cell) for grid in grids for cell in grid.empty_cells()]
+    if not empty:
+        return
+    # Ink by the page's threshold: a cell's own threshold would split a shaded band in two.
+    ink = ink_mask(reading.clean)
+    margin = max(2, int(dpi * settings.cell_margin_in))
+    gap = max(10, int(dpi * settings.cell_gap_in))
+    pieces: list[tuple[CellGrid, int, int, int, int, np.ndarray]] = []
+    for grid, (r, c, (x0, top, x1, bottom)) in empty:
+        box = (slice(max(top + margin, 0), bottom - margin), slice(max(x0 + margin, 0), x1 - margin))
+        if reading.clean[box].size and ink[box].mean() >= settings.min_cell_ink:
+            pieces.append((grid, r, c, box[1].start, box[0].start, reading.clean[box]))
+    if not pieces:
+        return
+    width = max(p[5].shape[1] for p in pieces) + 2 * gap
+    height = sum(p[5].shape[0] + gap for p in pieces) + gap
+    strip = np.full((height, width), 255, dtype=np.uint8)
+    spans = []
+    y = gap
+    for grid, r, c, x0, top, crop in pieces:
+        # Each cell on white: a shaded band, pasted as it is, reads as a black bar.
+        background = max(float(np.median(crop)), 1.0)
+        flat = np.clip(crop.astype(np.float32) * (255.0 / background), 0, 255).astype(np.uint8)
+        strip[y:y + crop.shape[0], gap:gap + crop.shape[1]] = flat
+        spans.append((y, y + crop.shape[0], grid, r, c, x0 - gap, top - y))
+        y += crop.shape[0] + gap
+    path = os.path.join(workdir, "cells.pgm")
+    Image.fromarray(strip, "L").save(path, format="PPM")
+    for w in without_bars(tesseract.words(path, dpi, psm=6), settings):
+        if w.conf < settings.min_cell_word_confidence:
+            continue
+        for start, end, grid, r, c, dx, dy in spans:
+            if start <= w.cy < end:
+                moved = Word(w.text, w.conf, w.left + dx, w.top + dy, w.right + dx, w.bottom + dy, (-1, r, c))
+                grid.rows[r][c].append(moved)
+                reading.words.append(moved)
+                break
+
+
+@dataclass
+class _OcrTable:
+    """A table found on the page, with each cell's raw and corrected text."""
+
+    grid: CellGrid
+    raw: list[list[str]]
+    text: list[list[str]]
+
+    @classmethod
+    def of(cls, grid: CellGrid, lex: Lexicon, settings: OcrSettings) -> _OcrTable:
+        return cls(grid, *cell_texts(grid.rows, lex, settings))
+
+    def table(self, page_number: int, k: int, to_points: PointMapper) -> Table:
+        confs = [w.conf for row in self.grid.rows for cell in row for w in cell]
+        return Table(table_id=f"p{page_number}ocr{k}", page=page_number, pages=[page_number], rows=self.text,
+                     bbox=to_points(*self.grid.bbox), method="ocr",
+                     confidence=round(mean(confs) / 100, 4) if confs else None)
+
+    def row_blocks(self, to_points: PointMapper) -> list[Block]:
+        """One table-cell Block per row, cells left to right: the order the PDF reader's lines
+        have, where tesseract would read a ruled table column by column."""
+        blocks = []
+        for cells, raw, text in zip(self.grid.rows, self.raw, self.text):
+            words = [w for cell in cells for w in cell]
+            if not words:
+                continue
+            box = to_points(min(w.left for w in words), min(w.top for w in words),
+                            max(w.right for w in words), max(w.bottom for w in words))
+            blocks.append(Block(text=" ".join(t for t in text if t), role="table-cell", bbox=box, method="ocr",
+                                confidence=round(mean(w.conf for w in words) / 100, 4),
+                                raw_text=" ".join(r for r in raw if r)))
+        return blocks
+
+
+def _blocks(words: list[Word], tables: list[_OcrTable], to_points: PointMapper, lex: Lexicon,
+            image_height: int, settings: OcrSettings) -> list[Block]:
+    """One Block per tesseract line in tesseract's reading order (block, paragraph, line); a
+    table's rows stand where its first line stood."""
+    table_of = {id(w): k for k, t in enumerate(tables) for row in t.grid.rows for cell in row for w in cell}
+    lines: dict[LineKey, list[Word]] = {}
+    for w in words:
+        lines.setdefault(w.line_key, []).append(w)
+    text_lines: dict[LineKey, list[Word]] = {}
+    # Reading order: a table's row blocks, or the key of a text line made into a Block below.
+    slots: list[Block | LineKey] = []
+    placed: set[int] = set()
+    for key, line in lines.items():
+        in_table = [table_of[id(w)] for w in line if id(w) in table_of]
+        if 2 * len(in_table) >= len(line):
+            # Words of a table line that fell in no cell are rule debris (`_`, `|`, `—`).
+            k = max(set(in_table), key=in_table.count)
+            if k not in placed:
+                placed.add(k)
+                slots.extend(tables[k].row_blocks(to_points))
+            continue
+        line = [w for w in line if id(w) not in table_of]
+        if line:
+            text_lines[key] = line
+            slots.append(key)
+    titles = title_lines(text_lines, image_height, settings)
+    blocks: list[Block] = []
+    for slot in slots:
+        if isinstance(slot, Block):
+            blocks.append(slot)
+            continue
+        line = text_lines[slot]
+        raw, text = line_text(line, line_height(line), lex, settings)
+        x0, top = min(w.left for w in line), min(w.top for w in line)
+        x1, bottom = max(w.right for w in line), max(w.bottom for w in line)
+        blocks.append(Block(text=text, role="title" if slot in titles else "body", bbox=to_points(x0, top, x1, bottom),
+                            method="ocr", confidence=round(mean(w.conf for w in line) / 100, 4), raw_text=raw))
+    blocks = [b for b in blocks if b.text]
+    for k, table in enumerate(tables):
+        if k not in placed:
+            blocks.extend(table.row_blocks(to_points))
+    return blocks
