@@ -3,16 +3,19 @@
 A user's query is parsed here, not handed to FTS5 raw, so that a stray quote or a bare `AND`
 becomes a clear `QueryError` rather than an SQLite syntax error, and so that every word is
 looked for both as written and as its Norwegian stem (`kommunene` finds `kommune`).
-Results are ranked by bm25, with a title match worth more than a body match.
+Results are ranked by bm25, with a title match worth more than a body match, and then folded
+one hit per work (kb.works): the copies of a deck (its PDF, scan, .ppt) and its other matching
+pages go into the hit of its best-ranked page, shown from the work's best copy.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from extractors.lang.stemming import STEMMING_VERSION, stem, tokens
+from kb import works
 from kb.store import KB
 
 OPERATORS = {"AND", "OR", "NOT"}
@@ -35,12 +38,17 @@ class Hit:
     snippet: str
     score: float
     method: str
+    work_id: str | None = None
+    also: tuple[tuple[str, int], ...] = ()  # the other matching pages folded into this hit: (file name, page)
+    copies: tuple[str, ...] = ()  # the work's other files, best source first
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
 
 
 MAX_QUERY_CHARS = 1000
+# Matching pages read per hit asked for: a work's copies and pages fold into one hit.
+PAGES_PER_HIT = 8
 MAX_DEPTH = 16
 
 
@@ -120,19 +128,37 @@ def search(kb: KB, query: str, *, limit: int = 20, theme: str | None = None, cou
               FROM pages_fts JOIN pages p ON p.rowid = pages_fts.rowid
               WHERE {' AND '.join(where)}
               ORDER BY score, p.doc_id, p.page LIMIT ?"""
-    params.append(limit)
+    params.append(limit * PAGES_PER_HIT)
     try:
         rows = kb.db.execute(sql, params).fetchall()
     except sqlite3.OperationalError as exc:  # what the parser above lets through, FTS5 still may not
         if str(exc).startswith("fts5"):
             raise QueryError(f"the query could not be understood ({exc}); simplify it") from None
         raise
+    hits = [Hit(r["doc_id"], r["file_name"], r["page"], r["kind"], r["title"], "", round(-r["score"], 4), r["method"])
+            for r in rows]
+    texts = {(r["doc_id"], r["page"]): r["text"] or r["raw_text"] or "" for r in rows}
     wanted = _wanted(query)
-    return [
-        Hit(r["doc_id"], r["file_name"], r["page"], r["kind"], r["title"],
-            snippet(r["text"] or r["raw_text"] or "", wanted), round(-r["score"], 4), r["method"])
-        for r in rows
-    ]
+    return [replace(h, snippet=snippet(texts[(h.doc_id, h.page)], wanted)) for h in one_per_work(kb, hits, limit)]
+
+
+def one_per_work(kb: KB, hits: list[Hit], limit: int) -> list[Hit]:
+    """Ranked page hits folded into the first `limit` works, in the order of each work's best
+    page: a work shows the best-ranked page of its best copy among its hits (else its best-ranked
+    page), with the score of its best page, the other pages in `also` and its other files in `copies`."""
+    of = works.copies(kb.db, (h.doc_id for h in hits))
+    grouped: dict[str, list[Hit]] = {}
+    for h in hits:
+        grouped.setdefault(of[h.doc_id][0] if h.doc_id in of else h.doc_id, []).append(h)
+    out = []
+    for work_id, group in list(grouped.items())[:limit]:
+        members = of[group[0].doc_id][1] if group[0].doc_id in of else ()
+        best = next((c.doc_id for c in members if c.best), None)
+        shown = next((h for h in group if h.doc_id == best), group[0])
+        out.append(replace(shown, score=group[0].score, work_id=work_id,
+                           also=tuple((h.file_name, h.page) for h in group if h is not shown),
+                           copies=tuple(c.file_name for c in members if c.doc_id != shown.doc_id)))
+    return out
 
 
 def _wanted(query: str) -> set[str]:

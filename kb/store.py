@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from kb import works
 from kb.schema import SCHEMA_VERSION, TABLE_OF_TYPE, ddl, json_columns, record_columns
 from extractors.lang.stemming import STEMMING_VERSION, stemmed_text
 from models import RECORD_TYPES
@@ -72,6 +73,7 @@ class KB:
                 self._add_new_columns()
                 self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
                 self._restem_if_older()
+                works.refresh(self.db)
                 self.db.commit()
         except sqlite3.DatabaseError as exc:
             raise ValueError(f"{self.path} is not a saman knowledge base ({exc})") from None
@@ -190,6 +192,8 @@ class KB:
         """Store one document's records, blocks and thumbnails (or one file's error) in a single transaction."""
         with self.db:
             self._store(records, blocks, thumbnails)
+            if records and records[0]["type"] == "document":
+                works.place(self.db, records[0]["doc_id"])
 
     def save_failure(self, error: dict, pipeline_version: str, limit_s: float | None = None) -> None:
         """Store a file's error and remember that its content failed at this version, in one transaction."""
@@ -216,6 +220,7 @@ class KB:
             self._insert(records)
 
     def _delete_document(self, doc_id: str) -> None:
+        works.forget(self.db, doc_id)
         for table in TABLE_OF_TYPE.values():
             self.db.execute(f"DELETE FROM [{table}] WHERE doc_id = ?", (doc_id,))
         self.db.execute("DELETE FROM blocks WHERE doc_id = ?", (doc_id,))
@@ -261,6 +266,8 @@ class KB:
                 current = [p for p, gone in paths[record["doc_id"]] if not gone]
                 record["paths"] = current or [p for p, _ in paths[record["doc_id"]]]
                 record["gone"] = not current
+            if record_type == "document":
+                record["best_copy"] = bool(record["best_copy"])
             yield record
             # The contract has records per ingested file: a copy of the same content under
             # another name gets every record of it under its own name (the KB stores them once);
@@ -271,6 +278,7 @@ class KB:
                     copy["path"] = other
                 if record_type == "document":
                     copy["copy_of"] = record["path"]
+                    copy["best_copy"] = False  # the work's best source is the path its records are under
                 yield copy
 
     def _copies(self, paths: dict[str, list[tuple[str, bool]]]) -> dict[str, list[str]]:
@@ -321,6 +329,7 @@ class KB:
         errors = Counter(dict(self.db.execute("SELECT error_kind, count(*) FROM errors GROUP BY error_kind").fetchall()))
         return {
             "documents": counts.pop("document"),
+            "works": works.count(self.db),
             "pages": counts.pop("page"),
             "errors": counts.pop("error"),
             "errors_by_kind": dict(sorted(errors.items())),
