@@ -201,7 +201,8 @@ def _print_summary(s: dict, kb_path: str, seconds: float) -> None:
 @click.option("--county", default=None, help="Only pages naming a municipality in this county (fylke).")
 @click.option("--json", "as_json", is_flag=True, help="Print hits as JSON.")
 def search(query: str, kb_path: str | None, limit: int, theme: str | None, county: str | None, as_json: bool) -> None:
-    """Full-text search; Norwegian inflections match (kommunene finds kommune)."""
+    """Full-text search; Norwegian inflections match (kommunene finds kommune). One hit per
+    work: a deck, its PDF and its scan show once, from the best copy, the others listed."""
     from kb.search import QueryError
     from kb.search import search as run_search
 

@@ -43,7 +43,11 @@ class Hit:
     copies: tuple[str, ...] = ()  # the work's other files, best source first
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        """The hit as JSON gives it (lists, not tuples), for the CLI and the web alike."""
+        out = asdict(self)
+        out["also"] = [list(page) for page in self.also]
+        out["copies"] = list(self.copies)
+        return out
 
 
 MAX_QUERY_CHARS = 1000
