@@ -70,7 +70,7 @@ def ddl() -> str:
         """CREATE TABLE IF NOT EXISTS failures (
             sha256 TEXT PRIMARY KEY, pipeline_version TEXT NOT NULL, error_kind TEXT NOT NULL,
             message TEXT NOT NULL, detail TEXT, limit_s REAL, failed_at TEXT)""",
-        "CREATE TABLE IF NOT EXISTS work_members (doc_id TEXT PRIMARY KEY, work_id TEXT NOT NULL, shingles INTEGER NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS work_members (doc_id TEXT PRIMARY KEY, work_id TEXT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS work_members_work ON work_members(work_id)",
         "CREATE TABLE IF NOT EXISTS work_bands (band INTEGER NOT NULL, bucket INTEGER NOT NULL, doc_id TEXT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS work_bands_bucket ON work_bands(band, bucket)",

@@ -37,8 +37,8 @@ from extractors.lang.stemming import tokens
 
 WORKS_VERSION = "1"
 SAME_WORK = 0.45
-# Below this many word pairs a Jaccard estimate says little: such documents are one work only
-# with a document of exactly the same pairs.
+# Below this many word pairs a share of them says little: such documents are one work only with
+# a document of exactly the same pairs (a title slide and its PDF), and one without text never.
 MIN_SHINGLES = 10
 BANDS, ROWS = 40, 3  # 120 MinHash values; a pair at Jaccard 0.45 shares a band with p = 0.98, at 0.55 p = 0.999
 PERMUTATIONS = BANDS * ROWS
@@ -104,7 +104,7 @@ def place(db: sqlite3.Connection, doc_id: str) -> None:
     old = _work_of(db, doc_id)
     _drop(db, doc_id)
     own = _shingles_of(db, [doc_id])[doc_id]
-    db.execute("INSERT INTO work_members(doc_id, work_id, shingles) VALUES (?, ?, ?)", (doc_id, doc_id, len(own)))
+    db.execute("INSERT INTO work_members(doc_id, work_id) VALUES (?, ?)", (doc_id, doc_id))
     affected = {doc_id} | (_members(db, old) if old else set())
     if own:
         buckets = _buckets(minhash(own))
