@@ -855,9 +855,13 @@ def build_scanned_and_legacy() -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def _document(file_name: str, media_type: str, n_pages: int, title: str, date: str, language: str) -> dict:
+def _document(file_name: str, media_type: str, n_pages: int, title: str, date: str, language: str,
+              work: str, best: bool) -> dict:
+    """A document line; `work` names the work it is a copy of (the gold's work_id is a label:
+    what must hold is that files of one label share one work_id in the export, and no others),
+    `best` whether it is the work's best source (born-digital before OCR, its own format first)."""
     return {"file_name": file_name, "page": None, "media_type": media_type, "n_pages": n_pages,
-            "title": title, "date": date, "language": language}
+            "title": title, "date": date, "language": language, "work_id": work, "best_copy": best}
 
 
 def _table(file_name: str, page: int, rows: list[list[str]], method: str, **extra) -> dict:
@@ -892,7 +896,8 @@ def gold_lines() -> dict[str, list[dict]]:
     for info in (ASKER_INFO, KMD_INFO, PULJE2_INFO):
         for ext, media, page_method, table_method in twins:
             name = info.base + ext
-            documents.append(_document(name, media, len(info.slide_titles), info.title, info.date, info.language))
+            documents.append(_document(name, media, len(info.slide_titles), info.title, info.date, info.language,
+                                       info.base, ext == ".pptx"))
             tables.extend(_table(name, page, rows, table_method) for page, rows in SLIDE_TABLES[info.base])
             pages.extend(_page_titles(name, info.slide_titles, page_method))
     tables.append(_table(f"{KMD_2014}.pptx", 5, _chart_rows(PROJECTS_PER_THEME_NB, "Prosjekter"),
@@ -900,7 +905,8 @@ def gold_lines() -> dict[str, list[dict]]:
 
     report, report_scan = f"{REPORT_2015}.pdf", f"{REPORT_2015}_skann.pdf"
     for name, method in [(report, "text"), (report_scan, "ocr")]:
-        documents.append(_document(name, "application/pdf", REPORT_PAGES, REPORT_TITLE, REPORT_DATE, "nn"))
+        documents.append(_document(name, "application/pdf", REPORT_PAGES, REPORT_TITLE, REPORT_DATE, "nn",
+                                   REPORT_2015, method == "text"))
         tables.append(_table(name, REPORT_TABLE_PAGES[0], TILTAK_PER_KOMMUNE, "pdf" if method == "text" else "ocr"))
         pages.extend(_page_titles(name, REPORT_PAGE_TITLES, method))
 
@@ -909,25 +915,25 @@ def gold_lines() -> dict[str, list[dict]]:
     for info in (ASKER_INFO, KMD_INFO, PULJE2_INFO):
         scan = f"{info.base}_skann.pdf"
         documents.append(_document(scan, "application/pdf", len(info.slide_titles), info.title, info.date,
-                                   info.language))
+                                   info.language, info.base, False))
         tables.extend(_table(scan, page, rows, "ocr") for page, rows in SLIDE_TABLES[info.base])
         pages.extend(_page_titles(scan, info.slide_titles, "ocr"))
 
     legacy = f"{ASKER_2012}.ppt"
     documents.append(_document(legacy, "application/vnd.ms-powerpoint", len(ASKER_INFO.slide_titles),
-                               ASKER_INFO.title, ASKER_INFO.date, "nb"))
+                               ASKER_INFO.title, ASKER_INFO.date, "nb", ASKER_2012, False))
     tables.extend(_table(legacy, page, rows, "pptx") for page, rows in SLIDE_TABLES[ASKER_2012])
     pages.extend(_page_titles(legacy, ASKER_INFO.slide_titles, "pptx"))
 
     picture = f"{PICTURE_DECK_2014}.pptx"
     # Its title slide has a title of its own (not the programme name), so that is its title.
     documents.append(_document(picture, PPTX_TYPE, len(PICTURE_INFO.slide_titles), PICTURE_INFO.slide_titles[0],
-                               PICTURE_INFO.date, "nb"))
+                               PICTURE_INFO.date, "nb", PICTURE_DECK_2014, True))
     tables.append(_table(picture, 2, SYKEFRAVAER_PROFILES, "ocr"))
     pages.extend(_page_titles(picture, PICTURE_INFO.slide_titles, "pptx"))
 
     handout = f"{HANDOUT_2014}.png"
-    documents.append(_document(handout, "image/png", 1, HANDOUT_TITLE, KMD_INFO.date, "nb"))
+    documents.append(_document(handout, "image/png", 1, HANDOUT_TITLE, KMD_INFO.date, "nb", HANDOUT_2014, True))
     pages.extend(_page_titles(handout, (HANDOUT_TITLE,), "ocr"))
     return {"document": documents, "table": tables, "page": pages}
 

@@ -219,7 +219,8 @@ def _print_summary(s: Summary, kb_path: str, seconds: float) -> None:
 def search(query: str, kb_path: str | None, limit: int, theme: str | None, county: str | None, as_json: bool) -> None:
     """Full-text search; Norwegian inflections and compound parts match (kommunene finds kommune,
     opplæring finds lederopplæringen). Pages holding every word come first; when none does, the
-    pages holding the most of the words, and the output says so."""
+    pages holding the most of the words, and the output says so. One hit per work: a deck, its
+    PDF and its scan show once, from the best copy, the others listed."""
     from kb.query import QueryError
     from kb.search import search as run_search
 
@@ -245,6 +246,18 @@ def search(query: str, kb_path: str | None, limit: int, theme: str | None, count
         where = "slide" if h.kind == "slide" else "page"
         out.print(f"[bold]{i}. {escape(printable(h.file_name))}[/bold]  {where} {h.page}  [dim]{escape(printable(h.title or ''))}  score {h.score:.2f}[/dim]")
         out.print(Text("   ").append(_highlighted(h.snippet)))
+        if line := _also_line(h):
+            out.print(Text("   " + printable(line), style="dim"))
+
+
+def _also_line(hit) -> str:
+    """The other pages of the hit's file that matched, and the other files of its work."""
+    where = "slides" if hit.kind == "slide" else "pages"
+    pages = sorted({page for file_name, page in hit.also if file_name == hit.file_name})
+    parts = [f"also {where} {', '.join(map(str, pages))}"] if pages else []
+    if hit.copies:
+        parts.append(f"copies: {', '.join(hit.copies)}")
+    return " · ".join(parts)
 
 
 def _highlighted(snippet: str) -> Text:
@@ -276,7 +289,7 @@ def export(fmt: str, out: str | None, kb_path: str | None) -> None:
 @_kb_option
 @click.option("--json", "as_json", is_flag=True)
 def stats(kb_path: str | None, as_json: bool) -> None:
-    """Documents, pages, records by type and errors in the knowledge base."""
+    """Documents, works (a deck, its PDF and its scan are one), pages, records by type and errors in the knowledge base."""
     with _open_readonly(kb_path) as kb:
         s = kb.stats()
     if as_json:
@@ -284,6 +297,7 @@ def stats(kb_path: str | None, as_json: bool) -> None:
         return
     table = RichTable(show_header=False)
     table.add_row("documents", str(s["documents"]))
+    table.add_row("works", str(s["works"]))
     table.add_row("pages", str(s["pages"]))
     for record_type, n in s["records"].items():
         table.add_row(f"records: {record_type}", str(n))

@@ -4,10 +4,12 @@ One table per record type (its columns are the model's fields; lists and dicts a
 JSON text), plus `paths` (every path a document was seen at, for duplicates and reruns) and
 `blocks` (the reading-order text runs with their bboxes) and `thumbnails` (a small PNG per page),
 and `failures` (contents that could not be read at a pipeline version, so an unchanged file
-that failed is not read again, like a stored document). Page text is indexed three times in
-FTS5: as written, snowball-stemmed, so `kommunene` finds `kommune`, and as the stemmed parts of
-its compounds (`parts`, extractors.lang.compounds), so `opplæring` finds `lederopplæringen`;
-`remove_diacritics 0` keeps æ, ø and å as letters of their own (Våler is not Valer).
+that failed is not read again, like a stored document), and `work_members` and `work_bands`
+(each document's work, and the LSH bands of its text's MinHash, by which kb.works finds its
+copies). Page text is indexed three times in FTS5: as written, snowball-stemmed, so `kommunene`
+finds `kommune`, and as the stemmed parts of its compounds (`parts`, extractors.lang.compounds),
+so `opplæring` finds `lederopplæringen`; `remove_diacritics 0` keeps æ, ø and å as letters of
+their own (Våler is not Valer).
 """
 
 from __future__ import annotations
@@ -70,6 +72,11 @@ def ddl() -> str:
         """CREATE TABLE IF NOT EXISTS failures (
             sha256 TEXT PRIMARY KEY, pipeline_version TEXT NOT NULL, error_kind TEXT NOT NULL,
             message TEXT NOT NULL, detail TEXT, limit_s REAL, failed_at TEXT)""",
+        "CREATE TABLE IF NOT EXISTS work_members (doc_id TEXT PRIMARY KEY, work_id TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS work_members_work ON work_members(work_id)",
+        "CREATE TABLE IF NOT EXISTS work_bands (band INTEGER NOT NULL, bucket INTEGER NOT NULL, doc_id TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS work_bands_bucket ON work_bands(band, bucket)",
+        "CREATE INDEX IF NOT EXISTS work_bands_doc ON work_bands(doc_id)",
     ]
     for record_type, table in TABLE_OF_TYPE.items():
         cols = record_columns(record_type)

@@ -7,9 +7,11 @@ parts side by side (`lederopplæring` finds `opplæring av ledere`). Pages that 
 come first, if any page does (`SearchResult.matched == "all"`); otherwise, for a query of words
 alone, the pages that hold the most of them (`"some"`), and the result says so. Within either,
 a page holding more of the words whole ranks above one holding them only inside compounds,
-then bm25 decides, a title match worth more than a body match. A query nothing matches gets
-"did you mean" suggestions from the KB's own words (kb.vocabulary), and the hits of the first
-suggestion, marked as such (`corrected`).
+then bm25 decides, a title match worth more than a body match. The ranked pages are then folded
+one hit per work (kb.works): the copies of a deck (its PDF, scan, .ppt) and its other matching
+pages go into the hit of its best-ranked page, shown from the work's best copy. A query nothing
+matches gets "did you mean" suggestions from the KB's own words (kb.vocabulary), and the hits
+of the first suggestion, marked as such (`corrected`).
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 
 from extractors.lang.compounds import segment
 from extractors.lang.stemming import STEMMING_VERSION, stem
+from kb import works
 from kb.query import Query, QueryError, Term, parse
 from kb.store import KB
 from kb.vocabulary import index_columns, known_parts, suggestions, unknown_words
@@ -45,9 +48,20 @@ class Hit:
     snippet: str
     score: float
     method: str
+    work_id: str | None = None
+    also: tuple[tuple[str, int], ...] = ()  # the other matching pages folded into this hit: (file name, page)
+    copies: tuple[str, ...] = ()  # the work's other files, best source first
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        """The hit as JSON gives it (lists, not tuples), for the CLI and the web alike."""
+        out = asdict(self)
+        out["also"] = [list(page) for page in self.also]
+        out["copies"] = list(self.copies)
+        return out
+
+
+# Matching pages read per hit asked for: a work's copies and pages fold into one hit.
+PAGES_PER_HIT = 8
 
 
 @dataclass(frozen=True)
@@ -165,7 +179,7 @@ def search(kb: KB, query: str, *, limit: int = 20, theme: str | None = None, cou
 def _run(kb: KB, render: _Renderer, parsed: Query, relaxed: bool, limit: int,
          theme: str | None, county: str | None) -> list[Hit]:
     match = parsed.match(lambda term: render.term(term, relaxed), relaxed=relaxed)
-    where, params = ["pages_fts MATCH :match"], {"match": match, "limit": limit}
+    where, params = ["pages_fts MATCH :match"], {"match": match, "limit": limit * PAGES_PER_HIT}
     if theme:
         where.append("EXISTS (SELECT 1 FROM themes t WHERE t.doc_id = p.doc_id AND t.page = p.page AND t.theme = :theme)")
         params["theme"] = theme
@@ -193,12 +207,30 @@ def _run(kb: KB, render: _Renderer, parsed: Query, relaxed: bool, limit: int,
         if str(exc).startswith("fts5"):
             raise QueryError(f"the query could not be understood ({exc}); simplify it") from None
         raise
+    hits = [Hit(r["doc_id"], r["file_name"], r["page"], r["kind"], r["title"], "", round(-r["score"], 4), r["method"])
+            for r in rows]
+    texts = {(r["doc_id"], r["page"]): r["text"] or r["raw_text"] or "" for r in rows}
     wanted = _wanted(parsed)
-    return [
-        Hit(r["doc_id"], r["file_name"], r["page"], r["kind"], r["title"],
-            snippet(r["text"] or r["raw_text"] or "", wanted), round(-r["score"], 4), r["method"])
-        for r in rows
-    ]
+    return [replace(h, snippet=snippet(texts[(h.doc_id, h.page)], wanted)) for h in one_per_work(kb, hits, limit)]
+
+
+def one_per_work(kb: KB, hits: list[Hit], limit: int) -> list[Hit]:
+    """Ranked page hits folded into the first `limit` works, in the order of each work's best
+    page: a work shows the best-ranked page of its best copy among its hits (else its best-ranked
+    page), with the score of its best page, the other pages in `also` and its other files in `copies`."""
+    of = works.copies(kb.db, (h.doc_id for h in hits))
+    grouped: dict[str, list[Hit]] = {}
+    for h in hits:
+        grouped.setdefault(of[h.doc_id][0] if h.doc_id in of else h.doc_id, []).append(h)
+    out = []
+    for work_id, group in list(grouped.items())[:limit]:
+        members = of[group[0].doc_id][1] if group[0].doc_id in of else ()
+        best = next((c.doc_id for c in members if c.best), None)
+        shown = next((h for h in group if h.doc_id == best), group[0])
+        out.append(replace(shown, score=group[0].score, work_id=work_id,
+                           also=tuple((h.file_name, h.page) for h in group if h is not shown),
+                           copies=tuple(c.file_name for c in members if c.doc_id != shown.doc_id)))
+    return out
 
 
 def _suggest(kb: KB, parsed: Query) -> list[str]:

@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from kb import works
 from kb.schema import FTS_DDL, FTS_DROP, SCHEMA_VERSION, TABLE_OF_TYPE, ddl, json_columns, record_columns
 from extractors.lang.compounds import COMPOUNDS_VERSION, index_parts
 from extractors.lang.stemming import STEMMING_VERSION, stemmed_text
@@ -76,6 +77,7 @@ class KB:
                 self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
                 self._restem_if_older()
                 self._split_compounds_if_older()
+                works.refresh(self.db)
                 self.db.commit()
         except sqlite3.DatabaseError as exc:
             raise ValueError(f"{self.path} is not a saman knowledge base ({exc})") from None
@@ -225,6 +227,7 @@ class KB:
             self._insert_rows("blocks", list(StoredBlock.model_fields), [block.model_dump() for block in extraction.blocks])
             self._insert_rows("thumbnails", ["doc_id", *Thumbnail.model_fields],
                               [{"doc_id": document.doc_id, **t.model_dump()} for t in extraction.thumbnails])
+            works.place(self.db, document.doc_id)
 
     def save_error(self, error: ErrorRecord) -> None:
         """Store the error of a file that could not be read: one per path, the latest wins."""
@@ -245,6 +248,7 @@ class KB:
         self._insert([error])
 
     def _delete_document(self, doc_id: str) -> None:
+        works.forget(self.db, doc_id)
         for table in TABLE_OF_TYPE.values():
             self.db.execute(f"DELETE FROM [{table}] WHERE doc_id = ?", (doc_id,))
         self.db.execute("DELETE FROM blocks WHERE doc_id = ?", (doc_id,))
@@ -294,6 +298,8 @@ class KB:
                 current = [p for p, gone in paths[record["doc_id"]] if not gone]
                 record["paths"] = current or [p for p, _ in paths[record["doc_id"]]]
                 record["gone"] = not current
+            if record_type == "document":
+                record["best_copy"] = bool(record["best_copy"])
             yield record
             # The contract has records per ingested file: a copy of the same content under
             # another name gets every record of it under its own name (the KB stores them once);
@@ -304,6 +310,7 @@ class KB:
                     copy["path"] = other
                 if record_type == "document":
                     copy["copy_of"] = record["path"]
+                    copy["best_copy"] = False  # the work's best source is the path its records are under
                 yield copy
 
     def _copies(self, paths: dict[str, list[tuple[str, bool]]]) -> dict[str, list[str]]:
@@ -354,6 +361,7 @@ class KB:
         errors = Counter(dict(self.db.execute("SELECT error_kind, count(*) FROM errors GROUP BY error_kind").fetchall()))
         return {
             "documents": counts.pop("document"),
+            "works": works.count(self.db),
             "pages": counts.pop("page"),
             "errors": counts.pop("error"),
             "errors_by_kind": dict(sorted(errors.items())),

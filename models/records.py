@@ -47,6 +47,10 @@ class DocumentRecord(Record):
     gone: bool = Field(default=False, description="every path it was seen at has been deleted since")
     copy_of: str | None = Field(default=None, description="for a file whose content the KB holds under another path: "
                                                           "that path, whose records carry the pages and facts")
+    work_id: str | None = Field(default=None, description="the same for every file that holds the same work (a deck, "
+                                                          "its PDF, its scan, its .ppt): the doc_id of one of them")
+    best_copy: bool = Field(default=False, description="this file is its work's best source: born-digital before OCR, "
+                                                       "the original format before a conversion")
 
 
 class ErrorRecord(Record):

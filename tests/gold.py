@@ -1,7 +1,9 @@
 """Reading and updating corpus/gold.jsonl, the hand-checked expected records.
 
 Gold lines follow shared/RECORDS.md but leave out `doc_id` and `sha256` (they change whenever
-the corpus is rebuilt); `file_name` and `page` identify where a record belongs. Several people
+the corpus is rebuilt); `file_name` and `page` identify where a record belongs. A document
+line's `work_id` is a label naming the work (the files that share it are one work in the
+export, whatever id the export gives it). Several people
 grow the file at once, one record type each, so `replace_gold` rewrites only the lines of one
 type, under a lock.
 """

@@ -16,7 +16,7 @@ from tests.gold import load_gold
 
 COMMON = {"type", "doc_id", "file_name", "sha256", "page"}
 REQUIRED = {
-    "document": {"path", "media_type", "n_pages", "title", "date", "date_source", "language", "ocr_pages", "pipeline_version"},
+    "document": {"path", "media_type", "n_pages", "title", "date", "date_source", "language", "ocr_pages", "pipeline_version", "work_id"},
     "error": {"path", "error_kind", "scope", "message", "detail"},
     "page": {"text", "raw_text", "method", "confidence"},
     "municipality": {"name", "kommunenummer", "fylke", "current_name", "current_kommunenummer", "surface", "context", "method", "confidence"},
@@ -61,6 +61,23 @@ def test_exported_documents_and_tables_equal_gold(jsonl):
     tables = sorted((r["file_name"], r["page"], r["rows"]) for r in jsonl if r["type"] == "table")
     expected = sorted((g["file_name"], g["page"], g["rows"]) for g in load_gold("table") if g["file_name"] in docs)
     assert tables == expected
+
+
+def test_exported_works_group_the_files_gold_says_are_one_work(jsonl):
+    """A deck and its LibreOffice PDF share a work_id, distinct decks and the report do not, and
+    the deck is its work's best copy (gold's work_id is a label: the grouping must agree)."""
+    docs = {r["file_name"]: r for r in jsonl if r["type"] == "document"}
+    gold = [g for g in load_gold("document") if g["file_name"] in docs]
+
+    def grouping(records: list[dict]) -> set[frozenset[str]]:
+        works: dict[str, set[str]] = {}
+        for r in records:
+            works.setdefault(r["work_id"], set()).add(r["file_name"])
+        return {frozenset(names) for names in works.values()}
+
+    assert grouping([docs[g["file_name"]] for g in gold]) == grouping(gold)
+    assert any(len(group) > 1 for group in grouping(gold))
+    assert {name: docs[name]["best_copy"] for name in docs} == {g["file_name"]: g["best_copy"] for g in gold}
 
 
 def test_page_text_leaves_notes_out(jsonl):

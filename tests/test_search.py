@@ -33,21 +33,39 @@ def pages_with(kb, word: str) -> set[tuple[str, int]]:
     return {(r["file_name"], r["page"]) for r in rows if word.lower() in (r["text"] or "").lower()}
 
 
+def found(hits) -> set[tuple[str, int]]:
+    """Every page the hits hold: each hit's own and the pages of its work folded into it."""
+    return {(h.file_name, h.page) for h in hits} | {page for h in hits for page in h.also}
+
+
+def test_one_hit_per_work_shows_the_deck_and_lists_its_pdf(kb):
+    """The deck and its LibreOffice PDF are one work: one hit, from the deck, the PDF listed."""
+    hits = search(kb, "kommune", limit=20)
+    assert len({h.work_id for h in hits}) == len(hits) > 1
+    decks = {r["file_name"] for r in kb.records("document") if r["file_name"].endswith(".pptx")}
+    for h in hits:
+        twin = h.file_name.replace(".pptx", ".pdf")
+        if h.file_name in decks:
+            assert twin in h.copies and any(name == twin for name, _ in h.also)
+        assert h.file_name not in h.copies
+    assert len(found(hits)) > len(hits)
+
+
 def test_langvakter_finds_the_heltid_slide_with_file_and_slide(kb):
     hits = search(kb, "langvakter")
     assert hits
-    assert {(h.file_name, h.page) for h in hits} >= pages_with(kb, "langvakter")
+    assert found(hits) >= pages_with(kb, "langvakter")
     top = hits[0]
     assert "[" in top.snippet and "langvakter" in top.snippet.lower()
 
 
 def test_inflected_forms_find_each_other(kb):
     # The corpus has 'kommunene' and 'kommuner' but we search for the base form, and back.
-    plain = {(h.file_name, h.page) for h in search(kb, "kommune", limit=200)}
+    plain = found(search(kb, "kommune", limit=200))
     assert pages_with(kb, "kommunene") <= plain
-    definite = {(h.file_name, h.page) for h in search(kb, "kommunene", limit=200)}
+    definite = found(search(kb, "kommunene", limit=200))
     assert pages_with(kb, "kommuner ") & definite
-    assert {(h.file_name, h.page) for h in search(kb, "prosjekt", limit=200)} >= pages_with(kb, "prosjekter")
+    assert found(search(kb, "prosjekt", limit=200)) >= pages_with(kb, "prosjekter")
 
 
 def test_bokmal_finds_nynorsk_and_back(kb):
@@ -55,10 +73,10 @@ def test_bokmal_finds_nynorsk_and_back(kb):
     nynorsk = pages_with(kb, "sjukefråvær")
     bokmal = pages_with(kb, "sykefravær")
     assert nynorsk and bokmal and not nynorsk <= bokmal
-    assert {(h.file_name, h.page) for h in search(kb, "sykefravær", limit=200)} >= nynorsk | bokmal
-    assert {(h.file_name, h.page) for h in search(kb, "sjukefråværet", limit=200)} >= nynorsk | bokmal
+    assert found(search(kb, "sykefravær", limit=200)) >= nynorsk | bokmal
+    assert found(search(kb, "sjukefråværet", limit=200)) >= nynorsk | bokmal
     # Only the spelling is bridged, not the meaning: every hit says sick leave in one form.
-    assert {(h.file_name, h.page) for h in search(kb, "sykefravær", limit=200)} <= (
+    assert found(search(kb, "sykefravær", limit=200)) <= (
         pages_with(kb, "fravær") | pages_with(kb, "fråvær"))
 
 
@@ -94,19 +112,19 @@ def test_a_kb_stemmed_by_an_earlier_saman_is_searched_its_way_and_restemmed_when
         nynorsk, bokmal = pages_with(stale, "sjukefråvær"), pages_with(stale, "sykefravær")
         # Read-only, the KB is searched the way it was indexed: each spelling finds its own.
         assert stale.stemming_version == "1"
-        assert {(h.file_name, h.page) for h in search(stale, "sjukefråværet", limit=200)} >= nynorsk
-        before = {(h.file_name, h.page) for h in search(stale, "sykefravær", limit=200)}
+        assert found(search(stale, "sjukefråværet", limit=200)) >= nynorsk
+        before = found(search(stale, "sykefravær", limit=200))
     assert nynorsk and not nynorsk <= before
     with open_kb(old):  # opened for writing, as `saman ingest` and `saman rerun` do
         pass
     with open_kb(old, readonly=True) as fresh:
-        after = {(h.file_name, h.page) for h in search(fresh, "sykefravær", limit=200)}
+        after = found(search(fresh, "sykefravær", limit=200))
         assert fresh.stemming_version == STEMMING_VERSION
     assert nynorsk | bokmal <= after
 
 
 def test_norwegian_letters_are_letters(kb):
-    with_o = {(h.file_name, h.page) for h in search(kb, "omdømme", limit=200)}
+    with_o = found(search(kb, "omdømme", limit=200))
     assert with_o and with_o >= pages_with(kb, "omdømme")
     # `omdomme` is no word of the KB: its hits are those of the word meant, and say so.
     mistyped = search(kb, "omdomme", limit=200)
@@ -121,8 +139,8 @@ def test_title_hits_rank_above_body_hits(kb):
 def test_phrase_and_boolean_queries(kb):
     phrase = search(kb, '"økt nærvær"', limit=50)
     assert phrase and all("nærvær" in h.snippet.lower() for h in phrase)
-    both = {(h.file_name, h.page) for h in search(kb, "langvakter AND vikarpool", limit=50)}
-    either = {(h.file_name, h.page) for h in search(kb, "langvakter OR vikarpool", limit=50)}
+    both = found(search(kb, "langvakter AND vikarpool", limit=50))
+    either = found(search(kb, "langvakter OR vikarpool", limit=50))
     assert both and both <= either
 
 
@@ -140,8 +158,8 @@ def test_words_side_by_side_must_all_match(kb, query, explicit):
 
 
 def test_two_words_narrow_what_one_word_finds(kb):
-    one = {(h.file_name, h.page) for h in search(kb, "heltid", limit=500)}
-    two = {(h.file_name, h.page) for h in search(kb, "heltid langvakter", limit=500)}
+    one = found(search(kb, "heltid", limit=500))
+    two = found(search(kb, "heltid langvakter", limit=500))
     assert two and two < one
 
 

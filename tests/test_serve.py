@@ -276,18 +276,23 @@ def test_counts_for_a_subject_in_bokmal_include_nynorsk(served, kb):
     assert rows and all("sykefravær" in bokmal_spelling((r["emne"] or "").lower()) for r in rows)
 
 
-def test_the_front_page_charts_documents_and_pages_per_theme_and_county(served, kb):
+def test_the_front_page_charts_works_and_pages_per_theme_and_county(served, kb):
+    """A deck and its PDF are one work: the charts count it once, by its best copy's pages."""
     status, _, body = fetch(served.url("/"))
     html = body.decode("utf-8")
     assert status == 200 and html.count("<svg") == 2
+    documents = kb.frame("document")
+    best = set(documents[documents.best_copy].doc_id)
+    assert documents.work_id.nunique() < len(documents)
+    assert f"({documents.work_id.nunique()} verk / works)" in html
     t = kb.frame("theme")
-    pages = t[t.page.notna()]
+    pages = t[t.page.notna() & t.doc_id.isin(best)]
     for theme, group in pages.groupby("theme"):
         label = THEME_LABELS[theme]
-        assert f"{label}: {group.doc_id.nunique()} dokumenter / documents" in html
+        assert f"{label}: {group.doc_id.nunique()} verk / works" in html
         assert f"{label}: {len(group)} sider / pages" in html
     m = kb.frame("municipality")
-    for fylke, group in m.groupby("fylke"):
+    for fylke, group in m[m.doc_id.isin(best)].groupby("fylke"):
         assert f"{fylke}: {len(group)} omtaler / mentions" in html
 
 

@@ -11,8 +11,8 @@ column descriptions; the canned queries answer the questions the archive is used
 - `tall_for_emne`: every count whose subject (or unit) is the word asked for, in any
   inflection and in bokmål or nynorsk (`sykefravær` finds `sjukefråværet`);
 - `kommunedossier`: a municipality's dossier, the same SQL as `saman municipality NAME`;
-- `tema_oversikt`, `fylke_oversikt`: documents and mentions per theme and per county (the
-  front page's chart shows these).
+- `tema_oversikt`, `fylke_oversikt`: works and pages per theme, works and mentions per county,
+  each work counted once by its best copy (the front page's chart shows these).
 
 `metadata(kb_path)` reads the KB only to name the database and to list the measures of each
 theme; it never writes. The SQL functions the queries call (`saman_name_key`, `saman_pulje`)
@@ -53,15 +53,20 @@ siden eller lysarket treffet kom fra.</p>
 and document, and open the page or slide each hit came from.</p>
 """
 
+# The overviews count each work once (a deck, its PDF and its scan are one: kb.works), by the
+# pages and mentions of its best copy.
 THEMES_SQL = """
-SELECT theme AS tema, count(DISTINCT doc_id) AS dokumenter, count(*) AS sider
-FROM themes WHERE page IS NOT NULL
-GROUP BY theme ORDER BY sider DESC, tema"""
+SELECT t.theme AS tema, count(DISTINCT d.work_id) AS verk, count(*) AS sider
+FROM themes t JOIN documents d ON d.doc_id = t.doc_id AND d.best_copy
+WHERE t.page IS NOT NULL
+GROUP BY t.theme ORDER BY sider DESC, tema"""
+
+WORKS_SQL = "SELECT count(DISTINCT work_id) FROM documents"
 
 COUNTIES_SQL = """
-SELECT fylke, count(DISTINCT doc_id) AS dokumenter, count(*) AS omtaler, count(DISTINCT kommunenummer) AS kommuner
-FROM municipalities
-GROUP BY fylke ORDER BY omtaler DESC, fylke"""
+SELECT m.fylke, count(DISTINCT d.work_id) AS verk, count(*) AS omtaler, count(DISTINCT m.kommunenummer) AS kommuner
+FROM municipalities m JOIN documents d ON d.doc_id = m.doc_id AND d.best_copy
+GROUP BY m.fylke ORDER BY omtaler DESC, m.fylke"""
 
 MUNICIPALITIES_BY_THEME_SQL = """
 SELECT t.theme AS tema, m.name AS kommune, m.kommunenummer, m.fylke,
@@ -184,16 +189,20 @@ def canned_queries(measures_by_theme: dict[str, list[str]]) -> dict[str, dict[st
             ),
         },
         "tema_oversikt": {
-            "title": "Dokumenter og sider per tema / Documents and pages per theme",
+            "title": "Verk og sider per tema / Works and pages per theme",
             "sql": THEMES_SQL,
-            "description_html": "<p>Hvor mange dokumenter og sider som handler om hvert tema.</p>"
-            "<p lang='en'>How many documents and pages are about each theme.</p>",
+            "description_html": "<p>Hvor mange verk og sider som handler om hvert tema. En presentasjon, PDF-en "
+            "og skanningen av den er ett verk, talt med sidene i den beste kopien.</p>"
+            "<p lang='en'>How many works and pages are about each theme. A deck, its PDF and its scan are "
+            "one work, counted by the pages of its best copy.</p>",
         },
         "fylke_oversikt": {
-            "title": "Dokumenter og omtaler per fylke / Documents and mentions per county",
+            "title": "Verk og omtaler per fylke / Works and mentions per county",
             "sql": COUNTIES_SQL,
-            "description_html": "<p>Omtaler av kommuner per fylke (fylket slik det var på dokumentets dato).</p>"
-            "<p lang='en'>Municipality mentions per county (the county as it was on the document's date).</p>",
+            "description_html": "<p>Omtaler av kommuner per fylke (fylket slik det var på dokumentets dato), "
+            "hvert verk talt én gang, med omtalene i den beste kopien.</p>"
+            "<p lang='en'>Municipality mentions per county (the county as it was on the document's date), "
+            "each work counted once, by the mentions in its best copy.</p>",
         },
     }
     for theme, measures in measures_by_theme.items():

@@ -1,7 +1,8 @@
 """The front page: a search box, a municipality box, the canned queries and a chart.
 
-The chart shows documents and pages per theme and documents and mentions per county, drawn
-as inline SVG from the same SQL as the canned queries `tema_oversikt` and `fylke_oversikt`
+The chart shows works and pages per theme and works and mentions per county (a deck, its PDF
+and its scan are one work, counted by its best copy), drawn as inline SVG from the same SQL
+as the canned queries `tema_oversikt` and `fylke_oversikt`
 (so the numbers behind every bar are one click away), each bar a link to the rows it counts.
 An SVG in the page needs no JavaScript, no Vega and no network.
 """
@@ -15,7 +16,7 @@ from xml.sax.saxutils import escape as xml_escape
 from datasette import hookimpl
 from markupsafe import Markup
 
-from kb.web.datasette_metadata import COUNTIES_SQL, THEME_LABELS, THEMES, THEMES_SQL, kb_database
+from kb.web.datasette_metadata import COUNTIES_SQL, THEME_LABELS, THEMES, THEMES_SQL, WORKS_SQL, kb_database
 
 BAR_H = 11
 ROW_GAP = 9
@@ -66,15 +67,16 @@ async def front_page(datasette: Any) -> dict[str, Any]:
     counties = (await db.execute(COUNTIES_SQL)).rows[:MAX_COUNTIES]
     theme_rows = [
         (THEME_LABELS.get(r["tema"], r["tema"]), datasette.urls.table(name, "themes") + "?" + urlencode({"theme": r["tema"]}),
-         (r["dokumenter"], r["sider"]))
+         (r["verk"], r["sider"]))
         for r in themes
     ]
     county_rows = [
         (r["fylke"], datasette.urls.table(name, "municipalities") + "?" + urlencode({"fylke": r["fylke"]}),
-         (r["dokumenter"], r["omtaler"]))
+         (r["verk"], r["omtaler"]))
         for r in counties
     ]
     counts = await db.table_counts(limit=10_000)
+    works = (await db.execute(WORKS_SQL)).single_value()
     queries = await datasette.get_canned_queries(name, None)
     return {
         "saman": {
@@ -82,10 +84,11 @@ async def front_page(datasette: Any) -> dict[str, Any]:
             "search_url": datasette.urls.path("/-/search"),
             "dossier_url": datasette.urls.query(name, "kommunedossier"),
             "charts": [
-                Markup(bar_chart("Per tema / by theme", ("dokumenter / documents", "sider / pages"), theme_rows)),
-                Markup(bar_chart("Per fylke / by county", ("dokumenter / documents", "omtaler / mentions"), county_rows)),
+                Markup(bar_chart("Per tema / by theme", ("verk / works", "sider / pages"), theme_rows)),
+                Markup(bar_chart("Per fylke / by county", ("verk / works", "omtaler / mentions"), county_rows)),
             ],
-            "totals": {t: counts.get(t, 0) for t in ("documents", "pages", "municipalities", "themes", "counts", "measures")},
+            "totals": {**{t: counts.get(t, 0) for t in ("documents", "pages", "municipalities", "themes", "counts", "measures")},
+                       "works": works},
             "queries": [
                 {"name": q, "title": queries[q].get("title") or q, "url": datasette.urls.query(name, q)} for q in queries
             ],

@@ -1,0 +1,278 @@
+"""Works: the documents of the KB whose pages hold the same text, and which copy to read.
+
+A deck, its PDF, its scan, its old `.ppt` and a re-save are four or five files but one work for
+a researcher: search shows it once, the charts count it once. Two documents are one work when
+the word pairs of their pages (letters and digits, lower case; pairs never cross a page) overlap
+with a Jaccard similarity of at least SAME_WORK. Word pairs, not single words: distinct
+documents of the programme share most of their vocabulary but few pairs (the generated bench
+documents, written from the same sentence templates, stay below 0.3 with their tables, and
+short ones without tables below 0.36), while a copy keeps most of them through OCR noise and
+table cells read in another order (a phone photo of a handout with a table kept 0.54, a worn
+photocopy 0.78, the corpus scans 0.88 and more). Works are the connected groups of that relation.
+
+A new document finds the documents it may copy without a comparison with every document: the
+MinHash of its word pairs, cut into LSH bands (`work_bands`), names the few documents sharing a
+band, and only those are compared, exactly, from their page text. `work_members` holds each
+document's work; `place` runs in the transaction that saves a document, `forget` in the one
+that deletes it, and `refresh` places what a KB of an earlier saman lacks.
+A work's id is the smallest doc_id among its copies, so the same files give the same work ids
+whatever the order they were read in; it changes only when a copy with a smaller doc_id joins
+the work or that copy leaves the KB. The work's best copy (the source to read and cite) is the
+one with the fewest OCR pages, then in its original format (a deck before its PDF before a
+conversion or a picture), then the one with the most text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import unicodedata
+from collections.abc import Iterable
+from typing import NamedTuple
+
+import numpy as np
+
+from extractors.lang.stemming import tokens
+
+WORKS_VERSION = "1"
+SAME_WORK = 0.45
+# Below this many word pairs a share of them says little: such documents are one work only with
+# a document of exactly the same pairs (a title slide and its PDF), and one without text never.
+MIN_SHINGLES = 10
+BANDS, ROWS = 40, 3  # 120 MinHash values; a pair at Jaccard 0.45 shares a band with p = 0.98, at 0.55 p = 0.999
+PERMUTATIONS = BANDS * ROWS
+_RNG = np.random.default_rng(15)
+_A = _RNG.integers(1, 2**63, size=PERMUTATIONS, dtype=np.uint64) | np.uint64(1)
+_B = _RNG.integers(0, 2**63, size=PERMUTATIONS, dtype=np.uint64)
+
+_CHUNK = 4096  # word pairs hashed at a time: a long report's pairs × 120 would not fit in memory
+
+
+class Copy(NamedTuple):
+    """One file of a work, as search lists it."""
+
+    doc_id: str
+    file_name: str
+    best: bool
+
+
+def shingles(pages: Iterable[str]) -> set[str]:
+    """The word pairs of the pages, each page on its own."""
+    out: set[str] = set()
+    for text in pages:
+        words = tokens(unicodedata.normalize("NFKC", text or ""))
+        out.update(f"{a} {b}" for a, b in zip(words, words[1:]))
+    return out
+
+
+def minhash(found: set[str]) -> np.ndarray:
+    """PERMUTATIONS MinHash values of a non-empty set of word pairs."""
+    hashed = np.array([int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "little") for s in found],
+                      dtype=np.uint64)
+    # (a·x + b) mod 2^64 per permutation: numpy's uint64 arithmetic wraps, which is the modulus.
+    values = np.full(PERMUTATIONS, np.iinfo(np.uint64).max, dtype=np.uint64)
+    for start in range(0, len(hashed), _CHUNK):
+        part = hashed[None, start:start + _CHUNK]
+        values = np.minimum(values, (part * _A[:, None] + _B[:, None]).min(axis=1))
+    return values
+
+
+def similarity(a: set[str], b: set[str]) -> float:
+    """The Jaccard similarity of two documents' word pairs."""
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def same_work(a: set[str], b: set[str]) -> bool:
+    if min(len(a), len(b)) < MIN_SHINGLES:
+        return bool(a) and a == b
+    return similarity(a, b) >= SAME_WORK
+
+
+def _buckets(values: np.ndarray) -> list[tuple[int, int]]:
+    return [(band, int.from_bytes(hashlib.blake2b(values[band * ROWS:(band + 1) * ROWS].tobytes(), digest_size=8)
+                                  .digest(), "little", signed=True))
+            for band in range(BANDS)]
+
+
+# -- keeping works up to date (inside the caller's transaction) ---------------------------------
+
+
+def place(db: sqlite3.Connection, doc_id: str) -> None:
+    """Give a document just saved its work: join the works it copies (merging them if it
+    copies several), or found its own; and set every affected document's work and best copy."""
+    old = _work_of(db, doc_id)
+    _drop(db, doc_id)
+    own = _shingles_of(db, [doc_id])[doc_id]
+    db.execute("INSERT INTO work_members(doc_id, work_id) VALUES (?, ?)", (doc_id, doc_id))
+    affected = {doc_id} | (_members(db, old) if old else set())
+    if own:
+        buckets = _buckets(minhash(own))
+        db.executemany("INSERT INTO work_bands(band, bucket, doc_id) VALUES (?, ?, ?)",
+                       [(band, bucket, doc_id) for band, bucket in buckets])
+        candidates = _shingles_of(db, _candidates(db, doc_id, buckets))
+        for other, theirs in candidates.items():
+            if same_work(own, theirs):
+                affected |= _members(db, _work_of(db, other))
+    _regroup(db, affected)
+
+
+def forget(db: sqlite3.Connection, doc_id: str) -> None:
+    """Take a document that leaves the KB out of its work; the copies left are regrouped
+    (without it, they may no longer be one work)."""
+    old = _work_of(db, doc_id)
+    _drop(db, doc_id)
+    if old:
+        _regroup(db, _members(db, old))
+
+
+def refresh(db: sqlite3.Connection) -> int:
+    """Place every document without a work (a KB from before works, or from before
+    WORKS_VERSION); returns how many were placed."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'works_version'").fetchone()
+    if row is None or row[0] != WORKS_VERSION:
+        db.execute("DELETE FROM work_members")
+        db.execute("DELETE FROM work_bands")
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('works_version', ?)", (WORKS_VERSION,))
+    missing = [r[0] for r in db.execute(
+        "SELECT d.doc_id FROM documents d LEFT JOIN work_members s ON s.doc_id = d.doc_id "
+        "WHERE s.doc_id IS NULL ORDER BY d.doc_id")]
+    for doc_id in missing:
+        place(db, doc_id)
+    return len(missing)
+
+
+def _work_of(db: sqlite3.Connection, doc_id: str) -> str | None:
+    row = db.execute("SELECT work_id FROM work_members WHERE doc_id = ?", (doc_id,)).fetchone()
+    return row[0] if row else None
+
+
+def _members(db: sqlite3.Connection, work_id: str | None) -> set[str]:
+    return {r[0] for r in db.execute("SELECT doc_id FROM work_members WHERE work_id = ?", (work_id,))}
+
+
+def _drop(db: sqlite3.Connection, doc_id: str) -> None:
+    db.execute("DELETE FROM work_members WHERE doc_id = ?", (doc_id,))
+    db.execute("DELETE FROM work_bands WHERE doc_id = ?", (doc_id,))
+
+
+def _candidates(db: sqlite3.Connection, doc_id: str, buckets: list[tuple[int, int]]) -> list[str]:
+    found: set[str] = set()
+    for band, bucket in buckets:
+        found.update(r[0] for r in db.execute("SELECT doc_id FROM work_bands WHERE band = ? AND bucket = ?", (band, bucket)))
+    found.discard(doc_id)
+    return sorted(found)
+
+
+def _shingles_of(db: sqlite3.Connection, doc_ids: Iterable[str]) -> dict[str, set[str]]:
+    """The word pairs of each document's pages, from the text the KB holds."""
+    pages: dict[str, list[str]] = {d: [] for d in doc_ids}
+    for doc_id, text in _rows_in(db, "SELECT doc_id, text FROM pages WHERE doc_id IN ({}) ORDER BY doc_id, page", list(pages)):
+        pages[doc_id].append(text)
+    return {d: shingles(texts) for d, texts in pages.items()}
+
+
+def _regroup(db: sqlite3.Connection, doc_ids: set[str]) -> None:
+    """Split `doc_ids` into works (connected groups of copies) and store each document's work
+    and whether it is its work's best copy, in `work_members` and on its document row."""
+    found = _shingles_of(db, _known(db, doc_ids))
+    ids = sorted(found)
+    parent = {d: d for d in ids}
+
+    def root(d: str) -> str:
+        while parent[d] != d:
+            parent[d] = parent[parent[d]]
+            d = parent[d]
+        return d
+
+    for i, a in enumerate(ids):
+        for b in ids[i + 1:]:
+            if root(a) != root(b) and same_work(found[a], found[b]):
+                parent[max(root(a), root(b))] = min(root(a), root(b))
+    groups: dict[str, list[str]] = {}
+    for d in ids:
+        groups.setdefault(root(d), []).append(d)
+    ranks = _ranks(db, ids, found)
+    for members in groups.values():
+        work_id = min(members)
+        best = min(members, key=lambda d: ranks[d])
+        for d in members:
+            db.execute("UPDATE work_members SET work_id = ? WHERE doc_id = ?", (work_id, d))
+            db.execute("UPDATE documents SET work_id = ?, best_copy = ? WHERE doc_id = ?", (work_id, int(d == best), d))
+
+
+_OWN_FORMATS = frozenset({".pptx", ".pptm", ".docx", ".docm", ".xlsx"})
+_PICTURES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"})
+
+
+def _format_rank(file_name: str) -> int:
+    """A deck or document in its own format reads best, then a PDF, then one read through a
+    conversion (.ppt, .odp, .doc by LibreOffice: its media type is the converted one's, so the
+    file's name says it), then a picture."""
+    suffix = "." + file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+    if suffix in _OWN_FORMATS:
+        return 0
+    if suffix == ".pdf":
+        return 1
+    if suffix in _PICTURES:
+        return 3
+    return 2
+
+
+def _known(db: sqlite3.Connection, doc_ids: set[str]) -> list[str]:
+    return [r[0] for r in _rows_in(db, "SELECT doc_id FROM work_members WHERE doc_id IN ({})", sorted(doc_ids))]
+
+
+def _ranks(db: sqlite3.Connection, doc_ids: list[str], found: dict[str, set[str]]) -> dict[str, tuple]:
+    ranks: dict[str, tuple] = {}
+    rows = _rows_in(db, "SELECT doc_id, file_name, n_pages, ocr_pages FROM documents WHERE doc_id IN ({})", doc_ids)
+    for doc_id, file_name, n_pages, ocr_pages in rows:
+        ocr = len(json.loads(ocr_pages or "null") or []) / max(1, n_pages or 0)
+        ranks[doc_id] = (ocr, _format_rank(file_name or ""), -len(found[doc_id]), doc_id)
+    for doc_id in doc_ids:  # a member without its document row (never expected): last
+        ranks.setdefault(doc_id, (2.0, 9, 0, doc_id))
+    return ranks
+
+
+# -- reading --------------------------------------------------------------------------------
+
+
+def _has_works(db: sqlite3.Connection) -> bool:
+    """Whether the KB has works (a KB of an earlier saman, opened read-only, has not)."""
+    return "work_id" in {row[1] for row in db.execute("PRAGMA table_info(documents)")}
+
+
+def copies(db: sqlite3.Connection, doc_ids: Iterable[str]) -> dict[str, tuple[str, tuple[Copy, ...]]]:
+    """doc_id → (its work_id, every copy of the work, best copy first) for the given documents.
+
+    A document of a KB without works is a work of its own, named by its doc_id.
+    """
+    wanted = sorted(set(doc_ids))
+    if not _has_works(db):
+        rows = _rows_in(db, "SELECT doc_id, file_name, 1, doc_id FROM documents WHERE doc_id IN ({})", wanted)
+    else:
+        work_ids = sorted({r[0] for r in _rows_in(db, "SELECT coalesce(work_id, doc_id) FROM documents WHERE doc_id IN ({})", wanted)})
+        rows = _rows_in(db, "SELECT doc_id, file_name, best_copy, coalesce(work_id, doc_id) FROM documents "
+                            "WHERE coalesce(work_id, doc_id) IN ({})", work_ids)
+    works: dict[str, list[Copy]] = {}
+    work_of: dict[str, str] = {}
+    for doc_id, file_name, best, work in sorted(rows, key=lambda r: (r[3], not r[2], r[1])):
+        works.setdefault(work, []).append(Copy(doc_id, file_name, bool(best)))
+        work_of[doc_id] = work
+    return {d: (work_of[d], tuple(works[work_of[d]])) for d in wanted if d in work_of}
+
+
+def _rows_in(db: sqlite3.Connection, sql: str, values: list[str]) -> list[tuple]:
+    """`sql` with its `IN ({})` filled by `values`, a few hundred at a time."""
+    out: list[tuple] = []
+    for start in range(0, len(values), 500):
+        chunk = values[start:start + 500]
+        out += db.execute(sql.format(",".join("?" * len(chunk))), chunk).fetchall()
+    return out
+
+
+def count(db: sqlite3.Connection) -> int:
+    """How many works the KB holds (every document counts as one in a KB without works)."""
+    if not _has_works(db):
+        return db.execute("SELECT count(*) FROM documents").fetchone()[0]
+    return db.execute("SELECT count(DISTINCT coalesce(work_id, doc_id)) FROM documents").fetchone()[0]
