@@ -123,6 +123,8 @@ def test_one_extraction_is_stored_whole_by_column_name_and_replaces_what_was_the
         errors = list(kb.records("error"))
     assert blocks == [b.model_dump() for b in extraction.blocks]
     assert thumbnails == [t.model_dump() for t in extraction.thumbnails]
-    assert document == {**extraction.document.model_dump(mode="json"), "paths": [str(deck)]}
+    # the KB places the document in its work when it stores it (kb.works): a lone deck is its own work's best copy
+    assert document == {**extraction.document.model_dump(mode="json"), "paths": [str(deck)],
+                        "work_id": extraction.document.doc_id, "best_copy": True}
     assert pages == [r.model_dump(mode="json") for r in extraction.records if r.type == "page"]
     assert errors == [], "the document read replaces its path's file error"

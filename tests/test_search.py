@@ -128,7 +128,7 @@ def test_norwegian_letters_are_letters(kb):
     assert with_o and with_o >= pages_with(kb, "omdømme")
     # `omdomme` is no word of the KB: its hits are those of the word meant, and say so.
     mistyped = search(kb, "omdomme", limit=200)
-    assert mistyped.corrected == "omdømme" and {(h.file_name, h.page) for h in mistyped} == with_o
+    assert mistyped.corrected == "omdømme" and found(mistyped) == with_o
 
 
 def test_title_hits_rank_above_body_hits(kb):
@@ -225,7 +225,9 @@ def deck(search_kb):
 
 
 def slides(result) -> list[int]:
-    return [h.page for h in result]
+    """The slides of the one deck in rank order: each hit's page, then the pages folded into it
+    (one hit per work; `also` keeps the rank order of the pages it folds)."""
+    return [page for h in result for page in (h.page, *(p for _, p in h.also))]
 
 
 def test_a_word_finds_the_compounds_it_is_part_of_below_the_pages_saying_it(deck):

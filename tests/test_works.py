@@ -107,7 +107,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> dict:
     ingest([folder / PDF_A, folder / DECK_B], kb_path)
     first = export(kb_path)
     summary = ingest([folder], kb_path)
-    assert summary["extracted"] == 3, summary["errors"]
+    assert summary.extracted == 3, summary.errors
     return {"folder": folder, "kb": kb_path, "first": first, "docs": export(kb_path), "sentences": sentences}
 
 
