@@ -47,17 +47,12 @@ from dataclasses import dataclass, field
 from extractors.readers.metadata import NORWEGIAN_LANGUAGES
 from extractors.lang.numbers import ONE_WORDS, SCALES, parse_digits, parse_number_words, word_value
 from extractors.lang.units import is_unit_word, split_unit
+from extractors.lang.words import BULLET, MONTHS, SUB_BULLET_GLYPHS
 from models import Block, CountRecord, Document, Page, Record
 
 _TOKEN = re.compile(r"\d+(?:[.,:/]\d+)*|[^\W\d_]+(?:[-/'][^\W\d_]+)*-?|\S")
 _THOUSANDS_GAP = re.compile(r"^[ \u00a0\u202f]$")
-_BULLET = re.compile(r"^\s*([•●▪■◦○\-–—*])\s*")
-_SUB_BULLETS = {"–", "-", "—", "◦", "○"}
 
-MONTHS = frozenset(
-    "januar februar mars april mai juni juli august september oktober november desember "
-    "jan feb mar apr jun jul aug sep sept okt nov des".split()
-)
 APPROX = frozenset("ca ca. cirka omkring rundt omlag anslagsvis bortimot nærmere drøyt nesten over under".split())
 PERCENT = {"%": "prosent", "prosent": "prosent", "pst": "prosent", "prosentpoeng": "prosentpoeng"}
 CURRENCY = frozenset({"kr", "kroner", "kronar", "krone", "nok"})
@@ -507,11 +502,11 @@ def _lines(page: Page) -> list[Line]:
         if block.role not in ("title", "body") or not block.text.strip():
             continue
         text = block.text
-        bullet = _BULLET.match(text)
+        bullet = BULLET.match(text)
         level = block.level
         if bullet:
             text = text[bullet.end():]
-            if block.level == 0 and bullet.group(1) in _SUB_BULLETS:
+            if block.level == 0 and bullet.group(1) in SUB_BULLET_GLYPHS:
                 level = 1
         prev = lines[-1] if lines else None
         if page.kind == "page" and prev is not None and bullet is None and _wraps(prev, block, text):
