@@ -38,6 +38,11 @@ PAGE_NUMBER = re.compile(
     r"^\s*(?:side|sida|slide|lysbilde|page|s\.)?\s*\d{1,3}\s*(?:(?:/|av|of)\s*\d{1,3})?\s*$", re.IGNORECASE
 )
 
+# Words that make a number an amount of money or a share: `50 kroner`, `12 pst.`. Percent words
+# map to the unit a count of them gets.
+CURRENCY_WORDS: frozenset[str] = frozenset({"kr", "kroner", "kronar", "krone", "nok"})
+PERCENT_WORDS: dict[str, str] = {"%": "prosent", "prosent": "prosent", "pst": "prosent", "prosentpoeng": "prosentpoeng"}
+
 # `kommune` and its inflections, bokmål and nynorsk: the word after (or before) a
 # municipality's name that is not part of the name.
 KOMMUNE_WORDS: frozenset[str] = frozenset(

@@ -51,7 +51,8 @@ from pathlib import Path, PurePath
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from extractors.recognisers.names import BIRTH_MARKERS, is_birth_year
-from extractors.lang.words import MONTH_NUMBERS
+from extractors.lang.numbers import SCALES
+from extractors.lang.words import CURRENCY_WORDS, MONTH_NUMBERS, PERCENT_WORDS
 from models import Document, DocumentRecord
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "metadata"
@@ -78,7 +79,7 @@ _TARGET_WORDS = frozenset({"mot", "innen", "innan", "til", "by", "until", "till"
 # Words after which a four-digit number is a number of a page, a box, a phone or a case.
 _NUMBER_LABELS = frozenset({"side", "sida", "s", "nr", "nummer", "no", "tlf", "telefon", "mobil", "tel", "postboks",
                             "pb", "boks", "page", "p", "kl", "klokka", "klokken", "rom", "room"})
-_AMOUNT_WORDS = frozenset({"kr", "kroner", "kronar", "nok", "%", "prosent", "pst", "mill", "millioner", "millionar"})
+_AMOUNT_WORDS = CURRENCY_WORDS | frozenset(PERCENT_WORDS) | frozenset(SCALES)
 
 FIRST_PAGES_FULL_DATE = 2
 FIRST_PAGES_YEARS = 3
