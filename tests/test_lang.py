@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from extractors.lang.spelling import ascii_spelling, bokmal_spelling, loose_spelling
 from extractors.lang.stemming import loose_stem, stem, stemmed_text
 from extractors.lang.words import BULLET, KOMMUNE_HEADERS, KOMMUNE_WORDS, MONTH_NUMBERS, PAGE_NUMBER, SUB_BULLET_GLYPHS
+from extractors.readers.metadata import named_years
 from extractors.recognisers.themes import match_terms
 
 # Words that must meet: inflections (bokmål and nynorsk) and the two written standards.
@@ -91,3 +94,11 @@ def test_years_figures_and_text_are_no_page_numbers(line):
 def test_kommune_words_are_inflections_and_headers_add_the_name_column():
     assert {"kommune", "kommunen", "kommuna", "kommunane", "kommunes"} <= KOMMUNE_WORDS
     assert KOMMUNE_HEADERS - KOMMUNE_WORDS == {"kommunenavn", "kommunenamn"}
+
+
+@pytest.mark.parametrize("text", ["Budsjett 2014 mrd. kroner", "Auka med 2013 prosentpoeng", "Tilskot: 2012 kronar",
+                                  "Ramma er 2015 tusen kroner"])
+def test_a_year_like_number_before_an_amount_word_is_no_year(text):
+    """Dating reads the currency, percent and scale words of lang (words, numbers)."""
+    assert named_years(text, date(2026, 12, 1))[0] == []
+
