@@ -32,7 +32,7 @@ from kb.dossier import COLUMNS, DOSSIER_SQL, SECTIONS, dossier
 from kb.query import QueryError
 from kb.search import search
 from kb.web.serve import ServeError, datasette_command, free_port, serve, serving
-from extractors.lang.stemming import bokmal_spelling
+from extractors.lang.spelling import bokmal_spelling
 from kb.store import open_kb
 from tests.processes import alive, descendants, listening
 

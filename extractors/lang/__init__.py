@@ -1,1 +1,1 @@
-"""Norwegian (bokmål and nynorsk) language data and the helpers that use it: words, lexicon, stemming, numbers, units."""
+"""Norwegian (bokmål and nynorsk) language data and the helpers that use it: words, spelling, stemming, lexicon, numbers, units, text."""

@@ -1,13 +1,16 @@
-"""Norwegian stemming shared by indexing and querying, so both sides agree on every token.
+"""The one Norwegian stemmer: the search index, search queries and the theme lexicons stem with it.
 
 Tokens follow SQLite's unicode61 tokenizer (runs of letters and digits, lower-cased, with æ ø å
-kept), then the snowball Norwegian stemmer: kommunene and kommuner → kommun.
+kept), then the nynorsk spellings are written the bokmål way (extractors.lang.spelling) and
+the Snowball Norwegian stemmer folds inflections: kommunene, kommuner and kommunane → kommun;
+sjukefråværet and sykefraværet → sykefravær. Indexing and querying both stem with `stem`, so
+the two sides agree on every token.
 
-The programme wrote in bokmål and nynorsk, and a researcher searching `sykefravær` wants the
-nynorsk reports about `sjukefråvær` too. The stemmer folds the inflections of each written
-form (kommunar, kommunane → kommun), not one form into the other, so before stemming the
-spellings that set the programme's nynorsk vocabulary apart are written the bokmål way:
-`sjukefråværet` and `sykefraværet` both index as `sykefravær`.
+`loose_stem` is the same stem written in ASCII afterwards, for matching text that OCR may have
+left without its æ/ø/å (`omdomme` meets `omdømme`). Folding after stemming, not before, keeps
+every inflection of a word on one key: folding first turned `sykefravær` into `sykefravaer`,
+whose `-er` Snowball then cut (`sykefrava`), while `sykefraværet` kept it (`sykefravaer`).
+The search index keeps æ/ø/å: in ASCII, `får` and `far`, `før` and `for` would be one word.
 """
 
 from __future__ import annotations
@@ -17,24 +20,11 @@ from functools import lru_cache
 
 import Stemmer
 
+from extractors.lang.spelling import ascii_spelling, bokmal_spelling
+
 TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 # Bumped whenever the stems change, so a KB indexed by an earlier saman is re-stemmed.
 STEMMING_VERSION = "2"
-# Nynorsk spelling → bokmål spelling, inside a word (`arbeidsgjevarrolla`, `sjukmelde`).
-NYNORSK_SPELLINGS: tuple[tuple[str, str], ...] = (
-    ("heiltid", "heltid"),
-    ("sjuk", "syk"),
-    ("fråvær", "fravær"),
-    ("omdøme", "omdømme"),
-    ("gjevar", "giver"),
-    ("innbyggjar", "innbygger"),
-    ("medarbeidar", "medarbeider"),
-    ("vidareutdann", "videreutdann"),
-    ("tenkj", "tenk"),
-    ("leiar", "leder"),
-)
-_SPELLING = re.compile("|".join(re.escape(nn) for nn, _ in NYNORSK_SPELLINGS))
-_BOKMAL = dict(NYNORSK_SPELLINGS)
 
 
 @lru_cache(maxsize=1)
@@ -46,16 +36,16 @@ def tokens(text: str) -> list[str]:
     return TOKEN.findall(text.lower())
 
 
-def bokmal_spelling(word: str) -> str:
-    """`word` (lower case) with the nynorsk spellings above written the bokmål way."""
-    return _SPELLING.sub(lambda m: _BOKMAL[m.group(0)], word)
-
-
 def stem(word: str, *, bridge_spellings: bool = True) -> str:
     """The search stem of a word; `bridge_spellings=False` stems as a KB indexed before
     STEMMING_VERSION 2 did (nynorsk spelled as written), for searching such a KB read-only."""
     word = word.lower()
     return _stemmer().stemWord(bokmal_spelling(word) if bridge_spellings else word)
+
+
+def loose_stem(word: str) -> str:
+    """The stem of `word` with æ/ø/å written in ASCII: omdømme, omdømmet and omdomme → omdomm."""
+    return ascii_spelling(stem(word))
 
 
 def stemmed_text(text: str) -> str:

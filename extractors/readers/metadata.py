@@ -51,20 +51,13 @@ from pathlib import Path, PurePath
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from extractors.recognisers.names import BIRTH_MARKERS, is_birth_year
+from extractors.lang.numbers import SCALES
+from extractors.lang.words import CURRENCY_WORDS, MONTH_NUMBERS, PERCENT_WORDS
 from models import Document, DocumentRecord
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "metadata"
 
-MONTHS = {
-    "januar": 1, "jan": 1, "februar": 2, "feb": 2, "mars": 3, "mar": 3, "april": 4, "apr": 4,
-    "mai": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11,
-    "desember": 12, "des": 12,
-    # English, for documents from outside: the names Norwegian writes alike are above
-    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "october": 10, "oct": 10,
-    "december": 12, "dec": 12,
-}
-_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+_MONTH_ALT = "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True))
 _YEAR_PART = r"((?:19|20)\d\d)"
 _WORD_DATE = re.compile(rf"\b(\d{{1,2}})\.?\s*({_MONTH_ALT})\.?\s+{_YEAR_PART}\b", re.IGNORECASE)
 _MONTH_DAY_DATE = re.compile(rf"\b({_MONTH_ALT})\.?\s+(\d{{1,2}}),?\s+{_YEAR_PART}\b", re.IGNORECASE)
@@ -86,7 +79,7 @@ _TARGET_WORDS = frozenset({"mot", "innen", "innan", "til", "by", "until", "till"
 # Words after which a four-digit number is a number of a page, a box, a phone or a case.
 _NUMBER_LABELS = frozenset({"side", "sida", "s", "nr", "nummer", "no", "tlf", "telefon", "mobil", "tel", "postboks",
                             "pb", "boks", "page", "p", "kl", "klokka", "klokken", "rom", "room"})
-_AMOUNT_WORDS = frozenset({"kr", "kroner", "kronar", "nok", "%", "prosent", "pst", "mill", "millioner", "millionar"})
+_AMOUNT_WORDS = CURRENCY_WORDS | frozenset(PERCENT_WORDS) | frozenset(SCALES)
 
 FIRST_PAGES_FULL_DATE = 2
 FIRST_PAGES_YEARS = 3
@@ -113,10 +106,10 @@ def _birth_context(text: str, start: int) -> bool:
 def _full_dates(text: str) -> Iterator[tuple[int, int, date]]:
     """(start, end, date) of every full date written in the text."""
     for m in _WORD_DATE.finditer(text):
-        if (d := _safe_date(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))) is not None:
+        if (d := _safe_date(int(m.group(3)), MONTH_NUMBERS[m.group(2).lower()], int(m.group(1)))) is not None:
             yield m.start(), m.end(), d
     for m in _MONTH_DAY_DATE.finditer(text):
-        if (d := _safe_date(int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2)))) is not None:
+        if (d := _safe_date(int(m.group(3)), MONTH_NUMBERS[m.group(1).lower()], int(m.group(2)))) is not None:
             yield m.start(), m.end(), d
     for m in _NUM_DATE.finditer(text):
         if (d := _safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))) is not None:
@@ -137,7 +130,7 @@ def month_in_text(text: str, today: date | None = None) -> str | None:
     """The first month and year written without a day (`mars 2014`, `05/2014`), as `YYYY-MM`."""
     today = today or date.today()
     text = _blank(text, ((s, e) for s, e, _d in _full_dates(text)))
-    found = [(m.start(), int(m.group(2)), MONTHS[m.group(1).lower()]) for m in _WORD_MONTH.finditer(text)]
+    found = [(m.start(), int(m.group(2)), MONTH_NUMBERS[m.group(1).lower()]) for m in _WORD_MONTH.finditer(text)]
     found += [(m.start(), int(m.group(2)), int(m.group(1))) for m in _NUM_MONTH.finditer(text)]
     valid = sorted((start, y, mo) for start, y, mo in found if (y, mo) <= (today.year, today.month))
     return f"{valid[0][1]:04d}-{valid[0][2]:02d}" if valid else None

@@ -20,9 +20,7 @@ page, tables that cannot be read a Fault of that region; the rest is kept.
 from __future__ import annotations
 
 import math
-import re
 from bisect import bisect_left
-from collections import Counter
 from collections.abc import Collection, Iterator
 from statistics import median
 
@@ -40,19 +38,14 @@ from extractors.readers.pdfium_text import X_TOLERANCE_RATIO, Line, lines_of
 from extractors.readers.source import ReadOptions, Source
 from extractors.readers.text_layer import TextLayer, duplicates, picture_share
 from extractors.lang.text import clean_cell, clean_line
+from extractors.lang.words import BULLET, SUB_BULLET_GLYPHS
+from extractors.readers.furniture import mark_repeated_furniture
 from models import Block, Document, Fault, Page, Table
 
 PDF_MEDIA_TYPE = "application/pdf"
 MAX_PAGES = 5000
-# A header or footer lives in the top or bottom band of the page and recurs on many pages.
-_EDGE_BAND = 0.1
-_DIGITS = re.compile(r"\d+")
-# Bullet glyphs a PDF keeps as text; a slide's bullets are structure, not words.
-_BULLET = re.compile(r"^([•▪◦●○■□►▸‣⁃–—\-\*])\s+")
-_SUB_BULLETS = "◦○–—-▸‣⁃"
 # PDF allows 14,400 units a side; a UserUnit may make them larger, so the bound is generous.
 _MAX_PAGE_SIDE = 1_000_000.0
-_PAGE_NUMBER = re.compile(r"^\s*(?:side|page|s\.)?\s*\d{1,4}\s*(?:(?:/|av|of)\s*\d{1,4})?\s*$", re.IGNORECASE)
 
 
 def read_pdf(source: Source, options: ReadOptions) -> Document:
@@ -90,7 +83,7 @@ def read_pdf(source: Source, options: ReadOptions) -> Document:
             else:
                 faults.append(result)
         tables = sorted(tables + ocr_tables, key=lambda t: (t.page, t.bbox[1] if t.bbox else 0))
-    _mark_repeated_furniture(pages)  # after OCR, so running headers on scanned pages count too
+    mark_repeated_furniture(pages)  # after OCR, so running headers on scanned pages count too
     tables = _merge_continued_tables(tables, pages)
     first = pages[0]
     subtitle = next((b.text for b in first.blocks if b.role == "body"), None)
@@ -364,9 +357,9 @@ def _page(number: int, width: float, height: float, lines: list[Line], tables: l
         else:
             role = "body"
         level = 0
-        if (bullet := _BULLET.match(text)) and role != "table-cell":
+        if (bullet := BULLET.match(text)) and role != "table-cell":
             text = text[bullet.end():]
-            level = 1 if bullet.group(1) in _SUB_BULLETS else 0
+            level = 1 if bullet.group(1) in SUB_BULLET_GLYPHS else 0
         blocks.append(Block(text=text, role=role, level=level, bbox=line.bbox, method="text"))
     return Page(number=number, kind="page", width=width, height=height, blocks=blocks, method="text")
 
@@ -387,29 +380,6 @@ def _inside(bbox: tuple[float, float, float, float], outer: tuple[float, float, 
     x0, top, x1, bottom = bbox
     cx, cy = (x0 + x1) / 2, (top + bottom) / 2
     return outer[0] <= cx <= outer[2] and outer[1] <= cy <= outer[3]
-
-
-def _edge_key(block: Block, page: Page) -> str | None:
-    if block.bbox is None or not page.height:
-        return None
-    if block.bbox[1] > page.height * (1 - _EDGE_BAND) or block.bbox[3] < page.height * _EDGE_BAND:
-        return _DIGITS.sub("#", block.text.lower())
-    return None
-
-
-def _mark_repeated_furniture(pages: list[Page]) -> None:
-    """Lines in the top or bottom band that recur (digits aside) on most pages are furniture."""
-    counts: Counter[str] = Counter()
-    for page in pages:
-        counts.update({k for b in page.blocks if (k := _edge_key(b, page))})
-    threshold = max(2, (len(pages) + 1) // 2)
-    for page in pages:
-        for block in page.blocks:
-            key = _edge_key(block, page)
-            if key is None or block.role == "table-cell":
-                continue
-            if counts[key] >= threshold and len(pages) >= 2 or _PAGE_NUMBER.match(block.text):
-                block.role = "furniture"
 
 
 def _merge_continued_tables(tables: list[Table], pages: list[Page]) -> list[Table]:

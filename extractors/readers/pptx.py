@@ -18,9 +18,7 @@ This module only reads; it never decides facts.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 
@@ -55,13 +53,14 @@ from extractors.readers.metadata import document_title, metadata_date
 from extractors.readers.pptx_package import Deck, open_deck
 from extractors.readers.source import ReadOptions, Source
 from extractors.lang.text import clean_cell, clean_line
+from extractors.lang.words import PAGE_NUMBER
+from extractors.readers.furniture import mark_repeated_furniture
 from models import Block, Document, Fault, Page, Scope, Table
 
 PPTX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 _EMU_PER_PT = 12700
 _TITLE_TYPES = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE}
 _FURNITURE_TYPES = {PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER, PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.HEADER}
-_PAGE_NUMBER = re.compile(r"^\s*(?:side\s*|slide\s*)?\d{1,3}\s*(?:/\s*\d{1,3})?\s*$", re.IGNORECASE)
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _P = "http://schemas.openxmlformats.org/presentationml/2006/main"
 _P_NS = f"{{{_P}}}"
@@ -123,7 +122,7 @@ def read_pptx(source: Source, options: ReadOptions) -> Document:
             raise ReadError("internal", INTERNAL_MESSAGE, first.detail)
         raise ReadError("corrupt", f"none of the deck's {n_slides} slides could be read; the file is probably damaged", first.detail)
     tables = reader.tables
-    _mark_repeated_furniture(pages)
+    mark_repeated_furniture(pages)
     props = _core_properties(prs)
     title = document_title(pages[0].title if pages else None, props.title, _subtitle(pages[0]) if pages else None)
     return Document(
@@ -488,30 +487,7 @@ def _role(shape: BaseShape) -> str:
         return "title"
     if ph_type in _FURNITURE_TYPES:
         return "furniture"
-    if _PAGE_NUMBER.match(shape.text_frame.text or ""):
+    if PAGE_NUMBER.match(shape.text_frame.text or ""):
         return "furniture"
     return "body"
 
-
-def _mark_repeated_furniture(pages: list[Page]) -> None:
-    """Text boxes repeated at the foot or head of most slides are furniture, not content.
-
-    Decks often type the department name and the date into plain text boxes on the master's
-    copy instead of using footer placeholders, so placeholders alone do not catch them.
-    """
-    if len(pages) < 3:
-        return
-    edge_texts: Counter[str] = Counter()
-    for page in pages:
-        edge_texts.update({b.text for b in page.blocks if b.role == "body" and _at_edge(b, page)})
-    repeated = {text for text, n in edge_texts.items() if n >= max(3, len(pages) // 2)}
-    for page in pages:
-        for block in page.blocks:
-            if block.role == "body" and block.text in repeated and _at_edge(block, page):
-                block.role = "furniture"
-
-
-def _at_edge(block: Block, page: Page) -> bool:
-    if block.bbox is None or not page.height:
-        return False
-    return block.bbox[1] > page.height * 0.85 or block.bbox[3] < page.height * 0.12

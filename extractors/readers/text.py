@@ -26,12 +26,14 @@ from extractors.readers.metadata import document_title
 from extractors.readers.source import ReadOptions, Source
 from extractors.readers.spreadsheet import MAX_FILLED_CELLS, grid_page
 from extractors.lang.text import clean_cell, clean_line
+from extractors.lang.words import BULLET_CLASS
 from models import Block, Document, Page, Table
 
 MAX_TEXT_BYTES = 64 << 20
 LINES_PER_PAGE = 500
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_BULLET = re.compile(r"^(\s*)(?:[-*+•]|\d{1,3}[.)])\s+")
+# A list item: its indent, then a bullet glyph, Markdown's `+` or a number (`1.`, `2)`).
+_BULLET = re.compile(rf"^(\s*)(?:{BULLET_CLASS}|\+|\d{{1,3}}[.)])\s+")
 _DELIMITERS = ",;\t|"
 _TABLE_SUFFIXES = (".csv", ".tsv")
 

@@ -57,6 +57,7 @@ from extractors.recognisers.context import Context
 from extractors.recognisers.municipalities import resolve_municipality
 from extractors.recognisers.quantities import Paragraph, scan, title_subject
 from extractors.lang.lexicon import lexicon as word_list
+from extractors.lang.words import KOMMUNE_HEADERS
 from extractors.lang.numbers import parse_digits
 from extractors.recognisers.themes import match_terms
 from extractors.lang.units import is_unit_word, split_unit
@@ -73,7 +74,6 @@ _GENERIC_HEADERS = frozenset({"antall", "antal", "tal", "talet", "sum", "verdi",
 _COUNTY_HEADERS = frozenset({"fylke", "fylket", "fylkesnavn", "fylkesnamn", "county"})
 _NUMBER_HEADERS = frozenset({"kommunenummer", "kommunenr", "kommunenr.", "knr", "knr.", "nr", "nr."})
 _THEME_HEADERS = frozenset({"tema", "theme", "temaområde", "satsingsområde"})
-_KOMMUNE_HEADERS = frozenset({"kommune", "kommuner", "kommunar", "kommunene", "kommunane", "kommunenavn", "kommunenamn"})
 _LIST_SPLIT = re.compile(r"\s*(?:[,;&/]|\bog\b|\beller\b|\bsamt\b)\s*")
 _BRACKETS = re.compile(r"\(([^)]*)\)?")
 _NUMBER_CELL = re.compile(r"^\s*(\d+(?:[ .]\d{3})*(?:,\d+)?)\s*(%?)\s*$")
@@ -131,7 +131,7 @@ def _resolve(name: str, when: date, county: str | None) -> Resolved | None:
 
 
 def _word_count(name: str) -> int:
-    return len([w for w in re.split(r"[\s\-]+", name) if w and w.lower() not in _KOMMUNE_HEADERS])
+    return len([w for w in re.split(r"[\s\-]+", name) if w and w.lower() not in KOMMUNE_HEADERS])
 
 
 @lru_cache(maxsize=1)
@@ -334,7 +334,7 @@ class _TableReader:
                 continue
             named = [split_municipalities(cell, self.when, hints=self.hints) for cell in cells]
             share = sum(bool(n) for n in named) / len(cells)
-            if share >= MIN_MUNICIPALITY_SHARE and (any(len(n) > 1 for n in named) or _key(header[c]) in _KOMMUNE_HEADERS):
+            if share >= MIN_MUNICIPALITY_SHARE and (any(len(n) > 1 for n in named) or _key(header[c]) in KOMMUNE_HEADERS):
                 return c
         return None
 

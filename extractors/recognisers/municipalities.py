@@ -52,6 +52,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
+from extractors.lang.words import KOMMUNE_WORDS
 from extractors.gazetteer.gazetteer import DATA_DIR, Gazetteer, Municipality, load_gazetteer, name_key
 from extractors.readers.metadata import NORWEGIAN_LANGUAGES
 from extractors.recognisers.base import Found, component
@@ -63,7 +64,6 @@ TEXT_ROLES = ("title", "body")
 
 # Words that may stand between the names of a list without breaking it.
 SEPARATORS = frozenset({",", ";", "/", "&", "+", "-", "–", "·", "•", ":", "og", "samt", "eller", "and", "|"})
-KOMMUNE_WORDS = frozenset({"kommune", "kommunes", "kommuner", "kommunar", "kommunene", "kommunane", "kommunen", "kommuna"})
 PREPOSITIONS = frozenset({"i", "fra", "frå", "til", "på", "ved", "mot", "hos", "rundt", "nær", "utenfor", "utanfor", "om"})
 ORGANISATION_PREFIXES = frozenset({"ks", "fylkesmannen", "fylkeskommune", "nav"})
 

@@ -43,20 +43,13 @@ from dataclasses import dataclass, field
 
 from extractors.lang.numbers import ONE_WORDS, SCALES, parse_digits, parse_number_words, word_value
 from extractors.lang.units import is_unit_word, split_unit
+from extractors.lang.words import BULLET, CURRENCY_WORDS, MONTHS, PERCENT_WORDS, SUB_BULLET_GLYPHS
 from models import Block, Page
 
 _TOKEN = re.compile(r"\d+(?:[.,:/]\d+)*|[^\W\d_]+(?:[-/'][^\W\d_]+)*-?|\S")
 _THOUSANDS_GAP = re.compile(r"^[ \u00a0\u202f]$")
-_BULLET = re.compile(r"^\s*([•●▪■◦○\-–—*])\s*")
-_SUB_BULLETS = {"–", "-", "—", "◦", "○"}
 
-MONTHS = frozenset(
-    "januar februar mars april mai juni juli august september oktober november desember "
-    "jan feb mar apr jun jul aug sep sept okt nov des".split()
-)
 APPROX = frozenset("ca ca. cirka omkring rundt omlag anslagsvis bortimot nærmere drøyt nesten over under".split())
-PERCENT = {"%": "prosent", "prosent": "prosent", "pst": "prosent", "prosentpoeng": "prosentpoeng"}
-CURRENCY = frozenset({"kr", "kroner", "kronar", "krone", "nok"})
 # Nouns after which a number is a name or a position, not a quantity.
 LABEL_NOUNS = frozenset(
     "pulje puljen pulja side sida s slide lysbilde figur fig tabell vedlegg kapittel kap punkt pkt "
@@ -222,7 +215,7 @@ class _Scanner:
         if i == 0 and nxt is not None and nxt.is_word and nxt.text[0].isupper() and not nxt.text.isupper():
             return True  # section numbers: "2 Resultat"
         if _YEAR.match(tok.text):
-            return not (nxt is not None and (nxt.low in CURRENCY or nxt.low in PERCENT))
+            return not (nxt is not None and (nxt.low in CURRENCY_WORDS or nxt.low in PERCENT_WORDS))
         if len(tok.text) == 4 and nxt is not None and nxt.is_word and nxt.text[0].isupper():
             return True  # postal code: "0032 Oslo"
         if len(tok.text) >= 8 or self._phone_run(i):
@@ -440,13 +433,13 @@ class _Scanner:
             of = whole[0]
             j += 1 + whole[1]
         nxt = self.at(j)
-        if nxt is not None and nxt.low in PERCENT and of is None:
-            return self._make(i, start, j, value, PERCENT[nxt.low], approximate, of, None, None)
+        if nxt is not None and nxt.low in PERCENT_WORDS and of is None:
+            return self._make(i, start, j, value, PERCENT_WORDS[nxt.low], approximate, of, None, None)
         scale = self._scale(j, as_words)
         if scale != 1:
             j += 2 if self.low(j + 1) == "." and _attached(self.toks[j], self.toks[j + 1]) else 1
         nxt = self.at(j)
-        if nxt is not None and nxt.low in CURRENCY:
+        if nxt is not None and nxt.low in CURRENCY_WORDS:
             return self._make(i, start, j, value * scale, "krone", approximate, of, None, None)
         noun = self._noun_after(j)
         if noun is None:
@@ -503,11 +496,11 @@ def paragraphs(page: Page) -> list[Paragraph]:
         if block.role not in ("title", "body") or not block.text.strip():
             continue
         text = block.text
-        bullet = _BULLET.match(text)
+        bullet = BULLET.match(text)
         level = block.level
         if bullet:
             text = text[bullet.end():]
-            if block.level == 0 and bullet.group(1) in _SUB_BULLETS:
+            if block.level == 0 and bullet.group(1) in SUB_BULLET_GLYPHS:
                 level = 1
         prev = lines[-1] if lines else None
         if page.kind == "page" and prev is not None and bullet is None and _wraps(prev, block, text):

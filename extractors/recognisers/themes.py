@@ -5,8 +5,9 @@ of every page and the categories of its charts (never notes or furniture), match
 against one lexicon per theme (data/themes/<theme>.txt, bokmål and nynorsk, syntax in
 data/themes/README.txt) and returns `theme` records with a 0–1 score and the matched words as
 evidence. OCR'd text arrives with its æ/ø/å already restored (extractors.lang.lexicon); matching
-on ASCII-folded stems also catches what the restoration left ("omdomme"). It does not look at
-municipalities or numbers; it requires nothing, and later components read its records from `found`.
+on search's stems written in ASCII (extractors.lang.stemming.loose_stem) also catches what the
+restoration left ("omdomme"). It does not look at municipalities or numbers; it requires
+nothing, and later components read its records from `found`.
 
 Scoring. Every matched word adds its lexicon weight (1, or 0.5 for generic words such as
 "kompetanse") times its place: 3 in a title, 2 when it opens a body line or a table cell (a
@@ -40,8 +41,8 @@ from functools import cache
 from pathlib import Path
 from typing import get_args
 
-import Stemmer
-
+from extractors.lang.spelling import loose_spelling
+from extractors.lang.stemming import loose_stem
 from extractors.readers.metadata import NORWEGIAN_LANGUAGES
 from extractors.recognisers.base import Found, component
 from extractors.recognisers.context import Context
@@ -59,24 +60,9 @@ DOC_SCALE = 6.0
 MAX_EVIDENCE = 20
 
 _WORD = re.compile(r"[^\W\d_]+")
-_FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "é": "e", "è": "e", "ä": "ae", "ö": "o", "ü": "u"})
 
 # How specific a pattern is: an exact word beats a compound part, which beats "anywhere".
 _KIND_RANK = {"word": 3, "prefix": 2, "suffix": 2, "contains": 1}
-
-
-@cache
-def _stemmer() -> Stemmer.Stemmer:
-    return Stemmer.Stemmer("norwegian")
-
-
-def fold(word: str) -> str:
-    """Lower-case and spell æ/ø/å in ASCII, so an OCR'd "omdomme" meets "omdømme"."""
-    return word.lower().translate(_FOLD)
-
-
-def word_key(word: str) -> str:
-    return _stemmer().stemWord(fold(word))
 
 
 @dataclass(frozen=True)
@@ -141,11 +127,11 @@ def _parse_line(theme: str, line: str) -> Term:
         (starred_front, starred_back), "word"
     )
     if kind == "word":
-        keys = tuple(word_key(w) for w in words)
+        keys = tuple(loose_stem(w) for w in words)
     elif kind == "prefix":
-        keys = tuple(word_key(w) for w in words[:-1]) + (fold(words[-1]),)
+        keys = tuple(loose_stem(w) for w in words[:-1]) + (loose_spelling(words[-1]),)
     else:
-        keys = tuple(word_key(w) for w in words[:-1]) + (word_key(words[-1]) if kind == "suffix" else fold(words[-1]),)
+        keys = tuple(loose_stem(w) for w in words[:-1]) + (loose_stem(words[-1]) if kind == "suffix" else loose_spelling(words[-1]),)
     return Term(theme, keys, kind, weight, None, exclude)
 
 
@@ -159,7 +145,7 @@ def surface_words() -> frozenset[str]:
 
 
 @cache
-def lexicon() -> tuple[Term, ...]:
+def theme_terms() -> tuple[Term, ...]:
     """Every term of every theme, most specific first (so the first match is the best)."""
     terms = [_parse_line(theme, line) for theme, line in _term_lines()]
     return tuple(sorted(terms, key=lambda t: (not t.exclude, tuple(-x for x in t.rank()))))
@@ -171,14 +157,14 @@ _START = 3
 
 @cache
 def _term_index() -> tuple[dict[str, list[int]], dict[str, list[int]], list[int]]:
-    """Positions in lexicon() of the terms a word can start: by the word's stem key (phrases
+    """Positions in theme_terms() of the terms a word can start: by the word's stem key (phrases
     and whole words), by its first letters (prefixes), and those tried at every word
     (suffixes, fragments, acronyms). Trying all 111 terms at every word took most of the
     time of recognising themes."""
     by_first: dict[str, list[int]] = defaultdict(list)
     by_start: dict[str, list[int]] = defaultdict(list)
     always: list[int] = []
-    for k, term in enumerate(lexicon()):
+    for k, term in enumerate(theme_terms()):
         if term.case_sensitive is None and (len(term.words) > 1 or term.kind == "word"):
             by_first[term.words[0]].append(k)
         elif term.case_sensitive is None and term.kind == "prefix" and len(term.words[0]) >= _START:
@@ -204,11 +190,11 @@ def match_terms(text: str) -> list[Match]:
     """
     spans = list(_WORD.finditer(text))
     surfaces = [m.group(0) for m in spans]
-    keys = [word_key(w) for w in surfaces]
-    folded = [fold(w) for w in surfaces]
+    keys = [loose_stem(w) for w in surfaces]
+    folded = [loose_spelling(w) for w in surfaces]
     out: list[Match] = []
     i = 0
-    terms = lexicon()
+    terms = theme_terms()
     by_first, by_start, always = _term_index()
     while i < len(surfaces):
         # Only the terms that could start at this word, tried in the lexicon's order.
