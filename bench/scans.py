@@ -88,7 +88,7 @@ def raw_tesseract(images: list[Path]) -> tuple[Clock, list[str]]:
 
 def saman_ocr(pages: list[tuple[str, int]]) -> tuple[Clock, dict[tuple[str, int], object]]:
     """saman's OCR, one `ocr_pdf_pages` call per scan as the PDF reader makes it."""
-    from extractors.ocr.pages import ocr_pdf_pages
+    from extractors.readers.ocr_pages import ocr_pdf_pages
     from extractors.recognisers.pipeline import reading_settings
 
     by_scan: dict[str, list[int]] = {}

@@ -63,7 +63,7 @@ def _preload() -> list[str]:
     from extractors.recognisers.pipeline import COMPONENTS
 
     recognisers = sorted({target.split(":")[0] for target in COMPONENTS.values()})
-    return ["extractors.recognisers.pipeline", "extractors.ocr.pages", "extractors.readers.office", "extractors.readers.image", *recognisers]
+    return ["extractors.recognisers.pipeline", "extractors.readers.ocr_pages", "extractors.readers.office", "extractors.readers.image", *recognisers]
 
 
 # The longest path of a UNIX socket (sun_path holds 108 bytes with its NUL).

@@ -28,7 +28,7 @@ from extractors.readers.source import ReadOptions
 from extractors.ocr.correct import mark_columns, spaced_percents, without_bars
 from extractors.ocr.layout import image_has_text
 from extractors.ocr.page import ocr_image
-from extractors.ocr.pages import needs_ocr, ocr_images, ocr_pdf_pages
+from extractors.readers.ocr_pages import needs_ocr, ocr_images, ocr_pdf_pages
 from extractors.ocr.settings import OcrSettings, SettingError, TableSettings, ocr_settings, parse_assignments
 from extractors.readers.text_layer import TextLayer, layer_fault
 from extractors.ocr.tables import Word, find_rules

@@ -28,7 +28,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from extractors.readers import pdfium_text
-from extractors.ocr.pages import needs_ocr, ocr_pdf_pages
+from extractors.readers.ocr_pages import needs_ocr, ocr_pdf_pages
 from extractors.ocr.settings import OcrSettings
 from extractors.recognisers.pipeline import extract_file
 from extractors.readers.base import open_source, read_document

@@ -1,7 +1,7 @@
 """Running tesseract on one page: its languages, the page's time budget, words with boxes, OSD.
 
 Speed (shared STACK_NOTES): tesseract runs with one OpenMP thread per process and pages run
-in parallel (extractors.ocr.pages), one tesseract subprocess per worker thread; images reach
+in parallel (extractors.readers.ocr_pages), one tesseract subprocess per worker thread; images reach
 tesseract as PGM files the caller wrote (PNG encoding alone costs 0.18 s a page). Every call
 for a page shares the page's time budget; a page that runs over it raises
 ReadError("timeout"), which costs that page only.

@@ -12,7 +12,7 @@ small one as a 96 dpi screen capture, which only sets the scale of the boxes and
 size tesseract expects. Read without OCR (ReadOptions.ocr off), an image is a page without
 text and a Fault that says its text was not read.
 
-This module must not OCR anything itself: extractors.ocr.pages does, pages in parallel.
+This module must not OCR anything itself: extractors.readers.ocr_pages does, pages in parallel.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from models.errors import ReadError, describe
 from extractors.readers.metadata import date_in_text, document_title
 from extractors.ocr.layout import image_has_text
 from extractors.ocr.page import ocr_image
-from extractors.ocr.pages import ocr_images
+from extractors.readers.ocr_pages import ocr_images
 from extractors.ocr.settings import OcrSettings
 from extractors.readers.source import ReadOptions, Source
 from extractors.lang.text import clean_line

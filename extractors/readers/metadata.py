@@ -22,7 +22,7 @@ The order (shared/RECORDS.md), most trusted first:
    - a range or a span (`2011–2015`, `2012/13`, `fra 2012 til 2015`): a period, such as the
      programme's own, says nothing about when within it the document was written;
    - a target (`mot 2020`, `innen 2030`, `by 2030`): a plan names years after its own;
-   - a birth year (`Hans Fjell 1961`, `f. 1961`; extractors.recognisers.names);
+   - a birth year (`Hans Fjell 1961`, `f. 1961`; extractors.lang.names);
    - an amount (`2000 kroner`, `2013 %`), a postal code (`, 2013 Skjetten`), a page, phone
      or box number (`side 2013`, `Postboks 2014`), part of a longer number (`12 2013 000`).
    A programme year (`Programåret 2013`) and a pulje year (`pulje 2014`) are years like any
@@ -50,7 +50,7 @@ from pathlib import Path, PurePath
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-from extractors.recognisers.names import BIRTH_MARKERS, is_birth_year
+from extractors.lang.names import BIRTH_MARKERS, is_birth_year
 from extractors.lang.numbers import SCALES
 from extractors.lang.words import CURRENCY_WORDS, MONTH_NUMBERS, PERCENT_WORDS
 from models import Document, DocumentRecord

@@ -30,7 +30,7 @@ from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 from PIL import Image
 
-from extractors.ocr.pages import needs_ocr, ocr_pdf_pages
+from extractors.readers.ocr_pages import needs_ocr, ocr_pdf_pages
 from extractors.readers import pdfium_text
 from models.errors import ReadError, describe
 from extractors.readers.metadata import document_title, metadata_date

@@ -24,7 +24,7 @@ about the line each candidate stands in, because that is where the meaning is:
   mentions, and the group is kept on each record;
 - people: a name after a given name (`Kari Stryn`, `Ola Nordmann Hole`, `PER LUNNER`), before
   a given name in a `Stryn, Kari` list line, beside a birth year (`Hans Fjell 1961`), or in a
-  table column of names (`Etternavn`, or right of a given name) is a surname (extractors.recognisers.names);
+  table column of names (`Etternavn`, or right of a given name) is a surname (extractors.lang.names);
 - a line that states the number or the county itself (`4601 Bergen 46 Vestland`, `0821 Bø`,
   `Herøy kommune, Nordland fylke`) decides number, county and era for that mention, over the
   document's date: the row of that name with that number, or in that county, valid on the
@@ -57,7 +57,7 @@ from extractors.gazetteer.gazetteer import DATA_DIR, Gazetteer, Municipality, lo
 from extractors.readers.metadata import NORWEGIAN_LANGUAGES
 from extractors.recognisers.base import Found, component
 from extractors.recognisers.context import PROGRAMME_DATE, Context
-from extractors.recognisers.names import MAX_BIRTH_YEAR, MAX_NAME_WORDS, MIN_BIRTH_YEAR, ends_in_person_name, is_given_name
+from extractors.lang.names import MAX_BIRTH_YEAR, MAX_NAME_WORDS, MIN_BIRTH_YEAR, ends_in_person_name, is_given_name
 from models import Document, MunicipalityRecord
 
 TEXT_ROLES = ("title", "body")

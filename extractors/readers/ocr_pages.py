@@ -1,5 +1,7 @@
-"""Many pages OCR'd in parallel, each failure costing its own page: images from an image file
-or pages of a PDF without a usable text layer.
+"""Which pages of a file are OCR'd, and many pages OCR'd in parallel, each failure costing its
+own page: images from an image file or pages of a PDF without a usable text layer. This is the
+readers' side of OCR (it renders PDF pages and judges text layers); extractors.ocr reads one
+page image and knows nothing of files.
 
 Pages run settings.workers at a time, one tesseract process each (extractors.ocr.engine);
 PDF pages are rendered once, greyscale, in the calling thread (pdfium is not thread-safe)
