@@ -81,10 +81,11 @@ def read_one(path: str, ocr_changes: dict[str, str] | None = None) -> dict:
     from extractors.ocr.settings import ocr_settings
     from extractors.recognisers.pipeline import reading_settings, recognise
     from extractors.readers.base import read_document, sha256_of
+    from extractors.readers.source import ReadOptions
 
     started = time.process_time()
     try:
-        doc = read_document(path, sha256_of(path), ocr_settings=reading_settings(ocr_settings(ocr_changes or {})))
+        doc = read_document(path, sha256_of(path), ReadOptions(ocr_settings=reading_settings(ocr_settings(ocr_changes or {}))))
         records = [r.model_dump(mode="json") for r in recognise(doc)]
     except ReadError as exc:
         return {"file_name": Path(path).name, "error": f"{exc.kind}: {exc.message}", "seconds": time.process_time() - started}
