@@ -32,6 +32,7 @@ from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors.readers import pdfium_text
+from extractors.readers.pdf_tables import UnruledTables
 from models.errors import ReadError, describe
 from extractors.readers.metadata import document_title, metadata_date
 from extractors.readers.pdfium_text import X_TOLERANCE_RATIO, Line, lines_of
@@ -127,6 +128,7 @@ class _Sources:
         self._pdfium: pdfium.PdfDocument | None = None
         self._pdfium_error: pdfium.PdfiumError | None = None
         self._plumber_error: Exception | None = None
+        self.unruled = UnruledTables()
         plumbed_pages = 0
         try:
             self.plumbed = pdfplumber.open(path)
@@ -204,6 +206,7 @@ class _Sources:
             except Exception as exc:  # noqa: BLE001 — the text stands; only the tables are lost
                 faults.append(Fault(page=number, kind="corrupt", scope="region", detail=describe(exc),
                                     message=f"the tables of page {number} could not be read; the page's text is kept"))
+        tables += self.unruled.find(read, n_before + len(tables) + 1, beside=tables)
         return _page(number, read.width, read.height, read.lines, tables), tables, read.layer if read.has_ink else None
 
     def _tables(self, number: int, n_before: int, chars: list[pdfium_text.Char]) -> list[Table]:
