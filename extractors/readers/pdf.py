@@ -403,17 +403,28 @@ def _mark_repeated_furniture(pages: list[Page]) -> None:
 def _merge_continued_tables(tables: list[Table], pages: list[Page]) -> list[Table]:
     """Join a table that ends at the foot of a page with one at the head of the next page.
 
-    The continuation must have the same number of columns; a repeated header row is dropped.
+    The continuation must have the same number of columns; a repeated header (up to three
+    rows) is dropped.
     """
     merged: list[Table] = []
     for table in tables:
         prev = merged[-1] if merged else None
         if prev is not None and _continues(prev, table, pages):
-            rows = table.rows[1:] if table.rows and table.rows[0] == prev.rows[0] else table.rows
-            merged[-1] = prev.model_copy(update={"rows": prev.rows + rows, "pages": prev.pages + [table.page]})
+            rows = table.rows[_repeated_header(prev.rows, table.rows):]
+            merged[-1] = prev.model_copy(update={"rows": prev.rows + rows, "pages": prev.pages + [table.page],
+                                                 "row_pages": [prev.page_of(r) for r in range(len(prev.rows))]
+                                                 + [table.page] * len(rows)})
         else:
             merged.append(table)
     return [t.model_copy(update={"table_id": f"p{t.page}t{i}"}) for i, t in enumerate(merged, start=1)]
+
+
+def _repeated_header(first: list[list[str]], rows: list[list[str]], most: int = 3) -> int:
+    """How many of the first rows of `rows` repeat the first rows of `first` (a header)."""
+    n = 0
+    while n < min(most, len(first), len(rows)) and rows[n] == first[n]:
+        n += 1
+    return n
 
 
 def _continues(prev: Table, table: Table, pages: list[Page]) -> bool:

@@ -7,15 +7,18 @@ characters as pdfium reads them (extractors.readers.pdfium_text) and makes a tab
 of rows that shares them:
 
 - a row is a baseline of characters; it parts into *segments* (cells) where two words stand
-  further apart than a space ever does (`segment_gap` ems of the type);
+  further apart than a space ever does (`segment_gap` ems of the type, and more than one
+  and a half of the page's usual space: a typewriter font's space is 0.6 em);
 - a run of rows shares columns as long as no row covers a stretch that every row before it
   left free (a *separator*): a line of prose across the columns covers them and ends the
   run. Rows of one cell (a row whose other cells are empty, the wrapped lines of a cell) may
   sit inside; short rows just above the run (a header over two rows, a header cell that
   wraps) join it as its header;
 - a run is a table only when it looks like one: `min_rows` rows or more, two columns or more
-  of short cells, a first column filled in most rows. Two columns of prose have long cells
-  in both columns, a bullet list one column of bullets: neither is a table;
+  of short cells, a first column filled in most rows, every column filled in two rows or
+  more. Two columns of prose have long cells in both columns, a bullet or numbered list one
+  column of marks (a mark joins its text), the labels of a bar chart one value a column:
+  none of them is a table;
 - baselines closer than `row_gap` ems, the lower without a first cell of its own, are the
   lines of one row: a cell whose text wraps stays one cell;
 - a table that runs to the foot of a page and the run at the head of the next page whose
@@ -30,6 +33,7 @@ top-left corner of the page; it knows nothing of pdfplumber or of the page's oth
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from statistics import median
 
@@ -38,8 +42,9 @@ from extractors.readers.pdfium_text import Char, PageText, baseline_rows, words_
 from models import Table
 
 BBox = tuple[float, float, float, float]
-# A mark that opens a list item: with the text beside it, it is one segment, not a column.
-_LIST_MARK = frozenset("•▪◦●○■□►▸‣⁃–—-*")
+# A mark that opens a list item (a bullet, `3.`, `b)`): with the text beside it, it is one
+# segment, not a column of its own.
+_LIST_MARK = re.compile(r"^(?:[•▪◦●○■□►▸‣⁃–—\-*]|\(?(?:\d{1,2}|[a-zA-Z]|[ivx]{1,4})[.)])$")
 
 
 @dataclass(frozen=True)
@@ -48,9 +53,11 @@ class UnruledSettings:
 
     align: float = 0.2  # cells of one column share an edge or a middle to within this
     segment_gap: float = 0.6  # a space is 0.23–0.32 em; cells of a table stand 0.9 em or more apart
+    space_factor: float = 1.6  # and cells stand further apart than this many spaces
+    list_indent: float = 3.0  # a list's mark stands at most this far from its text
     row_gap: float = 1.5  # lines of one cell are set 1.2 em apart, rows of a table 2 em or more
     run_gap: float = 5.0  # consecutive rows of one table stand at most this far apart (a padded row)
-    min_rows: int = 3
+    min_rows: int = 4  # a header and three rows (an organisation chart has a few lines under each box)
     min_short_columns: int = 2
     short_words: float = 3.0  # the median cell of a short column has at most this many words
     max_cell_words: float = 4.0  # over all filled cells
@@ -185,16 +192,22 @@ def _centre_in(c: Char, box: BBox) -> bool:
 
 
 def _rows(chars: list[Char], settings: UnruledSettings) -> list[_Row]:
-    """The page's horizontal rows, top to bottom, each parted into segments."""
+    """The page's horizontal rows, top to bottom, each parted into segments where its words
+    stand further apart than `segment_gap` ems, and than `space_factor` times the page's usual
+    space (a typewriter font's space is 0.6 em wide)."""
+    lines = [(line, median(c.size for c in line) or 1.0, words_of(line)) for line in baseline_rows(chars)]
+    spaces = [(b[0].x0 - a[-1].x1) / size for _, size, words in lines for a, b in zip(words, words[1:])]
+    usual = median([g for g in spaces if 0 < g < 1.0] or [0.0])
+    part = max(settings.segment_gap, settings.space_factor * usual)
     rows = []
-    for line in baseline_rows(chars):
-        words = words_of(line)
-        size = median(c.size for c in line) or 1.0
+    for line, size, words in lines:
         segments: list[_Segment] = []
         for word in words:
             text = "".join(c.text for c in word)
             x0, x1 = word[0].x0, word[-1].x1
-            if segments and (x0 - segments[-1].x1 < settings.segment_gap * size or segments[-1].text in _LIST_MARK):
+            gap = x0 - segments[-1].x1 if segments else 0.0
+            if segments and (gap < part * size
+                             or (gap < settings.list_indent * size and _LIST_MARK.match(segments[-1].text))):
                 last = segments[-1]
                 segments[-1] = _Segment(f"{last.text} {text}", last.x0, x1, last.words + 1)
             else:
@@ -356,6 +369,6 @@ def _looks_like_a_table(cells: list[list[list[str]]], settings: UnruledSettings)
     words = [[sum(len(t.split()) for t in row[c]) for row in cells if row[c]] for c in range(n_cols)]
     short = sum(1 for column in words if column and median(column) <= settings.short_words)
     filled = [w for column in words for w in column]
-    return (short >= settings.min_short_columns
+    return (short >= settings.min_short_columns and min(len(column) for column in words) >= 2
             and sum(filled) <= settings.max_cell_words * len(filled)
             and len(words[0]) >= settings.min_first_column_share * len(cells))
