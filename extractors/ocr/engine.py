@@ -44,6 +44,7 @@ from extractors.gazetteer.gazetteer import load_gazetteer
 from extractors.lang.lexicon import Lexicon, lexicon
 from extractors.ocr.tables import (CellGrid, Word, clean_for_ocr, find_rules, ink_mask, nonzero_runs, ruled_tables,
                                    unruled_tables)
+from extractors.ocr.flatten import flatten_page
 from extractors.readers.pdfium_text import render
 from extractors.readers.text_layer import TextLayer, layer_fault
 from extractors.lang.text import clean_line
@@ -455,20 +456,20 @@ def ocr_image(image: Image.Image, page_number: int, settings: OcrSettings = DEFA
     if page_size_pt is None:
         page_size_pt = (width_px * 72 / settings.dpi, height_px * 72 / settings.dpi)
     dpi = max(50, round(width_px * 72 / page_size_pt[0])) if page_size_pt[0] > 0 else settings.dpi
-    if float(np.median(np.asarray(grey)[::4, ::4])) < 100:
-        grey = Image.fromarray(255 - np.asarray(grey), "L")
+    flat = flatten_page(grey, dpi)  # a photographed sheet cut out and levelled, its light evened
+    grey, dpi, first_turns = flat.image, flat.dpi, [flat.warp] if flat.warp else []
     scale = 1.0
-    if dpi < _UPSCALE_BELOW_DPI and max(grey.size) < _UPSCALE_MAX_PX:
+    if not first_turns and dpi < _UPSCALE_BELOW_DPI and max(grey.size) < _UPSCALE_MAX_PX:
         scale = 2.0
         grey = grey.resize((width_px * 2, height_px * 2), Image.Resampling.LANCZOS)
         dpi *= 2
     with tempfile.TemporaryDirectory(prefix="saman-ocr-") as workdir:
-        reading = _read_turned(grey, [], dpi, settings, workdir, run)
+        reading = _read_turned(grey, first_turns, dpi, settings, workdir, run)
         if reading.words and reading.confidence < _OSD_BELOW_CONFIDENCE:
             rotation = _osd_rotation(reading.pgm, dpi, run)
             if rotation:
                 upright, turn = _turn(grey, rotation)
-                again = _read_turned(upright, [turn], dpi, settings, workdir, run)
+                again = _read_turned(upright, first_turns + [turn], dpi, settings, workdir, run)
                 if again.confidence > reading.confidence:
                     reading = again
         grids = reading.rules_tables
