@@ -16,8 +16,9 @@ page badly. This module
    nearby, taken over areas larger than a line of text or a table's shaded header, so ink,
    rules and shading keep their contrast while a light ramp or a margin's shadow goes.
 
-A scan has no background around the page and no uneven light: it is returned as it was,
-after a look at a small copy that costs a few milliseconds.
+A scan has no background around the page: it is returned as it was (a dark page turned light),
+after a look at a small copy that costs a few milliseconds. Its light is not evened: on
+scanned slides that took the shading of banded tables for uneven paper and lost their cells.
 
 Works on greyscale numpy/Pillow images in pixels and knows nothing of tesseract or PDF
 points; `Warp.back` lets extractors.ocr map boxes found on the flattened page back onto the
@@ -106,15 +107,17 @@ class Flattened:
 def flatten_page(grey: Image.Image, dpi: int) -> Flattened:
     """The page cut out of its background and levelled when it lies on one, with its light
     made even; a scan comes back in place."""
-    warp = None
     corners = find_sheet(grey)
+    warp = None
     if corners is not None:
         grey, warp, dpi = _rectify(grey, corners, dpi)
     if float(np.median(np.asarray(grey)[::4, ::4])) < 100:
         # Light text on a dark page (a dark slide): turned dark on light before the light is
         # evened, which would otherwise take the dark background for shadowed paper.
         grey = Image.fromarray(255 - np.asarray(grey), "L")
-    return Flattened(even_light(grey, dpi), dpi, warp)
+    # Only a photographed sheet has its light evened: on scanned slides the evening took the
+    # shading of banded tables for uneven paper and lost their cells (the scanned corpus).
+    return Flattened(even_light(grey, dpi) if warp is not None else grey, dpi, warp)
 
 
 # ---------------------------------------------------------------------------- the sheet
