@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from statistics import median
 
 from extractors.lang.text import clean_cell
@@ -115,9 +116,6 @@ class _Columns:
                 merged.append((a, b))
         return _Columns(merged)
 
-    def separators(self) -> list[tuple[float, float]]:
-        return [(a[1], b[0]) for a, b in zip(self.spans, self.spans[1:])]
-
     def accepts(self, row: _Row, min_gap: float, tol: float) -> bool:
         """Whether the row's cells keep to the columns: each stands in free space (a new
         column) or in one column only, aligned with it on its left edge, its right edge or
@@ -196,7 +194,7 @@ def _rows(chars: list[Char], settings: UnruledSettings) -> list[_Row]:
     stand further apart than `segment_gap` ems, and than `space_factor` times the page's usual
     space (a typewriter font's space is 0.6 em wide)."""
     lines = [(line, median(c.size for c in line) or 1.0, words_of(line)) for line in baseline_rows(chars)]
-    spaces = [(b[0].x0 - a[-1].x1) / size for _, size, words in lines for a, b in zip(words, words[1:])]
+    spaces = [(b[0].x0 - a[-1].x1) / size for _, size, words in lines for a, b in pairwise(words)]
     usual = median([g for g in spaces if 0 < g < 1.0] or [0.0])
     part = max(settings.segment_gap, settings.space_factor * usual)
     rows = []
@@ -283,7 +281,7 @@ def _grow(rows: list[_Row], i: int, start: _Columns, size: float, settings: Unru
 def _row_pitch(rows: list[_Row], least: float) -> float:
     """The usual distance between the baselines of two rows of a run (not two lines of one
     row): the median of the distances of `least` or more."""
-    gaps = [b.baseline - a.baseline for a, b in zip(rows, rows[1:]) if b.baseline - a.baseline >= least]
+    gaps = [b.baseline - a.baseline for a, b in pairwise(rows) if b.baseline - a.baseline >= least]
     return median(gaps) if gaps else least
 
 
@@ -348,12 +346,10 @@ def _header_over_offset(columns: _Columns, grouped: list[list[_Row]]) -> _Column
     columns, one filled in the first row only, the other in every row but the first."""
     filled = [{columns.index(s) for row in group for s in row.segments} for group in grouped]
     spans = list(columns.spans)
+    head_only = [True] + [False] * (len(filled) - 1)
     k = 0
     while k + 1 < len(spans) and len(filled) > 1:
-        def used(c: int) -> list[bool]:
-            return [c in f for f in filled]
-        a, b = used(k), used(k + 1)
-        head_only = [True] + [False] * (len(filled) - 1)
+        a, b = [k in f for f in filled], [k + 1 in f for f in filled]
         if (a == head_only and not b[0]) or (b == head_only and not a[0]):
             spans[k:k + 2] = [(spans[k][0], spans[k + 1][1])]
             filled = [{c - 1 if c > k else c for c in f} for f in filled]
