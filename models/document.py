@@ -51,10 +51,16 @@ class Table(BaseModel):
     """How the cells were read: a deck's table, a PDF's ruled table, OCR, or a spreadsheet's (or .csv's) cells."""
     confidence: float | None = None
     source: Literal["table", "chart"] = "table"
+    row_pages: list[int] = Field(default_factory=list)
+    """The page each row stands on, for a table over a page break (empty: all on `page`)."""
 
     @property
     def n_cols(self) -> int:
         return max((len(r) for r in self.rows), default=0)
+
+    def page_of(self, row: int) -> int:
+        """The page row `row` stands on."""
+        return self.row_pages[row] if row < len(self.row_pages) else self.page
 
 
 class Page(BaseModel):

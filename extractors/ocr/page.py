@@ -31,6 +31,7 @@ from PIL import Image
 from extractors.lang.lexicon import Lexicon, lexicon
 from extractors.ocr.correct import cell_texts, line_text, spaced_percents, without_bars
 from extractors.ocr.engine import Tesseract
+from extractors.ocr.flatten import flatten_page
 from extractors.ocr.layout import (
     LineKey,
     PointMapper,
@@ -74,20 +75,20 @@ def ocr_image(image: Image.Image, page_number: int, settings: OcrSettings = DEFA
     if page_size_pt is None:
         page_size_pt = (width_px * 72 / settings.dpi, height_px * 72 / settings.dpi)
     dpi = max(50, round(width_px * 72 / page_size_pt[0])) if page_size_pt[0] > 0 else settings.dpi
-    if float(np.median(np.asarray(grey)[::4, ::4])) < settings.invert_below:
-        grey = Image.fromarray(255 - np.asarray(grey), "L")
+    flat = flatten_page(grey, dpi, settings.invert_below)  # a photographed sheet cut out and levelled, its light evened
+    grey, dpi, first_turns = flat.image, flat.dpi, [flat.warp] if flat.warp else []
     scale = 1.0
-    if dpi < settings.upscale_below_dpi and max(grey.size) < settings.upscale_max_px:
+    if not first_turns and dpi < settings.upscale_below_dpi and max(grey.size) < settings.upscale_max_px:
         scale = 2.0
         grey = grey.resize((width_px * 2, height_px * 2), Image.Resampling.LANCZOS)
         dpi *= 2
     with tempfile.TemporaryDirectory(prefix="saman-ocr-") as workdir:
-        reading = _read_turned(grey, [], dpi, settings, workdir, tesseract)
+        reading = _read_turned(grey, first_turns, dpi, settings, workdir, tesseract)
         if reading.words and reading.confidence < settings.osd_below_confidence:
             rotation = tesseract.rotation(reading.pgm, dpi, settings.min_osd_confidence)
             if rotation:
                 upright, applied = turn(grey, rotation)
-                again = _read_turned(upright, [applied], dpi, settings, workdir, tesseract)
+                again = _read_turned(upright, first_turns + [applied], dpi, settings, workdir, tesseract)
                 if again.confidence > reading.confidence:
                     reading = again
         grids = reading.rules_tables

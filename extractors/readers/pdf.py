@@ -32,6 +32,7 @@ from PIL import Image
 
 from extractors.readers.ocr_pages import needs_ocr, ocr_pdf_pages
 from extractors.readers import pdfium_text
+from extractors.readers.pdf_tables import UnruledTables
 from models.errors import ReadError, describe
 from extractors.readers.metadata import document_title, metadata_date
 from extractors.readers.pdfium_text import X_TOLERANCE_RATIO, Line, lines_of
@@ -143,6 +144,7 @@ class _Sources:
         self.source = source
         self.plumbed: pdfplumber.PDF | None = None
         self._plumber_error: Exception | None = None
+        self.unruled = UnruledTables()
         plumbed_pages = 0
         try:
             self.plumbed = pdfplumber.open(source.path)
@@ -212,6 +214,7 @@ class _Sources:
             except Exception as exc:  # noqa: BLE001 — the text stands; only the tables are lost
                 faults.append(Fault(page=number, kind="corrupt", scope="region", detail=describe(exc),
                                     message=f"the tables of page {number} could not be read; the page's text is kept"))
+        tables += self.unruled.find(read, n_before + len(tables) + 1, beside=tables)
         return _page(number, read.width, read.height, read.lines, tables), tables, read.layer if read.has_ink else None
 
     def _tables(self, number: int, n_before: int, chars: list[pdfium_text.Char]) -> list[Table]:
@@ -385,17 +388,28 @@ def _inside(bbox: tuple[float, float, float, float], outer: tuple[float, float, 
 def _merge_continued_tables(tables: list[Table], pages: list[Page]) -> list[Table]:
     """Join a table that ends at the foot of a page with one at the head of the next page.
 
-    The continuation must have the same number of columns; a repeated header row is dropped.
+    The continuation must have the same number of columns; a repeated header (up to three
+    rows) is dropped.
     """
     merged: list[Table] = []
     for table in tables:
         prev = merged[-1] if merged else None
         if prev is not None and _continues(prev, table, pages):
-            rows = table.rows[1:] if table.rows and table.rows[0] == prev.rows[0] else table.rows
-            merged[-1] = prev.model_copy(update={"rows": prev.rows + rows, "pages": prev.pages + [table.page]})
+            rows = table.rows[_repeated_header(prev.rows, table.rows):]
+            merged[-1] = prev.model_copy(update={"rows": prev.rows + rows, "pages": prev.pages + [table.page],
+                                                 "row_pages": [prev.page_of(r) for r in range(len(prev.rows))]
+                                                 + [table.page] * len(rows)})
         else:
             merged.append(table)
     return [t.model_copy(update={"table_id": f"p{t.page}t{i}"}) for i, t in enumerate(merged, start=1)]
+
+
+def _repeated_header(first: list[list[str]], rows: list[list[str]], most: int = 3) -> int:
+    """How many of the first rows of `rows` repeat the first rows of `first` (a header)."""
+    n = 0
+    while n < min(most, len(first), len(rows)) and rows[n] == first[n]:
+        n += 1
+    return n
 
 
 def _continues(prev: Table, table: Table, pages: list[Page]) -> bool:

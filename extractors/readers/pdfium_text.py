@@ -232,30 +232,46 @@ _READING = {
 }
 
 
+def baseline_rows(chars: list[Char], direction: str = "ltr") -> list[list[Char]]:
+    """The characters that run in `direction`, grouped into rows by their baselines (each
+    within Y_TOLERANCE of the row's previous one), rows in reading order across the page and
+    each row's characters in reading order along it."""
+    span, across = _READING[direction]
+    rows: list[list[Char]] = []
+    for char in sorted((c for c in chars if c.direction == direction), key=across):
+        if rows and across(char) - across(rows[-1][-1]) <= Y_TOLERANCE:
+            rows[-1].append(char)
+        else:
+            rows.append([char])
+    for row in rows:
+        row.sort(key=lambda c: span(c)[0])
+    return rows
+
+
+def words_of(row: list[Char], direction: str = "ltr") -> list[list[Char]]:
+    """A row's characters parted into words: where pdfium has a space, or the gap between two
+    characters is wider than X_TOLERANCE_RATIO of the type."""
+    span = _READING[direction][0]
+    words: list[list[Char]] = []
+    previous: Char | None = None
+    for char in row:
+        if previous is None or char.space_before or span(char)[0] - span(previous)[1] > X_TOLERANCE_RATIO * previous.size:
+            words.append([char])
+        else:
+            words[-1].append(char)
+        previous = char
+    return words
+
+
 def lines_of(chars: list[Char]) -> list[Line]:
-    """Characters grouped into lines by their baselines (each within Y_TOLERANCE of the
-    line's previous one), in reading order along their direction, with spaces between
-    words. The baseline, not the top, holds a bullet or a word in larger type on its line.
-    Horizontal lines come first, top to bottom; lines of turned text after them."""
+    """Characters grouped into lines by their baselines (baseline_rows), in reading order
+    along their direction, with spaces between words (words_of). The baseline, not the top,
+    holds a bullet or a word in larger type on its line. Horizontal lines come first, top to
+    bottom; lines of turned text after them."""
     lines = []
-    for direction, (span, across) in _READING.items():
-        rows: list[list[Char]] = []
-        for char in sorted((c for c in chars if c.direction == direction), key=across):
-            if rows and across(char) - across(rows[-1][-1]) <= Y_TOLERANCE:
-                rows[-1].append(char)
-            else:
-                rows.append([char])
-        for row in rows:
-            row.sort(key=lambda c: span(c)[0])
-            parts: list[str] = []
-            previous: Char | None = None
-            for char in row:
-                gap = span(char)[0] - span(previous)[1] if previous is not None else 0.0
-                if previous is not None and (gap > X_TOLERANCE_RATIO * previous.size or char.space_before) and parts[-1] != " ":
-                    parts.append(" ")
-                parts.append(char.text)
-                previous = char
-            text = "".join(parts).strip()
+    for direction in _READING:
+        for row in baseline_rows(chars, direction):
+            text = " ".join("".join(c.text for c in word) for word in words_of(row, direction)).strip()
             if text:
                 bbox = (min(c.x0 for c in row), min(c.top for c in row), max(c.x1 for c in row), max(c.bottom for c in row))
                 lines.append(Line(text, bbox, max(c.size for c in row)))

@@ -325,7 +325,7 @@ def _lines(doc: Document) -> Iterator[Line]:
                 person = ((r > 0 and c < len(header) and header[c] in PERSON_HEADERS)
                           or (c > 0 and is_given_name(row[c - 1].strip())))  # `Kari | Stryn`
                 for piece in _pieces(cell) if cell and cell.strip() else ():
-                    yield Line(text=piece, page=table.page, source_method="table", context=context[:MAX_PIECE_CHARS],
+                    yield Line(text=piece, page=table.page_of(r), source_method="table", context=context[:MAX_PIECE_CHARS],
                                block=-1, cell=(table.table_id, r, c), person=person)
 
 
