@@ -10,7 +10,7 @@ from PIL import Image
 
 from bench.generate import capture
 from bench.generate.build import generate
-from extractors.ocr.engine import to_greyscale
+from extractors.ocr.layout import to_greyscale
 from extractors.ocr.flatten import flatten_page
 
 PHOTO, REPORT = 2, 3  # train seeds: a phone photo of a handout; a born-digital report
