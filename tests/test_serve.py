@@ -368,3 +368,22 @@ def test_stopping_saman_serve_stops_datasette_and_frees_the_port(tmp_path, sig):
     finally:
         for pid in alive([proc.pid, *servers]):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_web_search_says_how_it_matched_and_what_was_meant(served, kb):
+    """The page and its JSON say what the CLI says: a relaxed match, a corrected typo with its
+    suggestions, and for each hit its folded pages and other copies."""
+    typo = fetch_json(served.url("/-/search.json", q="omdomme"))
+    python = search(kb, "omdomme", limit=20)
+    assert typo["corrected"] == python.corrected == "omdømme" and "omdømme" in typo["suggestions"]
+    assert [h["page"] for h in typo["hits"]] == [h.page for h in python]
+    status, _, body = fetch(served.url("/-/search", q="omdomme"))
+    assert status == 200 and "showing hits for <strong>omdømme</strong>" in body.decode()
+    relaxed = search(kb, "langvakter zzzyxq", limit=20)
+    assert relaxed.matched == "some"
+    assert fetch_json(served.url("/-/search.json", q="langvakter zzzyxq"))["matched"] == "some"
+    status, _, body = fetch(served.url("/-/search", q="langvakter zzzyxq"))
+    assert "these hold the most of them" in body.decode()
+    folded = next(h for h in search(kb, "kommune", limit=20) if h.copies)
+    status, _, body = fetch(served.url("/-/search", q="kommune"))
+    assert f"Kopier / copies: {', '.join(folded.copies)}" in body.decode()

@@ -93,6 +93,9 @@ class Results:
     facts: dict[tuple[str, int], PageFacts]
     truncated: bool
     file_names: dict[str, str]
+    matched: str  # how the hits matched the query (kb.search.SearchResult.matched)
+    suggestions: list[str]
+    corrected: str | None
 
 
 def _page_facts(kb: KB, hits: list[Hit]) -> dict[tuple[str, int], PageFacts]:
@@ -150,7 +153,8 @@ def run_search(kb_path: str, query: str, filters: dict[str, str]) -> Results:
         h for h in ranked
         if all(filters[f] in facts[(h.doc_id, h.page)].values(f, h) for f in ("pulje", "year", "doc", "method") if f in filters)
     ]
-    return Results(kept, facts, len(ranked) == FACET_HITS, {h.doc_id: h.file_name for h in ranked})
+    return Results(kept, facts, len(ranked) == FACET_HITS, {h.doc_id: h.file_name for h in ranked},
+                   ranked.matched, ranked.suggestions, ranked.corrected)
 
 
 def _facet_values(results: Results, facet: str) -> Counter[str]:
@@ -229,6 +233,7 @@ async def search_view(request: Any, datasette: Any) -> Response:
     context: dict[str, Any] = {
         "metadata": datasette.metadata(), "q": query, "filters": filters, "error": None, "hits": [], "facets": [],
         "total": 0, "truncated": False, "more_url": None, "active": [],
+        "matched": "none", "suggestions": [], "corrected": None,
         "json_url": _url(path + ".json", {**params, "limit": str(limit)}),
     }
     status = 200
@@ -246,6 +251,9 @@ async def search_view(request: Any, datasette: Any) -> Response:
         else:
             context.update(
                 total=len(results.hits),
+                matched=results.matched,
+                corrected=results.corrected,
+                suggestions=[{"query": q, "url": _url(path, {**params, "q": q})} for q in results.suggestions],
                 truncated=results.truncated,
                 hits=[_hit_dict(datasette, h, results.facts[(h.doc_id, h.page)]) for h in results.hits[:limit]],
                 more_url=_url(path, {**params, "limit": str(min(MAX_LIMIT, limit * 5))}) if len(results.hits) > limit else None,
@@ -254,7 +262,8 @@ async def search_view(request: Any, datasette: Any) -> Response:
                         for f, v in filters.items()],
             )
     if as_json:
-        body = {k: context[k] for k in ("q", "filters", "total", "truncated", "hits", "error")}
+        body = {k: context[k] for k in ("q", "filters", "total", "truncated", "hits", "error", "matched", "corrected")}
+        body["suggestions"] = [s["query"] for s in context["suggestions"]]
         body["facets"] = {f["name"]: [{k: v[k] for k in ("value", "label", "count")} for v in f["values"]] for f in context["facets"]}
         return Response.json(body, status=status)
     for hit in context["hits"]:
