@@ -28,6 +28,7 @@ from kb.store import default_kb_path, open_kb
 
 if TYPE_CHECKING:
     from flows.plan import Summary
+    from kb.store import KB
 
 out = Console()
 err = Console(stderr=True)
@@ -271,18 +272,45 @@ def _highlighted(snippet: str) -> Text:
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True)
 @click.option("--out", default=None, help="File (jsonl; default stdout) or folder (csv/parquet; default ./export).")
+@click.option("--searchable-pdf", "pdf_dir", default=None, metavar="DIR",
+              help="Instead of records: each OCR'd document as DIR/<name>.pdf, its pages with their text searchable.")
 @_kb_option
-def export(fmt: str, out: str | None, kb_path: str | None) -> None:
-    """Export every record in the record contract's shape (jsonl, or one csv/parquet file per type)."""
+def export(fmt: str, out: str | None, pdf_dir: str | None, kb_path: str | None) -> None:
+    """Export every record in the record contract's shape (jsonl, or one csv/parquet file per type),
+    or with --searchable-pdf the OCR'd documents as searchable PDFs."""
     from kb.export import export as run_export
 
     with _open_readonly(kb_path) as kb:
+        if pdf_dir is not None:
+            return _export_searchable(kb, pdf_dir)
         try:
             where = run_export(kb, fmt, out)
         except OSError as exc:
             raise click.ClickException(f"cannot write the export to {exc.filename or out}: {exc.strerror}") from None
     if where != "-":
         err.print(f"exported to {where}")
+
+
+def _export_searchable(kb: KB, folder: str) -> None:
+    """Write the searchable PDFs with a progress bar, each skipped document in one line, and a summary."""
+    from rich.progress import Progress
+
+    from kb.searchable_pdf import FontMissing, write_searchable_pdfs
+
+    with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("searchable PDFs", total=None)
+        try:
+            outcome = write_searchable_pdfs(kb, folder, lambda done, total: bar.update(task, completed=done, total=total))
+        except FontMissing as exc:
+            raise click.ClickException(str(exc)) from None
+        except OSError as exc:
+            raise click.ClickException(f"cannot write the PDFs to {exc.filename or folder}: {exc.strerror}") from None
+    for skipped in outcome.skipped:
+        err.print(f"skipped {escape(skipped.file_name)}: {escape(skipped.reason)}", highlight=False, soft_wrap=True)
+    kinds = Counter(s.kind for s in outcome.skipped)
+    why = f" ({', '.join(f'{n} {kind}' for kind, n in sorted(kinds.items()))})" if kinds else ""
+    err.print(f"written {len(outcome.written)} searchable PDFs to {escape(folder)}; skipped {len(outcome.skipped)}{why}",
+              highlight=False, soft_wrap=True)
 
 
 @main.command()

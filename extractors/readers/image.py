@@ -66,6 +66,18 @@ def _dpi(frame: Image.Image) -> float:
     return _SCAN_DPI if max(frame.size) >= _SCAN_LONG_SIDE_PX else _SCREEN_DPI
 
 
+def image_pages(image: Image.Image, n_frames: int) -> Iterator[tuple[int, Image.Image, tuple[float, float]]]:
+    """The image's first `n_frames` frames as pages: (number, picture, size in points), each
+    picture a copy (the iterator reuses one object that seeks to the next frame) turned upright
+    as the camera's EXIF orientation says, its size from the resolution the frame states."""
+    for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
+        if number > n_frames:
+            return
+        dpi = _dpi(frame)
+        upright = ImageOps.exif_transpose(frame.copy())
+        yield number, upright, (upright.width * 72 / dpi, upright.height * 72 / dpi)
+
+
 def read_image(source: Source, options: ReadOptions) -> Document:
     """OCR an image file into a Document, a page per TIFF frame (method "ocr" on every page).
 
@@ -89,19 +101,10 @@ def read_image(source: Source, options: ReadOptions) -> Document:
         if image.width * image.height > MAX_PIXELS:
             raise ReadError("too_large", f"the image is {image.width}×{image.height} pixels; too large to OCR")
 
-        def frames() -> Iterator[tuple[int, Image.Image, tuple[float, float]]]:
-            for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
-                if number > n_frames:
-                    return
-                dpi = _dpi(frame)
-                # A copy (the iterator reuses one object that seeks to the next frame), turned
-                # upright as the camera's EXIF orientation says.
-                upright = ImageOps.exif_transpose(frame.copy())
-                yield number, upright, (upright.width * 72 / dpi, upright.height * 72 / dpi)
-
         try:
             meta_date, meta_title = _metadata(image)
-            results = ocr_images(frames(), options.ocr_settings) if options.ocr else _unread(frames())
+            frames = image_pages(image, n_frames)
+            results = ocr_images(frames, options.ocr_settings) if options.ocr else _unread(frames)
         except (OSError, ValueError, EOFError) as exc:
             raise ReadError("corrupt", "the image could not be decoded; it is damaged or was cut short",
                             describe(exc)) from exc
