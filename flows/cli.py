@@ -280,6 +280,8 @@ def export(fmt: str, out: str | None, pdf_dir: str | None, kb_path: str | None) 
     or with --searchable-pdf the OCR'd documents as searchable PDFs."""
     from kb.export import export as run_export
 
+    if pdf_dir is not None and (out is not None or fmt != "jsonl"):
+        raise click.UsageError("--searchable-pdf writes PDFs only: give it without --format and --out")
     with _open_readonly(kb_path) as kb:
         if pdf_dir is not None:
             return _export_searchable(kb, pdf_dir)

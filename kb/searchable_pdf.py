@@ -102,8 +102,9 @@ def write_searchable_pdfs(kb: KB, folder: str | Path,
     for done, doc in enumerate(documents, start=1):
         try:
             if doc.media_type != PDF_TYPE and not doc.media_type.startswith("image/"):
-                raise _CannotDraw("not a scan", f"it is a {doc.media_type} file with pictures in it, not a scan; "
-                                                "saman does not draw its pages")
+                kind = Path(doc.file_name).suffix or doc.media_type
+                raise _CannotDraw("not a scan", f"it is a {kind} file with pictures in it, not a scan; saman does "
+                                                "not draw its pages")
             path = _original(doc)
             target = folder / _output_name(doc, names)
             _write(doc, path, _lines(kb, doc.doc_id), target)

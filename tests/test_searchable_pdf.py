@@ -145,3 +145,11 @@ def test_a_document_whose_file_is_gone_or_changed_is_skipped_in_plain_words(expo
 def test_a_born_digital_document_without_ocr_pages_is_not_exported(exported):
     out, _ = exported
     assert sorted(p.name for p in out.iterdir()) == ["fotokopi.pdf", "skanna_rapport.pdf"]
+
+
+def test_searchable_pdfs_are_asked_for_without_a_records_format(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "flows.cli", "export", "--searchable-pdf", str(tmp_path / "pdf"),
+                          "--format", "csv", "--kb", str(tmp_path / "kb.db")], check=False, capture_output=True, text=True)
+    assert run.returncode == 2
+    assert "--searchable-pdf writes PDFs only" in run.stderr and "Traceback" not in run.stderr
+    assert not (tmp_path / "pdf").exists()
