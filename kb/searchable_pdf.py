@@ -31,6 +31,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from extractors.ocr.layout import to_greyscale
 from extractors.readers.image import image_pages
 from extractors.readers.pdfium_text import render
 from kb.store import KB
@@ -233,7 +234,7 @@ def _draw_page(canvas: Canvas, picture: Image.Image, size: tuple[float, float], 
     width, height = size
     canvas.setPageSize((width, height))
     jpeg = io.BytesIO()
-    picture.convert("L" if _is_grey(picture) else "RGB").save(jpeg, "JPEG", quality=JPEG_QUALITY)
+    _stored(picture).save(jpeg, "JPEG", quality=JPEG_QUALITY)
     jpeg.seek(0)
     canvas.drawImage(ImageReader(jpeg), 0, 0, width=width, height=height)
     face = pdfmetrics.getFont(font()).face
@@ -251,9 +252,20 @@ def _draw_page(canvas: Canvas, picture: Image.Image, size: tuple[float, float], 
     canvas.showPage()
 
 
+def _stored(picture: Image.Image) -> Image.Image:
+    """The picture as the PDF keeps it: grey when it has no colour (a grey scan drawn by pdfium
+    comes as RGB; grey takes a third), see-through parts (a PNG with alpha) on white paper."""
+    if _is_grey(picture):
+        return to_greyscale(picture)
+    if picture.mode not in ("RGBA", "PA") and "transparency" not in picture.info:
+        return picture.convert("RGB")
+    paper = Image.new("RGBA", picture.size, "white")
+    paper.alpha_composite(picture.convert("RGBA"))
+    return paper.convert("RGB")
+
+
 def _is_grey(picture: Image.Image) -> bool:
-    """Whether the picture has no colour (a grey scan drawn by pdfium comes as RGB): stored grey, it takes a third."""
-    if picture.mode in ("1", "L", "LA", "I", "I;16"):
+    if picture.mode in ("1", "L", "LA", "I", "I;16", "I;16B", "I;16L"):
         return True
     red, green, blue = picture.convert("RGB").split()
     return ImageChops.difference(red, green).getbbox() is None and ImageChops.difference(green, blue).getbbox() is None

@@ -2,7 +2,7 @@
 
 The fixture is made here: a page of text drawn by reportlab, rendered to a picture and put
 into a PDF without a text layer (a scan), followed by a page with a text layer of its own; the
-same kind of picture as a PNG file; a scan whose file is deleted after the ingest and one
+same kind of picture as a PNG file with see-through paper; a scan whose file is deleted after the ingest and one
 that is overwritten; and a born-digital PDF. They are ingested by the real flow (tesseract included) and exported
 through the command line.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from PIL import Image
+from PIL import Image, ImageOps
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
@@ -44,6 +44,11 @@ def _scan(lines: list[str], dpi: int = 200) -> Image.Image:
     """The page of `lines` as a scanner would give it: a greyscale picture."""
     pdf = pdfium.PdfDocument(_text_pdf(lines))
     return pdf[0].render(scale=dpi / 72, grayscale=True).to_pil()
+
+
+def _see_through(picture: Image.Image) -> Image.Image:
+    """The picture as black ink on see-through paper (a PNG with alpha, as screenshot tools write)."""
+    return Image.merge("LA", (Image.new("L", picture.size, 0), ImageOps.invert(picture)))
 
 
 def _scanned_then_text(path: Path) -> Path:
@@ -79,7 +84,7 @@ def _in_order(text: str, words: list[str]) -> bool:
 def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:
     folder = tmp_path_factory.mktemp("archive")
     _scanned_then_text(folder / "skanna_rapport.pdf")
-    _scan(PICTURE_LINES).save(folder / "fotokopi.png", dpi=(200, 200))
+    _see_through(_scan(PICTURE_LINES)).save(folder / "fotokopi.png", dpi=(200, 200))
     _scan(["Dette arket er kasta."]).save(folder / "borte.pdf", resolution=200)
     _scan(["Eit ark som vart skanna om att."]).save(folder / "endra.png", dpi=(200, 200))
     (folder / "digital.pdf").write_bytes(_text_pdf(["Eit born-digitalt notat om heiltid."]))
@@ -126,6 +131,8 @@ def test_an_image_file_becomes_a_searchable_pdf_page_of_its_size(exported):
     pdf = pdfium.PdfDocument(str(out / "fotokopi.pdf"))
     assert len(pdf) == 1
     assert pdf[0].get_size() == pytest.approx(A4, abs=1.0)  # 200 dpi picture of an A4 page
+    picture = pdf[0].render(scale=1, grayscale=True).to_pil()
+    assert picture.getpixel((5, 5)) > 245 and picture.getextrema()[0] < 80  # see-through paper is white, ink black
     text = _pdftotext(out / "fotokopi.pdf")
     assert _in_order(text, ["Rapport", "frå", "Bærum", "Tønsberg", "sjukefråvær", "små", "arbeidsplassar"]), text
 
