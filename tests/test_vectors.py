@@ -11,12 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from pptx import Presentation
 
 from kb.search import search
 from kb.store import open_kb
 from kb.vectors import coverage, embed_pages, pending
 from tests.conftest import ingest
+from tests.searchdeck import write_deck
 
 SLIDES = (
     ("Sykefravær", "Sykefraværet i Løten gikk ned fra ni til seks prosent etter tiltaket."),
@@ -29,20 +29,10 @@ SLIDES = (
 QUESTION = "redusert sykdom"
 
 
-def write_deck(path: Path, slides=SLIDES) -> Path:
-    deck = Presentation()
-    for title, body in slides:
-        slide = deck.slides.add_slide(deck.slide_layouts[1])
-        slide.shapes.title.text = title
-        slide.placeholders[1].text = body
-    deck.save(path)
-    return path
-
-
 @pytest.fixture(scope="module")
 def deck_kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("vectors")
-    summary = ingest([write_deck(folder / "2015-03-01_tiltak.pptx")], folder / "kb.db")
+    summary = ingest([write_deck(folder / "2015-03-01_tiltak.pptx", SLIDES)], folder / "kb.db")
     assert summary.extracted == 1, summary.errors
     return folder / "kb.db"
 
@@ -60,7 +50,7 @@ def test_embedding_is_resumable_and_takes_new_pages(kb_path: Path, tmp_path: Pat
         assert (first.embedded, first.pages) == (len(SLIDES), len(SLIDES))
         assert seen == [(2, 5), (4, 5), (5, 5)]
         assert embed_pages(kb).embedded == 0
-    ingest([write_deck(tmp_path / "2016-01-01_ny.pptx", [("Skole", "Elevene fikk nye nettbrett.")])], kb_path)
+    ingest([write_deck(tmp_path / "2016-01-01_ny.pptx", (("Skole", "Elevene fikk nye nettbrett."),))], kb_path)
     with open_kb(kb_path) as kb:
         assert [page for _, page, _ in pending(kb)] == [1]
         again = embed_pages(kb)
