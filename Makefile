@@ -31,6 +31,7 @@ setup: system $(VENV)/.installed
 
 demo: setup
 	$(BIN)/saman ingest corpus/ --kb $(KB)
+	$(BIN)/saman embed --kb $(KB)
 	$(BIN)/saman search "langvakter" --kb $(KB)
 
 test: setup

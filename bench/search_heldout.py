@@ -8,7 +8,8 @@ Asker deck as PDF and as PowerPoint text, the 2014 KMD deck as PDF text), which 
 never looked at: they say how far the tuning carries. Each dump is cut into its slides (the
 PDF dumps at the ministry's header line that opens every slide, the PowerPoint dump at runs of
 blank lines), the slides written as one text file a dump with a form feed between slides,
-and the files ingested by saman (its text reader: one page a slide). Relevance is judged by
+and the files ingested by saman (its text reader: one page a slide) and embedded (kb.vectors,
+as `saman embed` does, for search by meaning). Relevance is judged by
 rules over each slide's text, as bench/queries/judge.py judges, written before any search
 was run on these files. saman's search and plain FTS5 (OR and AND) run on the same pages, and
 the figures are those of bench.search_quality. Results go to bench/results/search_heldout.json.
@@ -27,6 +28,7 @@ from bench.queries.content import REPO
 from bench.queries.judge import KINDS, Query, Says, Words, json_with_rows
 from bench.search_quality import SYSTEMS, PlainFTS, saman_hits, score, summarise
 from kb.store import open_kb
+from kb.vectors import embed_pages
 
 REFERENCE = Path("/work/shared/reference")
 GENERATED = REPO / "bench" / "generated" / "heldout"
@@ -91,6 +93,8 @@ def build(reference: Path) -> tuple[Path, dict[tuple[str, int], str]]:
     from flows.ingest import ingest_flow
 
     ingest_flow([str(f) for f in files], str(kb_path), show_progress=False)
+    with open_kb(kb_path) as kb:
+        embed_pages(kb)
     return kb_path, pages
 
 

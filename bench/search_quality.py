@@ -6,7 +6,8 @@
 
 The documents are corpus/ and the first 60 generated documents of the train split (never the
 test split's), ingested by saman into bench/generated/search/search.db, rebuilt when the
-generator, the corpus or the pipeline version changes. The queries and their relevant pages
+generator, the corpus or the pipeline version changes, and embedded (kb.vectors, as `saman
+embed` does: only the pages without a current vector) before every run. The queries and their relevant pages
 are bench/queries/queries.jsonl (judged from content by bench/queries/judge.py).
 
 Every query runs three ways on the same pages, the first 10 hits kept:
@@ -50,6 +51,7 @@ from kb.query import QueryError
 from kb.search import search
 from extractors.lang.stemming import tokens
 from kb.store import open_kb
+from kb.vectors import embed_pages
 from models import PIPELINE_VERSION
 
 SEARCH_KB = GENERATED / "search.db"
@@ -78,14 +80,23 @@ def _inputs_digest(files: list[Path]) -> str:
 
 
 def ensure_kb(kb_path: Path = SEARCH_KB) -> Path:
-    """The search KB, ingested by saman from corpus/ and the generated documents; built
-    again (from nothing) when an input or the pipeline version changed."""
+    """The search KB, ingested by saman from corpus/ and the generated documents (built again,
+    from nothing, when an input or the pipeline version changed), its pages embedded."""
     generated, _ = ensure_generated()
     files = documents(generated)
     stamp_file = kb_path.with_name(kb_path.name + ".stamp")
     want = _inputs_digest(files)
-    if kb_path.exists() and stamp_file.exists() and stamp_file.read_text() == want:
-        return kb_path
+    if not (kb_path.exists() and stamp_file.exists() and stamp_file.read_text() == want):
+        _ingest(kb_path, files, want)
+    with open_kb(kb_path) as kb:
+        done = embed_pages(kb)
+    if done.embedded:
+        print(f"embedded {done.embedded} of {done.pages} pages in {done.seconds:.1f} s "
+              f"({done.embedded / done.seconds:.1f} pages/s)", file=sys.stderr)
+    return kb_path
+
+
+def _ingest(kb_path: Path, files: list[Path], stamp: str) -> None:
     os.environ.setdefault("SAMAN_PREFECT_HOME", str(GENERATED / "prefect"))
     from flows.ingest import ingest_flow
 
@@ -94,8 +105,7 @@ def ensure_kb(kb_path: Path = SEARCH_KB) -> Path:
     summary = ingest_flow([str(path) for path in files], str(kb_path), show_progress=False)
     for error in summary.errors:
         print(f"not read: {error.file_name}: {error.message}", file=sys.stderr)
-    stamp_file.write_text(want)
-    return kb_path
+    kb_path.with_name(kb_path.name + ".stamp").write_text(stamp)
 
 
 def load_set() -> tuple[list[dict], dict]:

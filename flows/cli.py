@@ -134,6 +134,30 @@ def rerun(kb_path: str | None, workers: int, quiet: bool, retry_errors: bool) ->
         out.print(f"[yellow]gone[/yellow] {escape(printable(path))} (its records are kept)")
 
 
+@main.command()
+@_kb_option
+@click.option("--batch", default=16, show_default=True, type=click.IntRange(min=1), help="Pages embedded per transaction.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def embed(kb_path: str | None, batch: int, quiet: bool) -> None:
+    """Embed the pages that have no current vector, for search by meaning (after ingest; resumable:
+    a second run embeds nothing, and one after an ingest only the new pages). Runs offline."""
+    from kb.vectors import pending
+
+    kb_path = kb_path or default_kb_path()
+    _open_readonly(kb_path).close()
+    with _open_writable(kb_path) as kb:
+        todo = len(pending(kb))
+    if todo:
+        _start_prefect(None, 0)
+        from flows.embed import embed_flow
+
+        summary = embed_flow(kb_path, batch=batch, show_progress=not quiet)
+        rate = f", {summary.embedded / summary.seconds:.1f} pages/s" if summary.seconds else ""
+        out.print(f"embedded {summary.embedded} of {summary.pages} pages in {summary.seconds:.1f} s{rate}")
+    else:
+        out.print("every page has a current vector: nothing to embed")
+
+
 def _open_writable(kb_path: str):
     try:
         return open_kb(kb_path)
@@ -221,7 +245,8 @@ def search(query: str, kb_path: str | None, limit: int, theme: str | None, count
     """Full-text search; Norwegian inflections and compound parts match (kommunene finds kommune,
     opplæring finds lederopplæringen). Pages holding every word come first; when none does, the
     pages holding the most of the words, and the output says so. One hit per work: a deck, its
-    PDF and its scan show once, from the best copy, the others listed."""
+    PDF and its scan show once, from the best copy, the others listed. After `saman embed`, pages
+    nearest in meaning join in where the words fall short."""
     from kb.query import QueryError
     from kb.search import search as run_search
 
@@ -242,7 +267,13 @@ def search(query: str, kb_path: str | None, limit: int, theme: str | None, count
         out.print(f"No hits for {escape(printable(query))!r}.")
         return
     if result.matched == "some":
-        out.print("No page holds all the words; these hold the most of them.")
+        out.print("No page holds all the words; these hold the most of them"
+                  + (", fused with the pages nearest in meaning." if result.vectors_used else "."))
+    if result.matched == "meaning":
+        out.print("No page holds any of the words; these are nearest in meaning.")
+    if result.without_vectors:
+        out.print(f"[dim]{result.without_vectors} pages have no current vector, so search by meaning "
+                  f"{'skipped them' if result.vectors_used else 'was not used'} (run `saman embed`).[/dim]")
     for i, h in enumerate(result.hits, start=1):
         where = "slide" if h.kind == "slide" else "page"
         out.print(f"[bold]{i}. {escape(printable(h.file_name))}[/bold]  {where} {h.page}  [dim]{escape(printable(h.title or ''))}  score {h.score:.2f}[/dim]")

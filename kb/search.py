@@ -12,6 +12,14 @@ one hit per work (kb.works): the copies of a deck (its PDF, scan, .ppt) and its 
 pages go into the hit of its best-ranked page, shown from the work's best copy. A query nothing
 matches gets "did you mean" suggestions from the KB's own words (kb.vocabulary), and the hits
 of the first suggestion, marked as such (`corrected`).
+
+When the KB holds page vectors (kb.vectors, made by `saman embed`), meaning joins in where
+words fall short: the ranking of the pages holding some of the words is fused with the ranking
+of the pages nearest the query in meaning by reciprocal rank fusion (`"some"`), and a query no
+page and no suggestion matches by words gets the pages nearest in meaning (`"meaning"`). Pages
+holding every word stay first and unfused. The result says whether vectors were used and how many
+pages had no current vector (`vectors_used`, `without_vectors`); without vectors search works by
+words alone.
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ from functools import lru_cache
 
 from extractors.lang.compounds import segment
 from extractors.lang.stemming import STEMMING_VERSION, stem
-from kb import works
+from kb import vectors, works
 from kb.query import Query, QueryError, Term, parse
 from kb.store import KB
 from kb.vocabulary import index_columns, known_parts, suggestions, unknown_words
@@ -72,6 +80,10 @@ class SearchResult(Sequence[Hit]):
     "some" when no page did and the hits hold some of the words, "none" without hits.
     `suggestions`: queries the user may have meant, for a query with words no page holds.
     `corrected`: when the query found nothing, the suggestion whose hits these are instead.
+    `"meaning"`: no page held any word (nor a suggestion's), the hits are nearest in meaning.
+    `vectors_used`: the ranking drew on page vectors; `without_vectors`: the KB's pages that have
+    no current vector (all of them before `saman embed`, some after an ingest since), which
+    search by meaning could not find.
     """
 
     query: str
@@ -79,6 +91,8 @@ class SearchResult(Sequence[Hit]):
     matched: str
     suggestions: list[str] = field(default_factory=list)
     corrected: str | None = None
+    vectors_used: bool = False
+    without_vectors: int = 0
 
     def __getitem__(self, index):  # type: ignore[override]
         return self.hits[index]
@@ -91,7 +105,8 @@ class SearchResult(Sequence[Hit]):
 
     def as_dict(self) -> dict[str, object]:
         return {"query": self.query, "matched": self.matched, "suggestions": self.suggestions,
-                "corrected": self.corrected, "hits": [h.as_dict() for h in self.hits]}
+                "corrected": self.corrected, "vectors_used": self.vectors_used,
+                "without_vectors": self.without_vectors, "hits": [h.as_dict() for h in self.hits]}
 
 
 class _Renderer:
@@ -157,35 +172,85 @@ def inflections(word: str) -> set[str]:
     return {base + ending for base in bases for ending in ("", *ENDINGS)}
 
 
+# Reciprocal rank fusion: a page's fused score is the sum over the rankings of 1 / (RRF_K + rank).
+RRF_K = 60
+
+
 def search(kb: KB, query: str, *, limit: int = 20, theme: str | None = None, county: str | None = None) -> SearchResult:
     """Ranked hits for `query`, optionally only pages with a theme or a municipality in a county."""
     parsed = parse(query)
     render = _Renderer(kb)
+    without, pages = vectors.coverage(kb)
+    meaning = {"without_vectors": without}
     hits = _run(kb, render, parsed, False, limit, theme, county)
     if hits:
-        return SearchResult(query, hits, "all")
+        return SearchResult(query, _fold(kb, parsed, hits, limit), "all", **meaning)
+    near = _nearest(kb, query, limit, theme, county) if without < pages else []
+    if near:
+        meaning["vectors_used"] = True
     if parsed.plain and len(parsed.terms) > 1:
         hits = _run(kb, render, parsed, True, limit, theme, county)
         if hits:
-            return SearchResult(query, hits, "some", _suggest(kb, parsed))
+            return SearchResult(query, _fold(kb, parsed, _fuse(hits, near), limit), "some", _suggest(kb, parsed), **meaning)
     suggested = _suggest(kb, parsed)
     if suggested:
         instead = search(kb, suggested[0], limit=limit, theme=theme, county=county)
         if instead.hits:
-            return SearchResult(query, instead.hits, instead.matched, suggested, suggested[0])
-    return SearchResult(query, [], "none", suggested)
+            return replace(instead, query=query, suggestions=suggested, corrected=suggested[0])
+    if near:
+        return SearchResult(query, _fold(kb, parsed, _fuse([], near), limit), "meaning", suggested, **meaning)
+    return SearchResult(query, [], "none", suggested, without_vectors=without)
 
 
-def _run(kb: KB, render: _Renderer, parsed: Query, relaxed: bool, limit: int,
-         theme: str | None, county: str | None) -> list[Hit]:
-    match = parsed.match(lambda term: render.term(term, relaxed), relaxed=relaxed)
-    where, params = ["pages_fts MATCH :match"], {"match": match, "limit": limit * PAGES_PER_HIT}
+def _filters(theme: str | None, county: str | None) -> tuple[list[str], dict[str, str]]:
+    """SQL conditions on a page `p` for the theme and county asked for, and their parameters."""
+    where, params = [], {}
     if theme:
         where.append("EXISTS (SELECT 1 FROM themes t WHERE t.doc_id = p.doc_id AND t.page = p.page AND t.theme = :theme)")
         params["theme"] = theme
     if county:
         where.append("EXISTS (SELECT 1 FROM municipalities m WHERE m.doc_id = p.doc_id AND m.page = p.page AND m.fylke = :county COLLATE NOCASE)")
         params["county"] = county
+    return where, params
+
+
+def _nearest(kb: KB, query: str, limit: int, theme: str | None, county: str | None) -> list[Hit]:
+    """The pages nearest `query` in meaning (within the theme and county asked for), best first."""
+    where, params = _filters(theme, county)
+    allowed = None
+    if where:
+        allowed = [tuple(r) for r in kb.db.execute(f"SELECT p.doc_id, p.page FROM pages p WHERE {' AND '.join(where)}", params)]
+    keys = vectors.nearest(kb, query, limit * PAGES_PER_HIT, allowed)
+    if not keys:
+        return []
+    found = {(r["doc_id"], r["page"]): r for r in kb.db.execute(
+        f"""SELECT doc_id, file_name, page, kind, title, method FROM pages
+            WHERE (doc_id, page) IN (VALUES {', '.join('(?, ?)' for _ in keys)})""", [v for key in keys for v in key])}
+    return [Hit(r["doc_id"], r["file_name"], r["page"], r["kind"], r["title"], "", 0.0, r["method"])
+            for key in keys if (r := found.get(key))]
+
+
+def _fuse(*rankings: list[Hit]) -> list[Hit]:
+    """The pages of the rankings by reciprocal rank fusion (RRF_K), ties in the first ranking's
+    order; a hit's score is its fused score."""
+    fused: dict[tuple[str, int], float] = {}
+    first: dict[tuple[str, int], Hit] = {}
+    for ranking in rankings:
+        for rank, hit in enumerate(ranking, start=1):
+            key = (hit.doc_id, hit.page)
+            fused[key] = fused.get(key, 0.0) + 1.0 / (RRF_K + rank)
+            first.setdefault(key, hit)
+    order = sorted(fused, key=lambda key: -fused[key])
+    return [replace(first[key], score=round(fused[key], 4)) for key in order]
+
+
+def _run(kb: KB, render: _Renderer, parsed: Query, relaxed: bool, limit: int,
+         theme: str | None, county: str | None) -> list[Hit]:
+    """The pages matching the query's words (all of them, or some when `relaxed`), best first."""
+    match = parsed.match(lambda term: render.term(term, relaxed), relaxed=relaxed)
+    where, params = _filters(theme, county)
+    where.insert(0, "pages_fts MATCH :match")
+    params.update({"match": match, "limit": limit * PAGES_PER_HIT})
     # How many of the words a page holds: each whole word counts 1, each found only as a
     # compound part PART_WEIGHT (when all words match, the parts need not be counted).
     held = []
@@ -196,7 +261,7 @@ def _run(kb: KB, render: _Renderer, parsed: Query, relaxed: bool, limit: int,
             params[f"l{i}"] = loose
             held.append(f"{PART_WEIGHT} * (pages_fts.rowid IN (SELECT rowid FROM pages_fts WHERE pages_fts MATCH :l{i}))")
     weights = ", ".join(str(w) for w in _WEIGHTS[:4 + render.has_parts])
-    sql = f"""SELECT p.doc_id, p.file_name, p.page, p.kind, p.title, p.text, p.raw_text, p.method,
+    sql = f"""SELECT p.doc_id, p.file_name, p.page, p.kind, p.title, p.method,
                      bm25(pages_fts, {weights}) AS score, {' + '.join(held) or '0'} AS held
               FROM pages_fts JOIN pages p ON p.rowid = pages_fts.rowid
               WHERE {' AND '.join(where)}
@@ -207,11 +272,20 @@ def _run(kb: KB, render: _Renderer, parsed: Query, relaxed: bool, limit: int,
         if str(exc).startswith("fts5"):
             raise QueryError(f"the query could not be understood ({exc}); simplify it") from None
         raise
-    hits = [Hit(r["doc_id"], r["file_name"], r["page"], r["kind"], r["title"], "", round(-r["score"], 4), r["method"])
+    return [Hit(r["doc_id"], r["file_name"], r["page"], r["kind"], r["title"], "", round(-r["score"], 4), r["method"])
             for r in rows]
-    texts = {(r["doc_id"], r["page"]): r["text"] or r["raw_text"] or "" for r in rows}
+
+
+def _fold(kb: KB, parsed: Query, pages: list[Hit], limit: int) -> list[Hit]:
+    """The ranked pages folded one hit per work, each with its snippet."""
+    hits = one_per_work(kb, pages, limit)
+    if not hits:
+        return []
+    texts = {(r[0], r[1]): r[2] or r[3] or "" for r in kb.db.execute(
+        f"""SELECT doc_id, page, text, raw_text FROM pages
+            WHERE (doc_id, page) IN (VALUES {', '.join('(?, ?)' for _ in hits)})""", [v for h in hits for v in (h.doc_id, h.page)])}
     wanted = _wanted(parsed)
-    return [replace(h, snippet=snippet(texts[(h.doc_id, h.page)], wanted)) for h in one_per_work(kb, hits, limit)]
+    return [replace(h, snippet=snippet(texts.get((h.doc_id, h.page), ""), wanted)) for h in hits]
 
 
 def one_per_work(kb: KB, hits: list[Hit], limit: int) -> list[Hit]:

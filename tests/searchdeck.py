@@ -25,9 +25,10 @@ SLIDES: tuple[tuple[str, str], ...] = (
 )
 
 
-def write_deck(path: Path) -> Path:
+def write_deck(path: Path, slides: tuple[tuple[str, str], ...] = SLIDES) -> Path:
+    """A deck of one title-and-body slide per (title, body)."""
     deck = Presentation()
-    for title, body in SLIDES:
+    for title, body in slides:
         slide = deck.slides.add_slide(deck.slide_layouts[1])
         slide.shapes.title.text = title
         slide.placeholders[1].text = body
