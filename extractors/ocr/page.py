@@ -20,8 +20,6 @@ import Prefect, the KB or the recognisers, and must not render a page twice.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from statistics import mean
 
@@ -82,20 +80,19 @@ def ocr_image(image: Image.Image, page_number: int, settings: OcrSettings = DEFA
         scale = 2.0
         grey = grey.resize((width_px * 2, height_px * 2), Image.Resampling.LANCZOS)
         dpi *= 2
-    with tempfile.TemporaryDirectory(prefix="saman-ocr-") as workdir:
-        reading = _read_turned(grey, first_turns, dpi, settings, workdir, tesseract)
-        if reading.words and reading.confidence < settings.osd_below_confidence:
-            rotation = tesseract.rotation(reading.pgm, dpi, settings.min_osd_confidence)
-            if rotation:
-                upright, applied = turn(grey, rotation)
-                again = _read_turned(upright, first_turns + [applied], dpi, settings, workdir, tesseract)
-                if again.confidence > reading.confidence:
-                    reading = again
-        grids = reading.rules_tables
-        in_ruled = {id(w) for g in grids for r in g.rows for c in r for w in c}
-        grids = grids + unruled_tables([w for w in reading.words if id(w) not in in_ruled], dpi, reading.slope,
-                                       settings.tables)
-        _read_empty_cells(reading, grids, dpi, settings, workdir, tesseract)
+    reading = _read_turned(grey, first_turns, dpi, settings, tesseract)
+    if reading.words and reading.confidence < settings.osd_below_confidence:
+        rotation = tesseract.rotation(reading.clean, dpi, settings.min_osd_confidence)
+        if rotation:
+            upright, applied = turn(grey, rotation)
+            again = _read_turned(upright, first_turns + [applied], dpi, settings, tesseract)
+            if again.confidence > reading.confidence:
+                reading = again
+    grids = reading.rules_tables
+    in_ruled = {id(w) for g in grids for r in g.rows for c in r for w in c}
+    grids = grids + unruled_tables([w for w in reading.words if id(w) not in in_ruled], dpi, reading.slope,
+                                   settings.tables)
+    _read_empty_cells(reading, grids, dpi, settings, tesseract)
     to_points = PointMapper(reading.turns, scale, page_size_pt[0] / width_px, page_size_pt[1] / height_px,
                             page_size_pt)
     lex = corrector(settings)
@@ -115,7 +112,6 @@ class _Reading:
     rules_tables: list[CellGrid]
     turns: list[Turn]
     clean: np.ndarray
-    pgm: str
     slope: float
 
     @property
@@ -123,7 +119,7 @@ class _Reading:
         return mean(w.conf for w in self.words) if self.words else 0.0
 
 
-def _read_turned(base: Image.Image, turns: list[Turn], dpi: int, settings: OcrSettings, workdir: str,
+def _read_turned(base: Image.Image, turns: list[Turn], dpi: int, settings: OcrSettings,
                  tesseract: Tesseract) -> _Reading:
     """Deskew, find and erase rules, and OCR one orientation of the page."""
     image, applied, slope = deskew(base, dpi, settings)
@@ -132,13 +128,11 @@ def _read_turned(base: Image.Image, turns: list[Turn], dpi: int, settings: OcrSe
     arr = np.asarray(image)
     rules = find_rules(arr, dpi, settings.tables)
     clean = clean_for_ocr(arr, rules) if rules.mask.any() or rules.bars else arr
-    pgm = os.path.join(workdir, f"page{len(turns)}.pgm")
-    Image.fromarray(clean, "L").save(pgm, format="PPM")
-    words = spaced_percents(without_bars(tesseract.words(pgm, dpi, psm=3), settings), clean, settings)
-    return _Reading(words, ruled_tables(rules, words, dpi, settings.tables), turns, clean, pgm, slope)
+    words = spaced_percents(without_bars(tesseract.words(clean, dpi, psm=3), settings), clean, settings)
+    return _Reading(words, ruled_tables(rules, words, dpi, settings.tables), turns, clean, slope)
 
 
-def _read_empty_cells(reading: _Reading, grids: list[CellGrid], dpi: int, settings: OcrSettings, workdir: str,
+def _read_empty_cells(reading: _Reading, grids: list[CellGrid], dpi: int, settings: OcrSettings,
                       tesseract: Tesseract) -> None:
     """Read again the table cells that hold ink but got no words, all in one tesseract call.
 
@@ -172,9 +166,7 @@ def _read_empty_cells(reading: _Reading, grids: list[CellGrid], dpi: int, settin
         strip[y:y + crop.shape[0], gap:gap + crop.shape[1]] = flat
         spans.append((y, y + crop.shape[0], grid, r, c, x0 - gap, top - y))
         y += crop.shape[0] + gap
-    path = os.path.join(workdir, "cells.pgm")
-    Image.fromarray(strip, "L").save(path, format="PPM")
-    for w in without_bars(tesseract.words(path, dpi, psm=6), settings):
+    for w in without_bars(tesseract.words(strip, dpi, psm=6), settings):
         if w.conf < settings.min_cell_word_confidence:
             continue
         for start, end, grid, r, c, dx, dy in spans:
