@@ -77,7 +77,7 @@ def _require(lang: str) -> str:
     if missing:
         where = f"in {folder}" if folder else "(no tessdata folder found)"
         raise ReadError("ocr_failed", f"OCR needs tesseract's language data for {', '.join(missing)}, which is not "
-                                      f"installed {where}; install tesseract-ocr-nor and tesseract-ocr-eng",
+                                      f"installed {where}; install " + " and ".join(f"tesseract-ocr-{c}" for c in missing),
                         detail=f"found languages: {', '.join(sorted(languages)) or 'none'}")
     return folder
 
