@@ -298,6 +298,17 @@ def test_page_over_its_time_budget_is_an_error_and_the_rest_is_read() -> None:
     assert "Første samling" in results[2][0].text
 
 
+def test_a_language_without_its_data_is_a_clear_fault_and_the_languages_present_read() -> None:
+    # "sme" (Northern Sami) has no tesseract-ocr package here: the page says what to install.
+    small = text_page(LINES[:1], size=(1900, 200))
+    missing = ocr_images([(1, small, None)], OcrSettings(lang="nor+sme"))[1]
+    assert missing.kind == "ocr_failed" and "language data for sme," in missing.message
+    assert "install tesseract-ocr-sme" in missing.message and "eng" in missing.detail
+    # The same page in the languages that are installed is read, by the models kept loaded.
+    for _ in range(2):
+        assert "Første samling" in ocr_images([(1, small, None)], OcrSettings())[1][0].text
+
+
 # ---------------------------------------------------------------------------- when to OCR
 
 

@@ -7,7 +7,8 @@ lines erased and dark bars turned light (extractors.ocr.tables); tesseract reads
 boxes and confidences (extractors.ocr.engine). When the words look wrong (low confidence),
 OSD decides whether the page is upside down or on its side and the page is read again
 turned. Tables are found from the rules and from words aligned in columns; table cells that
-hold ink but got no word (a lone `x`) are read again together in one extra call.
+hold ink but got no word (a lone `x`), or words tesseract was unsure of, are read again
+together in one extra call.
 
 Words become one Block per line in tesseract's reading order (a table's rows, row by row, as
 the PDF reader gives them), with the bbox mapped back to the page as it was given (points),
@@ -20,8 +21,6 @@ import Prefect, the KB or the recognisers, and must not render a page twice.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from statistics import mean
 
@@ -82,20 +81,19 @@ def ocr_image(image: Image.Image, page_number: int, settings: OcrSettings = DEFA
         scale = 2.0
         grey = grey.resize((width_px * 2, height_px * 2), Image.Resampling.LANCZOS)
         dpi *= 2
-    with tempfile.TemporaryDirectory(prefix="saman-ocr-") as workdir:
-        reading = _read_turned(grey, first_turns, dpi, settings, workdir, tesseract)
-        if reading.words and reading.confidence < settings.osd_below_confidence:
-            rotation = tesseract.rotation(reading.pgm, dpi, settings.min_osd_confidence)
-            if rotation:
-                upright, applied = turn(grey, rotation)
-                again = _read_turned(upright, first_turns + [applied], dpi, settings, workdir, tesseract)
-                if again.confidence > reading.confidence:
-                    reading = again
-        grids = reading.rules_tables
-        in_ruled = {id(w) for g in grids for r in g.rows for c in r for w in c}
-        grids = grids + unruled_tables([w for w in reading.words if id(w) not in in_ruled], dpi, reading.slope,
-                                       settings.tables)
-        _read_empty_cells(reading, grids, dpi, settings, workdir, tesseract)
+    reading = _read_turned(grey, first_turns, dpi, settings, tesseract)
+    if reading.words and reading.confidence < settings.osd_below_confidence:
+        rotation = tesseract.rotation(reading.clean, dpi, settings.min_osd_confidence)
+        if rotation:
+            upright, applied = turn(grey, rotation)
+            again = _read_turned(upright, first_turns + [applied], dpi, settings, tesseract)
+            if again.confidence > reading.confidence:
+                reading = again
+    grids = reading.rules_tables
+    in_ruled = {id(w) for g in grids for r in g.rows for c in r for w in c}
+    grids = grids + unruled_tables([w for w in reading.words if id(w) not in in_ruled], dpi, reading.slope,
+                                   settings.tables)
+    _read_cells_again(reading, grids, dpi, settings, tesseract)
     to_points = PointMapper(reading.turns, scale, page_size_pt[0] / width_px, page_size_pt[1] / height_px,
                             page_size_pt)
     lex = corrector(settings)
@@ -115,7 +113,6 @@ class _Reading:
     rules_tables: list[CellGrid]
     turns: list[Turn]
     clean: np.ndarray
-    pgm: str
     slope: float
 
     @property
@@ -123,7 +120,7 @@ class _Reading:
         return mean(w.conf for w in self.words) if self.words else 0.0
 
 
-def _read_turned(base: Image.Image, turns: list[Turn], dpi: int, settings: OcrSettings, workdir: str,
+def _read_turned(base: Image.Image, turns: list[Turn], dpi: int, settings: OcrSettings,
                  tesseract: Tesseract) -> _Reading:
     """Deskew, find and erase rules, and OCR one orientation of the page."""
     image, applied, slope = deskew(base, dpi, settings)
@@ -132,29 +129,29 @@ def _read_turned(base: Image.Image, turns: list[Turn], dpi: int, settings: OcrSe
     arr = np.asarray(image)
     rules = find_rules(arr, dpi, settings.tables)
     clean = clean_for_ocr(arr, rules) if rules.mask.any() or rules.bars else arr
-    pgm = os.path.join(workdir, f"page{len(turns)}.pgm")
-    Image.fromarray(clean, "L").save(pgm, format="PPM")
-    words = spaced_percents(without_bars(tesseract.words(pgm, dpi, psm=3), settings), clean, settings)
-    return _Reading(words, ruled_tables(rules, words, dpi, settings.tables), turns, clean, pgm, slope)
+    words = spaced_percents(without_bars(tesseract.words(clean, dpi, psm=3), settings), clean, settings)
+    return _Reading(words, ruled_tables(rules, words, dpi, settings.tables), turns, clean, slope)
 
 
-def _read_empty_cells(reading: _Reading, grids: list[CellGrid], dpi: int, settings: OcrSettings, workdir: str,
+def _read_cells_again(reading: _Reading, grids: list[CellGrid], dpi: int, settings: OcrSettings,
                       tesseract: Tesseract) -> None:
-    """Read again the table cells that hold ink but got no words, all in one tesseract call.
+    """Read again, all in one tesseract call, the table cells that hold ink but got no words,
+    and those whose words tesseract was unsure of.
 
-    Page segmentation drops short lone marks (`x`, `3`) in a narrow cell as noise. The cells
-    are cut out and stacked on one strip, one below the other, which tesseract reads as lines;
-    each word found goes back to its cell in page coordinates.
+    Page segmentation drops short lone marks (`x`, `3`) in a narrow cell as noise, and misreads
+    digits on a shaded band. The cells are cut out, set on white and stacked on one strip, one
+    below the other, which tesseract reads as lines; each word found goes back to its cell in
+    page coordinates. A cell that had words keeps them unless the new reading is surer.
     """
-    empty = [(grid, cell) for grid in grids for cell in grid.empty_cells()]
-    if not empty:
+    again = [(grid, cell) for grid in grids for cell in grid.cells_to_read_again(settings.reread_cell_below_confidence)]
+    if not again:
         return
     # Ink by the page's threshold: a cell's own threshold would split a shaded band in two.
     ink = ink_mask(reading.clean)
     margin = max(2, int(dpi * settings.cell_margin_in))
     gap = max(10, int(dpi * settings.cell_gap_in))
     pieces: list[tuple[CellGrid, int, int, int, int, np.ndarray]] = []
-    for grid, (r, c, (x0, top, x1, bottom)) in empty:
+    for grid, (r, c, (x0, top, x1, bottom)) in again:
         box = (slice(max(top + margin, 0), bottom - margin), slice(max(x0 + margin, 0), x1 - margin))
         if reading.clean[box].size and ink[box].mean() >= settings.min_cell_ink:
             pieces.append((grid, r, c, box[1].start, box[0].start, reading.clean[box]))
@@ -172,17 +169,23 @@ def _read_empty_cells(reading: _Reading, grids: list[CellGrid], dpi: int, settin
         strip[y:y + crop.shape[0], gap:gap + crop.shape[1]] = flat
         spans.append((y, y + crop.shape[0], grid, r, c, x0 - gap, top - y))
         y += crop.shape[0] + gap
-    path = os.path.join(workdir, "cells.pgm")
-    Image.fromarray(strip, "L").save(path, format="PPM")
-    for w in without_bars(tesseract.words(path, dpi, psm=6), settings):
+    found: dict[tuple[int, int, int], list[Word]] = {}
+    for w in without_bars(tesseract.words(strip, dpi, psm=6), settings):
         if w.conf < settings.min_cell_word_confidence:
             continue
         for start, end, grid, r, c, dx, dy in spans:
             if start <= w.cy < end:
                 moved = Word(w.text, w.conf, w.left + dx, w.top + dy, w.right + dx, w.bottom + dy, (-1, r, c))
-                grid.rows[r][c].append(moved)
-                reading.words.append(moved)
+                found.setdefault((id(grid), r, c), []).append(moved)
                 break
+    for _start, _end, grid, r, c, _dx, _dy in spans:
+        new, old = found.get((id(grid), r, c), []), grid.rows[r][c]
+        if not new or (old and mean(w.conf for w in new) <= mean(w.conf for w in old)):
+            continue
+        dropped = {id(w) for w in old}
+        reading.words[:] = [w for w in reading.words if id(w) not in dropped]
+        grid.rows[r][c] = new
+        reading.words.extend(new)
 
 
 @dataclass

@@ -103,6 +103,9 @@ class OcrSettings:
     """OSD's orientation is believed from this confidence on."""
     min_cell_ink: float = 0.002
     """A table cell with no OCR word is read again when this share of it is ink (not just noise)."""
+    reread_cell_below_confidence: float = 75.0
+    """A table cell whose words' mean confidence is below this is read again on white too (a
+    shaded band misreads `12` as `1172`); the reading more sure of itself is kept."""
     min_cell_word_confidence: float = 50.0
     """A word read in such a cell is kept from this confidence on."""
     cell_margin_in: float = 0.02

@@ -91,12 +91,13 @@ class CellGrid:
     slope: float = 0.0
     level_x: float = 0.0
 
-    def empty_cells(self) -> list[tuple[int, int, tuple[int, int, int, int]]]:
-        """(row, column, box) of every cell no OCR word fell in, in image pixels."""
+    def cells_to_read_again(self, below_confidence: float) -> list[tuple[int, int, tuple[int, int, int, int]]]:
+        """(row, column, box) of every cell no OCR word fell in, or whose words' mean
+        confidence is below `below_confidence`, in image pixels."""
         cells = []
         for r, row in enumerate(self.rows):
             for c, cell in enumerate(row):
-                if not cell:
+                if not cell or sum(w.conf for w in cell) / len(cell) < below_confidence:
                     x0, x1 = self.col_edges[c], self.col_edges[c + 1]
                     dy = self.slope * ((x0 + x1) / 2 - self.level_x)
                     cells.append((r, c, (int(x0), int(self.row_edges[r] + dy), int(x1), int(self.row_edges[r + 1] + dy))))

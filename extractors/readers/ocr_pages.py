@@ -3,7 +3,8 @@ own page: images from an image file or pages of a PDF without a usable text laye
 readers' side of OCR (it renders PDF pages and judges text layers); extractors.ocr reads one
 page image and knows nothing of files.
 
-Pages run settings.workers at a time, one tesseract process each (extractors.ocr.engine);
+Pages run settings.workers at a time, each thread with a tesseract model of its own
+(extractors.ocr.engine);
 PDF pages are rendered once, greyscale, in the calling thread (pdfium is not thread-safe)
 while earlier pages are OCR'd. A page that fails (its time budget, tesseract, memory, a
 fault of ours) becomes a Fault for that page only, never losing the document's other pages
@@ -16,7 +17,6 @@ from collections.abc import Collection, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 import pypdfium2 as pdfium
-import pytesseract
 from PIL import Image
 
 from extractors.ocr.layout import image_has_text
@@ -38,7 +38,7 @@ def needs_ocr(layer: TextLayer) -> bool:
 
 def ocr_images(pages: Iterable[tuple[int, Image.Image, tuple[float, float] | None]],
                settings: OcrSettings = DEFAULT_SETTINGS) -> dict[int, PageResult]:
-    """OCR many page images in parallel (settings.workers tesseract processes at a time).
+    """OCR many page images in parallel (settings.workers pages at a time).
 
     `pages` is consumed lazily, and never more than workers + 1 images are held at once, so a
     generator that renders pages keeps memory flat on a long scan.
@@ -125,7 +125,7 @@ def _ocr_or_error(image: Image.Image, number: int, settings: OcrSettings,
     except MemoryError as exc:
         return Fault(page=number, kind="too_large", message=f"page {number} is too large to OCR within saman's memory limit",
                      detail=describe(exc))
-    except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError, OSError) as exc:
+    except OSError as exc:
         return Fault(page=number, kind="ocr_failed", message=f"tesseract could not read page {number}; the page's text is missing",
                      detail=describe(exc))
     except Exception as exc:  # noqa: BLE001 — a fault of ours on one page costs that page
