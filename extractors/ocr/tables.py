@@ -386,7 +386,9 @@ def _split_bands_into_lines(words: list[Word], row_edges: list[float]) -> list[f
     """Row edges for a table whose rules do not separate every row (top, header, bottom rule).
 
     When most bands between rules hold one line of text, a band with two lines is a cell
-    whose text wraps; when bands hold many lines, each line is a row.
+    whose text wraps; when bands hold many lines, each line is a row. A line is a new row
+    only where blank space parts it from the lines above: a cell centred beside a wrapped
+    cell overlaps both its lines, so the wrapped text and its row stay one row.
     """
     per_band: list[list[list[Word]]] = []
     for top, bottom in zip(row_edges, row_edges[1:]):
@@ -396,8 +398,12 @@ def _split_bands_into_lines(words: list[Word], row_edges: list[float]) -> list[f
         return row_edges
     edges = [row_edges[0]]
     for (top, bottom), lines in zip(zip(row_edges, row_edges[1:]), per_band):
-        for upper, lower in zip(lines, lines[1:]):
-            edges.append((max(w.bottom for w in upper) + min(w.top for w in lower)) / 2)
+        reach = max((w.bottom for w in lines[0]), default=top)
+        for lower in lines[1:]:
+            lower_top = min(w.top for w in lower)
+            if lower_top > reach:
+                edges.append((reach + lower_top) / 2)
+            reach = max(reach, max(w.bottom for w in lower))
         edges.append(bottom)
     return edges
 
