@@ -549,7 +549,10 @@ def _unruled_tables(words: list[Word], dpi: int, settings: TableSettings) -> lis
         words_per_cell = sum(len(c) for c in filled) / len(filled)
         per_column = [sum(bool(r[c]) for r in cells) for c in range(n_cols)]
         first_column_full = per_column[0] >= settings.min_first_column_share * len(cells)
-        columns_used = min(per_column) >= 2
+        # A column named in the first row whose body OCR left blank (tesseract drops lone
+        # digits between wide gaps) is still a column: its cells are read again one by one.
+        header_only = [c for c in range(n_cols) if per_column[c] == 1 and cells[0][c]]
+        columns_used = all(n >= 2 or c in header_only for c, n in enumerate(per_column)) and len(header_only) <= 1
         short_right = all(len(r[-1]) <= 2 for r in cells)
         wide_enough = n_cols >= 3 or (len(run) >= 4 and short_right)
         if wide_enough and words_per_cell <= settings.max_words_per_cell and first_column_full and columns_used:
