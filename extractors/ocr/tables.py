@@ -524,6 +524,23 @@ def unruled_tables(words: list[Word], dpi: int, slope: float = 0.0, settings: Ta
             for g in _unruled_tables(levelled, dpi, settings)]
 
 
+def _header_over_its_column(cells: list[list[list[Word]]], col_edges: list[float]) -> list[float]:
+    """Column edges without the gap between a header cell with nothing under it and a column
+    of right-aligned numbers with no header: a header centred over such a column leaves a gap
+    between itself and the numbers, yet they are one column."""
+    edges = list(col_edges)
+    c = 0
+    while c < len(edges) - 2:
+        left = [bool(row[c]) for row in cells]
+        right = [bool(row[c + 1]) for row in cells]
+        header_alone = left[0] and not any(left[1:]) and not right[0] and any(right[1:])
+        if header_alone and len(edges) > 3:
+            del edges[c + 1]
+            cells = [row[:c] + [row[c] + row[c + 1]] + row[c + 2:] for row in cells]
+        c += 1
+    return edges
+
+
 def _unruled_tables(words: list[Word], dpi: int, settings: TableSettings) -> list[CellGrid]:
     rows = _visual_rows(words)
     if len(rows) < settings.min_unruled_rows:
@@ -545,6 +562,10 @@ def _unruled_tables(words: list[Word], dpi: int, settings: TableSettings) -> lis
             row_edges.append((max(w.bottom for w in rows[a]) + min(w.top for w in rows[b])) / 2)
         row_edges.append(max(w.bottom for w in rows[run[-1]]) + 1)
         cells = _fill(run_words, row_edges, col_edges)
+        col_edges = _header_over_its_column(cells, col_edges)
+        if len(col_edges) - 1 < n_cols:
+            n_cols = len(col_edges) - 1
+            cells = _fill(run_words, row_edges, col_edges)
         filled = [c for r in cells for c in r if c]
         words_per_cell = sum(len(c) for c in filled) / len(filled)
         per_column = [sum(bool(r[c]) for r in cells) for c in range(n_cols)]
