@@ -386,7 +386,9 @@ def _split_bands_into_lines(words: list[Word], row_edges: list[float]) -> list[f
     """Row edges for a table whose rules do not separate every row (top, header, bottom rule).
 
     When most bands between rules hold one line of text, a band with two lines is a cell
-    whose text wraps; when bands hold many lines, each line is a row.
+    whose text wraps; when bands hold many lines, each line is a row. A line is a new row
+    only where blank space parts it from the lines above: a cell centred beside a wrapped
+    cell overlaps both its lines, so the wrapped text and its row stay one row.
     """
     per_band: list[list[list[Word]]] = []
     for top, bottom in zip(row_edges, row_edges[1:]):
@@ -396,8 +398,12 @@ def _split_bands_into_lines(words: list[Word], row_edges: list[float]) -> list[f
         return row_edges
     edges = [row_edges[0]]
     for (top, bottom), lines in zip(zip(row_edges, row_edges[1:]), per_band):
-        for upper, lower in zip(lines, lines[1:]):
-            edges.append((max(w.bottom for w in upper) + min(w.top for w in lower)) / 2)
+        reach = max((w.bottom for w in lines[0]), default=top)
+        for lower in lines[1:]:
+            lower_top = min(w.top for w in lower)
+            if lower_top > reach:
+                edges.append((reach + lower_top) / 2)
+            reach = max(reach, max(w.bottom for w in lower))
         edges.append(bottom)
     return edges
 
@@ -518,6 +524,23 @@ def unruled_tables(words: list[Word], dpi: int, slope: float = 0.0, settings: Ta
             for g in _unruled_tables(levelled, dpi, settings)]
 
 
+def _header_over_its_column(cells: list[list[list[Word]]], col_edges: list[float]) -> list[float]:
+    """Column edges without the gap between a header cell with nothing under it and a column
+    of right-aligned numbers with no header: a header centred over such a column leaves a gap
+    between itself and the numbers, yet they are one column."""
+    edges = list(col_edges)
+    c = 0
+    while c < len(edges) - 2:
+        left = [bool(row[c]) for row in cells]
+        right = [bool(row[c + 1]) for row in cells]
+        header_alone = left[0] and not any(left[1:]) and not right[0] and any(right[1:])
+        if header_alone and len(edges) > 3:
+            del edges[c + 1]
+            cells = [row[:c] + [row[c] + row[c + 1]] + row[c + 2:] for row in cells]
+        c += 1
+    return edges
+
+
 def _unruled_tables(words: list[Word], dpi: int, settings: TableSettings) -> list[CellGrid]:
     rows = _visual_rows(words)
     if len(rows) < settings.min_unruled_rows:
@@ -539,11 +562,18 @@ def _unruled_tables(words: list[Word], dpi: int, settings: TableSettings) -> lis
             row_edges.append((max(w.bottom for w in rows[a]) + min(w.top for w in rows[b])) / 2)
         row_edges.append(max(w.bottom for w in rows[run[-1]]) + 1)
         cells = _fill(run_words, row_edges, col_edges)
+        col_edges = _header_over_its_column(cells, col_edges)
+        if len(col_edges) - 1 < n_cols:
+            n_cols = len(col_edges) - 1
+            cells = _fill(run_words, row_edges, col_edges)
         filled = [c for r in cells for c in r if c]
         words_per_cell = sum(len(c) for c in filled) / len(filled)
         per_column = [sum(bool(r[c]) for r in cells) for c in range(n_cols)]
         first_column_full = per_column[0] >= settings.min_first_column_share * len(cells)
-        columns_used = min(per_column) >= 2
+        # A column named in the first row whose body OCR left blank (tesseract drops lone
+        # digits between wide gaps) is still a column: its cells are read again one by one.
+        header_only = [c for c in range(n_cols) if per_column[c] == 1 and cells[0][c]]
+        columns_used = all(n >= 2 or c in header_only for c, n in enumerate(per_column)) and len(header_only) <= 1
         short_right = all(len(r[-1]) <= 2 for r in cells)
         wide_enough = n_cols >= 3 or (len(run) >= 4 and short_right)
         if wide_enough and words_per_cell <= settings.max_words_per_cell and first_column_full and columns_used:
