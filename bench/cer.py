@@ -36,10 +36,9 @@ def twin_of(scan: Path, n_pages: int) -> tuple[str, list[int]]:
 
 def score_file(scan: Path) -> dict:
     from extractors.readers.base import read_document, sha256_of
-    from extractors.readers.source import ReadOptions
-    from extractors.recognisers.pipeline import reading_settings
+    from extractors.recognisers.pipeline import reading_options
 
-    doc = read_document(str(scan), sha256_of(str(scan)), ReadOptions(ocr_settings=reading_settings()))
+    doc = read_document(str(scan), sha256_of(str(scan)), reading_options())
     stem, twin_pages = twin_of(scan, len(doc.pages))
     twin_path = CORPUS / f"{stem}.pdf"
     twin = read_document(str(twin_path), sha256_of(str(twin_path)))

@@ -79,13 +79,12 @@ def read_one(path: str, ocr_changes: dict[str, str] | None = None) -> dict:
     """Read and recognise one file in a worker: what scoring needs, and how long it took."""
     from models.errors import ReadError
     from extractors.ocr.settings import ocr_settings
-    from extractors.recognisers.pipeline import reading_settings, recognise
+    from extractors.recognisers.pipeline import reading_options, recognise
     from extractors.readers.base import read_document, sha256_of
-    from extractors.readers.source import ReadOptions
 
     started = time.process_time()
     try:
-        doc = read_document(path, sha256_of(path), ReadOptions(ocr_settings=reading_settings(ocr_settings(ocr_changes or {}))))
+        doc = read_document(path, sha256_of(path), reading_options(ocr_settings(ocr_changes or {})))
         records = [r.model_dump(mode="json") for r in recognise(doc)]
     except ReadError as exc:
         return {"file_name": Path(path).name, "error": f"{exc.kind}: {exc.message}", "seconds": time.process_time() - started}

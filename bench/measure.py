@@ -207,9 +207,8 @@ def stage_shares(paths: list[str], limit: int = 20) -> dict[str, float]:
     from models.errors import ReadError
     from extractors.recognisers.base import Found
     from extractors.recognisers.context import Context
-    from extractors.recognisers.pipeline import page_thumbnails, pipeline, reading_settings, stored_blocks, structural_records
+    from extractors.recognisers.pipeline import page_thumbnails, pipeline, reading_options, stored_blocks, structural_records
     from extractors.readers.base import open_source, read_source
-    from extractors.readers.source import ReadOptions
     from models import DocumentRecord, Extraction
 
     _warm_worker()
@@ -220,7 +219,7 @@ def stage_shares(paths: list[str], limit: int = 20) -> dict[str, float]:
             t = time.perf_counter()
             try:
                 source = open_source(path, sha256_of(path))
-                doc = read_source(source, ReadOptions(ocr_settings=reading_settings()))
+                doc = read_source(source, reading_options())
             except ReadError:  # an outside folder holds broken files: their reading is all they cost
                 seconds["read"] += time.perf_counter() - t
                 continue

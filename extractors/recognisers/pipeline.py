@@ -194,6 +194,11 @@ def reading_settings(ocr: OcrSettings = DEFAULT_SETTINGS) -> OcrSettings:
                                place_names=ocr.place_names | load_gazetteer().place_names())
 
 
+def reading_options(ocr: OcrSettings = DEFAULT_SETTINGS) -> ReadOptions:
+    """How saman reads a file: OCR tuned by `ocr`, with the recognisers' words (reading_settings)."""
+    return ReadOptions(ocr_settings=reading_settings(ocr))
+
+
 def extract_file(path: str, sha256: str, ocr: OcrSettings = DEFAULT_SETTINGS) -> Extraction | ErrorRecord:
     """Read (OCR tuned by `ocr`) and recognise one file.
 
@@ -202,7 +207,7 @@ def extract_file(path: str, sha256: str, ocr: OcrSettings = DEFAULT_SETTINGS) ->
     """
     try:
         with open_source(path, sha256) as source:
-            doc = read_source(source, ReadOptions(ocr_settings=reading_settings(ocr)))
+            doc = read_source(source, reading_options(ocr))
             # drawn while the source is open: a PDF's thumbnails come from the pdfium document that read it
             return Extraction.of(recognise(doc), stored_blocks(doc), page_thumbnails(source, doc))
     except ReadError as exc:
