@@ -27,6 +27,7 @@ from statistics import median
 import pdfplumber
 import pypdfium2 as pdfium
 from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfplumber.table import Table as PlumberTable, TableFinder, TableSettings
 from pdfplumber.utils.exceptions import PdfminerException
 from PIL import Image
 
@@ -206,9 +207,9 @@ class _Sources:
                 raise
             return self._plumbed_page(number, n_before, exc)
         tables: list[Table] = []
-        if read.has_paths and self.plumbed is not None:
+        if read.has_paths:
             try:
-                tables = self._tables(number, n_before, read.chars)
+                tables = self._tables(read, n_before)
             except MemoryError:
                 raise
             except Exception as exc:  # noqa: BLE001 — the text stands; only the tables are lost
@@ -217,25 +218,22 @@ class _Sources:
         tables += self.unruled.find(read, n_before + len(tables) + 1, beside=tables)
         return _page(number, read.width, read.height, read.lines, tables), tables, read.layer if read.has_ink else None
 
-    def _tables(self, number: int, n_before: int, chars: list[pdfium_text.Char]) -> list[Table]:
-        """The ruled tables pdfplumber finds on the page, in pdfium's coordinates (from the
-        top-left of the crop box) and filled with pdfium's characters."""
-        pl_page = self.plumbed.pages[number - 1]
+    def _tables(self, read: pdfium_text.PageText, n_before: int) -> list[Table]:
+        """The ruled tables pdfplumber's table finder finds on the page, in pdfium's
+        coordinates (from the top-left of the crop box) and filled with pdfium's characters:
+        on the edges pdfium read (extractors.readers.pdfium_paths), or where the page drew
+        more than those cover, on pdfplumber's own parse of the page."""
+        if read.edges is not None:
+            ruled = _RuledPage(read.edges, (0.0, 0.0, read.width, read.height))
+            return _filled(TableFinder(ruled, TableSettings.resolve(None)).tables, read.number, n_before, read.chars)
+        if self.plumbed is None:
+            return []
+        pl_page = self.plumbed.pages[read.number - 1]
         try:
             if not _sane_size(pl_page) or not (pl_page.rects or pl_page.lines):
                 return []
-            dx, dy = float(pl_page.cropbox[0]), float(pl_page.cropbox[1])
-            tables = []
-            for found in pl_page.find_tables():
-                cells = [[None if c is None else (c[0] - dx, c[1] - dy, c[2] - dx, c[3] - dy) for c in row.cells]
-                         for row in found.rows]
-                rows = [[clean_cell(c) for c in row] for row in _cell_texts(cells, chars)]
-                rows = [r for r in rows if any(r)]
-                if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
-                    x0, top, x1, bottom = found.bbox
-                    tables.append(Table(table_id=f"p{number}t{n_before + len(tables) + 1}", page=number, pages=[number],
-                                        rows=rows, bbox=(x0 - dx, top - dy, x1 - dx, bottom - dy), method="pdf"))
-            return tables
+            return _filled(pl_page.find_tables(), read.number, n_before, read.chars,
+                           shift=(float(pl_page.cropbox[0]), float(pl_page.cropbox[1])))
         finally:
             pl_page.close()
 
@@ -256,6 +254,33 @@ def _close(plumbed: pdfplumber.PDF) -> None:
         plumbed.close()
     except Exception:  # noqa: BLE001 — the pages cannot be built: close the file itself
         plumbed.stream.close()
+
+
+class _RuledPage:
+    """What pdfplumber's TableFinder reads of a page under its `lines` strategies: the
+    page's edges and its box."""
+
+    def __init__(self, edges: list[dict], bbox: tuple[float, float, float, float]) -> None:
+        self.edges = edges
+        self.bbox = bbox
+
+
+def _filled(found: list[PlumberTable], number: int, n_before: int, chars: list[pdfium_text.Char],
+            shift: tuple[float, float] = (0.0, 0.0)) -> list[Table]:
+    """pdfplumber's tables as Tables filled with pdfium's characters, moved by `shift` into
+    pdfium's coordinates; a table of one row or one column is no table."""
+    dx, dy = shift
+    tables: list[Table] = []
+    for table in found:
+        cells = [[None if c is None else (c[0] - dx, c[1] - dy, c[2] - dx, c[3] - dy) for c in row.cells]
+                 for row in table.rows]
+        rows = [[clean_cell(c) for c in row] for row in _cell_texts(cells, chars)]
+        rows = [r for r in rows if any(r)]
+        if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
+            x0, top, x1, bottom = table.bbox
+            tables.append(Table(table_id=f"p{number}t{n_before + len(tables) + 1}", page=number, pages=[number],
+                                rows=rows, bbox=(x0 - dx, top - dy, x1 - dx, bottom - dy), method="pdf"))
+    return tables
 
 
 def _sane_size(pl_page: pdfplumber.page.Page) -> bool:

@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import ctypes
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image
 
+from extractors.readers import pdfium_paths
 from extractors.readers.text_layer import TextLayer, duplicates, picture_share
 
 # Characters whose tops lie within this many points of the line's last character share a
@@ -78,8 +79,10 @@ class Char:
 @dataclass
 class PageText:
     """A page read through pdfium: its size in points, its characters and lines, its layer
-    to judge, whether anything at all is drawn on it (a blank page has nothing to OCR), and
-    whether it holds vector paths (rules, boxes: the signal that it may hold a ruled table)."""
+    to judge, whether anything at all is drawn on it (a blank page has nothing to OCR),
+    whether it holds vector paths (rules, boxes: the signal that it may hold a ruled table)
+    and their axis-aligned edges for pdfplumber's table finder (extractors.readers.pdfium_paths;
+    None: more than the page may have read, left to pdfplumber)."""
 
     number: int
     width: float
@@ -89,6 +92,7 @@ class PageText:
     layer: TextLayer
     has_ink: bool
     has_paths: bool
+    edges: list[dict] | None
 
 
 def open_pdf(path: str) -> pdfium.PdfDocument:
@@ -129,7 +133,8 @@ def read_page(pdf: pdfium.PdfDocument, number: int) -> PageText:
     lines = lines_of(visible)
     layer = TextLayer(glyphs=[c.text for c in visible], text="\n".join(ln.text for ln in lines),
                       picture_share=picture_share([box for box, _ in objects.pictures], width, height))
-    return PageText(number, float(width), float(height), visible, lines, layer, has_ink, objects.paths > 0)
+    return PageText(number, float(width), float(height), visible, lines, layer, has_ink, objects.paths > 0,
+                    None if objects.budget.exceeded else objects.edges)
 
 
 def _to_top_left(page: pdfium.PdfPage, width: float, height: float):
@@ -284,23 +289,26 @@ def lines_of(chars: list[Char]) -> list[Line]:
 @dataclass
 class _Objects:
     """What a page draws besides text: its pictures (box in top-left points, declared
-    pixels) and how many vector paths."""
+    pixels), how many vector paths, and their edges as long as `budget` lasts."""
 
     pictures: list[tuple[tuple[float, float, float, float], int]]
     paths: int = 0
+    edges: list[dict] = field(default_factory=list)
+    budget: pdfium_paths.Budget = field(default_factory=pdfium_paths.Budget)
 
 
-def _objects(page: pdfium.PdfPage, mapped) -> _Objects:
-    """The page's pictures and paths, in form XObjects too, read from the objects'
-    dictionaries without decoding any picture."""
-    found = _Objects([])
+def _objects(page: pdfium.PdfPage, mapped, with_edges: bool = True) -> _Objects:
+    """The page's pictures and paths (with their edges if `with_edges`), in form XObjects
+    too, read from the objects' dictionaries without decoding any picture."""
+    found = _Objects([], budget=pdfium_paths.Budget(pdfium_paths.MAX_SEGMENTS if with_edges else -1))
     budget = [_MAX_OBJECTS]
     count = pdfium_c.FPDFPage_CountObjects(page)
-    _walk([pdfium_c.FPDFPage_GetObject(page, i) for i in range(min(count, budget[0]))], mapped, found, budget, 0)
+    _walk([pdfium_c.FPDFPage_GetObject(page, i) for i in range(min(count, budget[0]))], mapped, found, budget, 0,
+          pdfium_paths.IDENTITY)
     return found
 
 
-def _walk(objects: list, mapped, found: _Objects, budget: list[int], depth: int) -> None:
+def _walk(objects: list, mapped, found: _Objects, budget: list[int], depth: int, matrix: pdfium_paths.Matrix) -> None:
     left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
     w, h = ctypes.c_uint(), ctypes.c_uint()
     for obj in objects:
@@ -310,6 +318,8 @@ def _walk(objects: list, mapped, found: _Objects, budget: list[int], depth: int)
         kind = pdfium_c.FPDFPageObj_GetType(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             found.paths += 1
+            if not found.budget.exceeded:
+                found.edges += pdfium_paths.path_edges(obj, pdfium_paths.object_matrix(obj, matrix), mapped, found.budget)
         elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             pixels = w.value * h.value if pdfium_c.FPDFImageObj_GetImagePixelSize(obj, w, h) else 0
             box = (0.0, 0.0, 0.0, 0.0)
@@ -320,13 +330,13 @@ def _walk(objects: list, mapped, found: _Objects, budget: list[int], depth: int)
         elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _MAX_DEPTH:
             n = pdfium_c.FPDFFormObj_CountObjects(obj)
             _walk([pdfium_c.FPDFFormObj_GetObject(obj, i) for i in range(max(0, min(n, budget[0])))], mapped, found,
-                  budget, depth + 1)
+                  budget, depth + 1, pdfium_paths.object_matrix(obj, matrix))
 
 
 def too_large_to_draw(page: pdfium.PdfPage) -> bool:
     """Whether the page's pictures declare more pixels than any real page holds."""
     width, height = page.get_size()
-    return sum(pixels for _, pixels in _objects(page, _to_top_left(page, width, height)).pictures) > MAX_PICTURE_PIXELS
+    return sum(pixels for _, pixels in _objects(page, _to_top_left(page, width, height), with_edges=False).pictures) > MAX_PICTURE_PIXELS
 
 
 def render(page: pdfium.PdfPage, scale: float, *, grayscale: bool = False,
