@@ -2,10 +2,10 @@
 
 Text comes from pdfium (extractors.readers.pdfium_text): lines in reading order with their bboxes
 and font sizes, from which titles, bullets and table cells are told. Ruled tables come from
-pdfplumber's `find_tables`, only on pages that draw vector paths and show ruling lines or
-rectangles (table detection, and pdfminer's parse of the page under it, is the costly part
-of reading a PDF, and most pages have no table); their cells are filled with pdfium's
-characters, so a table reads as the page around it. Running headers and footers are
+pdfplumber's table finder run on the rules and boxes pdfium reads from the page's paths
+(extractors.readers.pdfium_paths): pdfminer's parse of a page, which pdfplumber's own
+`find_tables` needs, was most of the cost of reading a PDF; their cells are filled with
+pdfium's characters, so a table reads as the page around it. Running headers and footers are
 recognised by repetition across pages and kept out of the page text; a table that
 continues over a page break becomes one table. Pages are closed as soon as they are read so
 memory stays flat on long PDFs. Pages whose text layer is missing or shows a fault
@@ -27,6 +27,7 @@ from statistics import median
 import pdfplumber
 import pypdfium2 as pdfium
 from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfminer.pdftypes import resolve1
 from pdfplumber.table import Table as PlumberTable, TableFinder, TableSettings
 from pdfplumber.utils.exceptions import PdfminerException
 from PIL import Image
@@ -132,9 +133,11 @@ class _Sources:
 
     pdfium reads every page's text (extractors.readers.pdfium_text): five times cheaper than
     pdfminer, and it parts words by the PDF's own spacing where pdfminer's fixed tolerance
-    runs small type together or breaks letter-spaced dates apart. pdfplumber finds ruled
-    tables (`find_tables`), on the pages that draw vector paths; their cells are filled with
-    pdfium's characters. A page pdfium cannot read is read by pdfplumber, text and tables.
+    runs small type together or breaks letter-spaced dates apart. pdfplumber's table finder
+    finds ruled tables on the edges pdfium reads; their cells are filled with pdfium's
+    characters. pdfminer parses the file only when pdfium cannot: a file pdfium cannot
+    open, a page it fails on (read by pdfplumber, text and tables), a page that draws more
+    than pdfium's edges cover.
     pdfium also reads files pdfminer cannot open or finds fewer pages in (an xref table
     whose offsets point nowhere, a missing or broken MediaBox, a page tree with a broken
     branch: pdfium rebuilds them, and numbers the pages as the file does). A file neither
@@ -143,35 +146,73 @@ class _Sources:
 
     def __init__(self, source: Source) -> None:
         self.source = source
-        self.plumbed: pdfplumber.PDF | None = None
-        self._plumber_error: Exception | None = None
         self.unruled = UnruledTables()
-        plumbed_pages = 0
-        try:
-            self.plumbed = pdfplumber.open(source.path)
-            plumbed_pages = len(self.plumbed.pages)
+        self._opened: pdfplumber.PDF | None = None
+        self._plumber_error: Exception | None = None
+        self._pages_checked = False
+        try:  # pdfminer reads the document's dictionaries here; its pages only when asked for
+            self._opened = pdfplumber.open(source.path)
         except Exception as exc:  # pdfminer raises plain exceptions (KeyError, TypeError, ...) on broken files
             cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
             if isinstance(cause, PDFPasswordIncorrect):
                 raise _encrypted(cause) from exc
-            self._drop_plumbed()
             self._plumber_error = exc
         try:
-            pdfium_pages = len(self.pdfium())
-        except ReadError:
-            if not plumbed_pages:
-                raise
-            pdfium_pages = 0  # pdfium cannot open what pdfminer reads: pdfminer's pages stand
+            pdfium_pages = len(source.pdfium())
+        except pdfium.PdfiumError as exc:
+            if pdfium_text.is_password_error(exc):
+                raise _encrypted(exc) from exc
+            if self._opened is None:
+                raise ReadError("corrupt", "the PDF could not be opened; the file is probably damaged or truncated, "
+                                "or it is not a PDF", describe(self._plumber_error or exc)) from exc
+            pdfium_pages = 0
+        plumbed_pages = self._pdfminer_pages(pdfium_pages)
         if pdfium_pages > plumbed_pages:
             self._drop_plumbed()
         self.n_pages = max(plumbed_pages, pdfium_pages)
         if self.n_pages == 0:
             raise ReadError("empty", "the PDF has no pages")
 
+    def _pdfminer_pages(self, pdfium_pages: int) -> int:
+        """How many pages pdfminer finds: pdfium's count when the page tree declares as many
+        (pdfminer's pages are then built only if one is needed), else pdfminer's own walk of
+        the tree (it finds pages pdfium does not where a branch is broken)."""
+        if self._opened is None:
+            return 0
+        try:
+            declared = resolve1(resolve1(self._opened.doc.catalog["Pages"])["Count"])
+        except Exception:  # noqa: BLE001 — no readable count: pdfminer walks the tree
+            declared = None
+        if pdfium_pages and declared == pdfium_pages:
+            return pdfium_pages
+        return self._built_pages()
+
+    def _built_pages(self) -> int:
+        """pdfminer's pages, built once (0, and pdfplumber dropped, where it cannot walk the
+        page tree: pdfium's pages stand)."""
+        self._pages_checked = True
+        try:
+            return len(self._opened.pages)
+        except Exception as exc:  # noqa: BLE001 — pdfminer raises plain exceptions on a broken tree
+            self._plumber_error = exc
+            self._drop_plumbed()
+            return 0
+
+    @property
+    def plumbed(self) -> pdfplumber.PDF | None:
+        """pdfplumber's reading of the file, for what pdfium cannot read (a page it fails on,
+        a page drawing more than its edges cover, a file it cannot open); its pages are
+        built the first time one is needed. None if pdfminer cannot open the file or numbers
+        its pages otherwise than pdfium does (it skips a page the page tree names but the
+        file lacks, and would misnumber the pages after it)."""
+        if not self._pages_checked and self._opened is not None and self._built_pages() != self.n_pages:
+            self._drop_plumbed()
+        return self._opened
+
     def _drop_plumbed(self) -> None:
-        if self.plumbed is not None:
-            _close(self.plumbed)
-            self.plumbed = None
+        if self._opened is not None:
+            _close(self._opened)
+            self._opened = None
 
     def __enter__(self) -> _Sources:
         return self
@@ -179,27 +220,17 @@ class _Sources:
     def __exit__(self, *exc: object) -> None:
         self._drop_plumbed()  # pdfium's document is the source's, shared with the thumbnails
 
-    def pdfium(self) -> pdfium.PdfDocument:
-        """pdfium's reading of the file (the source opens it once; a failure to open it is kept too)."""
-        try:
-            return self.source.pdfium()
-        except pdfium.PdfiumError as exc:
-            if pdfium_text.is_password_error(exc):
-                raise _encrypted(exc) from exc
-            raise ReadError("corrupt", "the PDF could not be opened; the file is probably damaged or truncated, "
-                            "or it is not a PDF", describe(self._plumber_error or exc)) from exc
-
     @property
     def info(self) -> dict:
-        if self.plumbed is not None:
-            return self.plumbed.metadata or {}
-        return pdfium_text.metadata(self.pdfium())
+        if self._opened is not None:  # pdfium's reading of it stops at a control character
+            return self._opened.metadata or {}
+        return pdfium_text.metadata(self.source.pdfium())
 
     def read_page(self, number: int, n_before: int, faults: list[Fault]) -> tuple[Page, list[Table], TextLayer | None]:
         """Page `number` with its tables and its text layer to judge (None: a blank page);
         a loss smaller than the page (its tables) goes to `faults`."""
         try:
-            read = pdfium_text.read_page(self.pdfium(), number)
+            read = pdfium_text.read_page(self.source.pdfium(), number)
         except MemoryError:
             raise  # pdfminer would hit the same wall
         except Exception as exc:  # noqa: BLE001 — pdfplumber gets its turn; if it fails too, both are the detail
@@ -249,11 +280,9 @@ class _Sources:
 
 
 def _close(plumbed: pdfplumber.PDF) -> None:
-    """pdfplumber's close builds every page first, which is what failed on a broken file."""
-    try:
-        plumbed.close()
-    except Exception:  # noqa: BLE001 — the pages cannot be built: close the file itself
-        plumbed.stream.close()
+    """Close the file itself: pdfplumber's own close builds every page first, which costs a
+    parse of the page tree nothing else may have needed and fails on a broken file."""
+    plumbed.stream.close()
 
 
 class _RuledPage:
