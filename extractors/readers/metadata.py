@@ -48,8 +48,8 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path, PurePath
 
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
+from extractors.lang.identify import identifier
 from extractors.lang.names import BIRTH_MARKERS, is_birth_year
 from extractors.lang.numbers import SCALES
 from extractors.lang.words import CURRENCY_WORDS, MONTH_NUMBERS, PERCENT_WORDS
@@ -369,11 +369,6 @@ MIN_MARKERS = 2
 SURE = 0.9
 
 
-@lru_cache(maxsize=1)
-def _identifier() -> LanguageIdentifier:
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-
-
 def detect_language(text: str) -> str:
     """The ISO 639-1 code of what the text is written in; `und` when there is too little text.
 
@@ -388,7 +383,7 @@ def detect_language(text: str) -> str:
     words = [w.lower() for w in _WORD.findall(_PROGRAMME_NAME.sub(" ", text[:SAMPLE_CHARS])) if len(w) > 1]
     if len(words) < MIN_WORDS:
         return "und"
-    ranked = _identifier().rank(" ".join(words))
+    ranked = identifier().rank(" ".join(words))
     probs = dict(ranked)
     if sum(probs.get(lang, 0.0) for lang in _SCANDINAVIAN) >= MIN_CONFIDENCE:
         return _scandinavian(words, probs)

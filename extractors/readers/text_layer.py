@@ -41,12 +41,11 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import groupby
 
 import numpy as np
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
+from extractors.lang.identify import identifier
 from extractors.lang.lexicon import lexicon
 
 # Fewer visible characters than this beside a picture is no text layer (a page number, a
@@ -154,13 +153,8 @@ def _vowel_script(ch: str) -> bool:
     return unicodedata.name(ch, "").startswith(_VOWEL_SCRIPTS)
 
 
-@lru_cache(maxsize=1)
-def _identifier() -> LanguageIdentifier:
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-
-
 def _language(text: str) -> str:
-    return _identifier().classify(text)[0]
+    return identifier().classify(text)[0]
 
 
 def _lost_norwegian_letters(sample: str) -> bool:
