@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
+from kb.dossier import dossier
 from kb.search import search
 from kb.web.serve import serving
 from kb.store import open_kb
@@ -103,19 +104,34 @@ def test_narrow_the_hits_by_theme(page, kb):
 
 
 def test_open_the_dossier_of_drammen(page, kb):
+    """The dossier reads as a report: each work once, its copies listed, its pages naming
+    Drammen with their pictures and lines, and the measure matrix."""
     page.goto("/")
     page.get_by_label("Kommunedossier / Municipality dossier").fill("Drammen")
     page.get_by_role("button", name="Vis / Show").click()
-    expect(page.locator("h1")).to_contain_text("Kommunedossier")
-    table = page.locator("table.rows-and-columns")
-    expect(table).to_contain_text("Buskerud")
-    m = kb.frame("municipality")
-    drammen = m[m.name == "Drammen"]
-    for file_name in set(drammen.file_name):
-        expect(table).to_contain_text(file_name)
+    expect(page.locator("h1")).to_contain_text("Kommunedossier / Municipality dossier: Drammen")
+    expect(page.locator(".saman-municipality")).to_contain_text("Buskerud")
+    report = dossier(kb, "Drammen")
+    works = page.locator(".saman-work")
+    expect(works).to_have_count(len(report["works"]))
+    for i, work in enumerate(report["works"]):
+        shown = works.nth(i)
+        expect(shown.locator("h3")).to_contain_text(work["title"])
+        expect(shown.locator(".saman-where .saman-file")).to_have_text(work["file_name"])
+        expect(shown.locator(".saman-copy")).to_have_count(len(work["copies"]))
+        expect(shown.locator(".saman-hit")).to_have_count(len(work["pages"]))
+        for k, p in enumerate(work["pages"]):
+            expect(shown.locator(".saman-hit").nth(k).locator("mark").first).to_have_text("Drammen")
+    pictures = page.locator(".saman-work img")
+    expect(pictures).to_have_count(report["totals"]["pages"])
+    for k in range(pictures.count()):
+        pictures.nth(k).scroll_into_view_if_needed()
+        expect(pictures.nth(k)).to_have_js_property("complete", True)
+        assert pictures.nth(k).evaluate("img => img.naturalWidth") == 320
+    expect(page.locator("table.saman-measures")).to_contain_text("Langvakter helg")
     snapshot(page, "dossier_drammen")
-    # A page row links to the page it names Drammen on.
-    table.locator("tr", has_text="Heltid – 8. mai i Drammen").first.locator("td.col-page a").click()
+    # A page links to the page it names Drammen on.
+    page.locator(".saman-hit", has_text="Heltid – 8. mai i Drammen").locator("h4 a").click()
     expect(page.locator(".saman-text").first).to_contain_text("Drammen")
     expect(page.locator("h2", has_text="Kommuner / Municipalities")).to_be_visible()
 

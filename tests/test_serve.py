@@ -28,13 +28,14 @@ from PIL import Image
 
 from extractors.thumbnails import WIDTH
 from kb.web.datasette_metadata import MATRIX_SEPARATOR, THEME_LABELS, database_name
-from kb.dossier import COLUMNS, DOSSIER_SQL, SECTIONS, dossier
+from kb.dossier import COLUMNS, DOSSIER_SQL, SECTIONS, dossier, rows
 from kb.query import QueryError
 from kb.search import search
 from kb.web.serve import ServeError, datasette_command, free_port, serve, serving
 from extractors.lang.spelling import bokmal_spelling
 from kb.store import open_kb
 from tests.processes import alive, descendants, listening
+from tests.searchdeck import search_kb  # noqa: F401  (a fixture)
 
 
 def served_copy(kb_path: Path, folder: Path) -> Path:
@@ -221,10 +222,48 @@ def query_rows(served, name: str, **params: str) -> list[dict]:
 
 def test_the_dossier_query_is_the_dossier(served, kb):
     for name in ("Drammen", "Løten", "0602"):
-        expected = dossier(kb, name)
+        expected = rows(kb, name)
         web = query_rows(served, "kommunedossier", kommune=name)
         assert web == [{"section": s, **row} for s in SECTIONS for row in expected[s]]
         assert expected["page"] and list(web[0]) == list(COLUMNS)
+
+
+def test_the_dossier_page_is_the_report_of_saman_municipality(served, kb):
+    """/-/municipality.json is the dict `saman municipality --json` prints; the page shows each
+    work once with its copies, each page naming it with its picture and line, and the measures."""
+    for name in ("Drammen", "Løten"):
+        assert fetch_json(served.url("/-/municipality.json", kommune=name)) == json.loads(json.dumps(dossier(kb, name)))
+    report = dossier(kb, "Drammen")
+    status, _, body = fetch(served.url("/-/municipality", kommune="Drammen"))
+    html = body.decode("utf-8")
+    assert status == 200 and "rows-and-columns" not in html  # a report, not the canned query's grid
+    assert html.count('class="saman-work"') == len(report["works"]) == report["totals"]["works"]
+    for work in report["works"]:
+        assert html.count(f"</span> {work['title']}</h3>") == 1
+        for copy in work["copies"]:
+            assert f'<span class="saman-copy">{copy["file_name"]}' in html
+        for page in work["pages"]:
+            assert f'src="/-/thumbnail/{work["doc_id"]}/{page["page"]}.png"' in html
+    assert html.count('class="saman-hit"') == report["totals"]["pages"]
+    assert "heldt sekretariatet tre temaverkstader: heltid i <mark>Drammen</mark>" in html
+    for measure in report["measures"]:
+        assert f"<td>{measure['measure']}</td>" in html and f"<td>{measure['value']}</td>" in html
+    status, _, body = fetch(served.url("/-/municipality", kommune="Atlantis"))
+    assert status == 404 and "no municipality “Atlantis”" in body.decode()
+    status, _, body = fetch(served.url("/-/municipality", kommune="Drammen", county="Nordland"))
+    assert status == 404 and "Drammen 0602</a> (Buskerud)" in body.decode()
+
+
+def test_the_dossier_page_lists_the_municipalities_sharing_a_name(search_kb, tmp_path):
+    with serving(served_copy(search_kb, tmp_path)) as base:
+        status, _, body = fetch(base + "/-/municipality?" + urllib.parse.urlencode({"kommune": "Bø"}))
+        html = body.decode()
+        assert status == 200 and "2 municipalities are called “Bø”" in html and 'class="saman-work"' not in html
+        assert "/-/municipality?kommune=B%C3%B8+1867" in html and "Nordland" in html and "Telemark" in html
+        chosen = fetch_json(base + "/-/municipality.json?" + urllib.parse.urlencode({"kommune": "Bø 1867"}))
+        assert [p["page"] for w in chosen["works"] for p in w["pages"]] == [2, 3]
+        by_county = fetch_json(base + "/-/municipality.json?" + urllib.parse.urlencode({"kommune": "Bø", "county": "Telemark"}))
+        assert [m["kommunenummer"] for m in by_county["municipalities"]] == ["0821"]
 
 
 def test_municipalities_by_theme(served, kb):
@@ -331,7 +370,7 @@ def test_a_page_shows_its_text_picture_and_findings(served, kb):
     page = kb.frame("page").query("doc_id == @drammen.doc_id and page == @drammen.page").iloc[0]
     assert page.title in html and drammen.file_name in html
     assert f"/-/thumbnail/{drammen.doc_id}/{drammen.page}.png" in html
-    assert "kommunedossier?kommune=0602" in html
+    assert "/-/municipality?kommune=0602" in html
     for line in page.text.splitlines()[:5]:
         assert line.replace("&", "&amp;") in html
     assert fetch(served.url(f"/-/page/{drammen.doc_id}/999"))[0] == 404

@@ -10,7 +10,8 @@ column descriptions; the canned queries answer the questions the archive is used
   per measure (generated from the KB, so the columns are the measures it holds);
 - `tall_for_emne`: every count whose subject (or unit) is the word asked for, in any
   inflection and in bokmål or nynorsk (`sykefravær` finds `sjukefråværet`);
-- `kommunedossier`: a municipality's dossier, the same SQL as `saman municipality NAME`;
+- `kommunedossier`: a municipality's dossier as rows, one per fact and copy (kb.dossier.rows:
+  what `saman municipality NAME` and /-/municipality fold into their report);
 - `tema_oversikt`, `fylke_oversikt`: works and pages per theme, works and mentions per county,
   each work counted once by its best copy (the front page's chart shows these).
 
@@ -181,11 +182,11 @@ def canned_queries(measures_by_theme: dict[str, list[str]]) -> dict[str, dict[st
             "description_html": (
                 "<p>Alt kunnskapsbasen har om én kommune (navn eller kommunenummer): dokumenter og sider "
                 "som nevner den, tema på de sidene, tall og tiltak knyttet til den og pulje der det står. "
-                "Det samme som <code>saman municipality NAVN</code>.</p>"
+                "Radene som <code>saman municipality NAVN</code> og <a href='/-/municipality'>kommunedossieret</a> lager rapporten av, én per kopi.</p>"
                 "<p lang='en'>Everything the knowledge base holds about one municipality (name or "
                 "number): documents and pages naming it, the themes of those pages, counts and measures "
-                "tied to it, and its cohort (pulje) where stated. The same as "
-                "<code>saman municipality NAME</code>.</p>"
+                "tied to it, and its cohort (pulje) where stated: the rows, one per copy, that "
+                "<code>saman municipality NAME</code> and the <a href='/-/municipality'>dossier page</a> fold into their report.</p>"
             ),
         },
         "tema_oversikt": {

@@ -97,7 +97,7 @@ async def page_view(request: Any, datasette: Any) -> Response:
         "next_url": datasette.urls.path(f"/-/page/{doc_id}/{number + 1}") if number < (document.get("n_pages") or 0) else None,
         "row_url": datasette.urls.row(db.name, "pages", str(found[0]["rowid"])),
         "document_url": datasette.urls.row(db.name, "documents", str(document["rowid"])) if document else None,
-        "dossier_url": datasette.urls.query(db.name, "kommunedossier"),
+        "dossier_url": datasette.urls.path("/-/municipality"),
         "theme_labels": THEME_LABELS,
         **await _findings(db, doc_id, number),
     }

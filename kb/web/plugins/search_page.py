@@ -10,8 +10,8 @@ and `method` keep the hits of the same ranked list that match, so order never ch
 facet counts are over the first FACET_HITS hits. A pulje is a cohort a hit's page names
 ("pulje 2"), as kb.dossier.puljer reads it.
 
-This plugin only reads the KB, through kb.store.open_kb(readonly=True), one connection per
-server thread.
+This plugin only reads the KB, through kb.web.plugins.connection (one read-only connection
+per server thread).
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ import asyncio
 import json
 import re
 import sqlite3
-import threading
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,11 +29,12 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from kb.web.datasette_metadata import SQL_TIME_LIMIT_MS, THEME_LABELS, kb_database
+from kb.web.datasette_metadata import THEME_LABELS, kb_database
 from kb.dossier import puljer
 from kb.query import QueryError
 from kb.search import Hit, search
-from kb.store import KB, open_kb
+from kb.store import KB
+from kb.web.plugins.connection import reading
 
 FACET_HITS = 1000
 DEFAULT_LIMIT = 20
@@ -51,16 +50,6 @@ FACETS: dict[str, str] = {
 }
 METHOD_LABELS = {"pptx": "lysark / slides", "text": "PDF-tekst / PDF text", "ocr": "OCR"}
 NO_YEAR = "uten dato"
-
-_local = threading.local()
-
-
-def _kb(path: str) -> KB:
-    kb = getattr(_local, "kb", None)
-    if kb is None or kb.path != path:
-        kb = _local.kb = open_kb(path, readonly=True)
-    return kb
-
 
 @dataclass
 class PageFacts:
@@ -134,21 +123,13 @@ def _page_facts(kb: KB, hits: list[Hit]) -> dict[tuple[str, int], PageFacts]:
     return facts
 
 
-def _deadline_handler(seconds: float):
-    """An SQLite progress handler that stops a query running past the server's time limit."""
-    deadline = time.monotonic() + seconds
-    return lambda: 1 if time.monotonic() > deadline else 0
-
-
 def run_search(kb_path: str, query: str, filters: dict[str, str]) -> Results:
     """The ranked hits for the query, narrowed by the filters, with what their facets need."""
-    kb = _kb(kb_path)
-    kb.db.set_progress_handler(_deadline_handler(SQL_TIME_LIMIT_MS / 1000), 10_000)
-    try:
+    def ranked_with_facts(kb: KB):
         ranked = search(kb, query, limit=FACET_HITS, theme=filters.get("theme"), county=filters.get("county"))
-        facts = _page_facts(kb, ranked)
-    finally:
-        kb.db.set_progress_handler(None, 0)
+        return ranked, _page_facts(kb, ranked)
+
+    ranked, facts = reading(kb_path, ranked_with_facts)
     kept = [
         h for h in ranked
         if all(filters[f] in facts[(h.doc_id, h.page)].values(f, h) for f in ("pulje", "year", "doc", "method") if f in filters)
