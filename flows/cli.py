@@ -276,10 +276,15 @@ def search(query: str, kb_path: str | None, limit: int, theme: str | None, count
                   f"{'skipped them' if result.vectors_used else 'was not used'} (run `saman embed`).[/dim]")
     for i, h in enumerate(result.hits, start=1):
         where = "slide" if h.kind == "slide" else "page"
-        out.print(f"[bold]{i}. {escape(printable(h.file_name))}[/bold]  {where} {h.page}  [dim]{escape(printable(h.title or ''))}  score {h.score:.2f}[/dim]")
+        why = f"  matched by {', '.join(WHY_WORDS[w] for w in h.why)}" if h.why else ""
+        out.print(f"[bold]{i}. {escape(printable(h.file_name))}[/bold]  {where} {h.page}  [dim]{escape(printable(h.title or ''))}  score {h.score:.2f}{why}[/dim]")
         out.print(Text("   ").append(_highlighted(h.snippet)))
         if line := _also_line(h):
             out.print(Text("   " + printable(line), style="dim"))
+
+
+# Why a hit matched (kb.search.Hit.why), in the words of a hit line.
+WHY_WORDS = {"words": "the words", "compound": "compound part", "spelling": "corrected spelling", "meaning": "meaning"}
 
 
 def _also_line(hit) -> str:

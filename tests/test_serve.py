@@ -416,8 +416,10 @@ def test_web_search_says_how_it_matched_and_what_was_meant(served, kb):
     python = search(kb, "omdomme", limit=20)
     assert typo["corrected"] == python.corrected == "omdømme" and "omdømme" in typo["suggestions"]
     assert [h["page"] for h in typo["hits"]] == [h.page for h in python]
+    assert [h["why"] for h in typo["hits"]] == [list(h.why) for h in python] and typo["hits"][0]["why"][0] == "spelling"
     status, _, body = fetch(served.url("/-/search", q="omdomme"))
     assert status == 200 and "showing hits for <strong>omdømme</strong>" in body.decode()
+    assert '<span class="saman-why" data-why="spelling">rettet stavemåte / corrected spelling</span>' in body.decode()
     relaxed = search(kb, "langvakter zzzyxq", limit=20)
     assert relaxed.matched == "some"
     assert fetch_json(served.url("/-/search.json", q="langvakter zzzyxq"))["matched"] == "some"

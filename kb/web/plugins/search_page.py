@@ -3,7 +3,8 @@
 Every search on the site ends here and runs `kb.search.search`, so the browser, the JSON API
 and `saman search` give the same hits in the same order; the search box Datasette shows on
 the pages table is sent here too. A query the user must rephrase (`"unbalanced`) gets the
-QueryError's explanation on the page, with status 400, never a server error.
+QueryError's explanation on the page, with status 400, never a server error. Each hit says why
+it matched (kb.search.Hit.why: the words, a compound part, a corrected spelling, meaning).
 
 Narrowing: `theme` and `county` go to search() itself; `year`, `doc` (a document), `pulje`
 and `method` keep the hits of the same ranked list that match, so order never changes. The
@@ -49,6 +50,13 @@ FACETS: dict[str, str] = {
     "method": "Lest som / Read as",
 }
 METHOD_LABELS = {"pptx": "lysark / slides", "text": "PDF-tekst / PDF text", "ocr": "OCR"}
+# Why a hit matched (kb.search.Hit.why), as each hit says it.
+WHY_LABELS = {
+    "words": "ordene / the words",
+    "compound": "del av sammensatt ord / compound part",
+    "spelling": "rettet stavemåte / corrected spelling",
+    "meaning": "mening / meaning",
+}
 NO_YEAR = "uten dato"
 
 @dataclass
@@ -185,6 +193,7 @@ def _hit_dict(datasette: Any, hit: Hit, facts: PageFacts) -> dict[str, Any]:
         "document_title": facts.document_title,
         "page_url": datasette.urls.path(f"/-/page/{hit.doc_id}/{hit.page}"),
         "thumbnail_url": datasette.urls.path(f"/-/thumbnail/{hit.doc_id}/{hit.page}.png") if facts.thumbnail else None,
+        "why_labels": [{"why": why, "label": WHY_LABELS[why]} for why in hit.why],
     }
 
 
