@@ -484,7 +484,8 @@ def _print_choices(found: dict) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
 @click.option("--allow-sql", is_flag=True, help="Allow arbitrary SQL from the web page.")
 def serve(kb_path: str | None, port: int, host: str, allow_sql: bool) -> None:
-    """Browse and search the knowledge base in a web browser (Datasette, read-only)."""
+    """Browse and search the knowledge base in a web browser (Datasette, read-only); what an
+    ingest adds while it runs shows at the next page, without a restart."""
     from kb.web.serve import ServeError
     from kb.web.serve import serve as run_serve
 

@@ -7,6 +7,7 @@ Python API, so the web cannot drift from `saman search` and `saman municipality`
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import json
@@ -27,7 +28,7 @@ import pytest
 from PIL import Image
 
 from extractors.thumbnails import WIDTH
-from kb.web.datasette_metadata import MATRIX_SEPARATOR, THEME_LABELS, database_name
+from kb.web.datasette_metadata import MATRIX_SEPARATOR, THEME_LABELS, database_name, kb_database, metadata
 from kb.dossier import COLUMNS, DOSSIER_SQL, SECTIONS, dossier, rows
 from kb.query import QueryError
 from kb.search import search
@@ -35,7 +36,8 @@ from kb.web.serve import ServeError, datasette_command, free_port, serve, servin
 from extractors.lang.spelling import bokmal_spelling
 from kb.store import open_kb
 from tests.processes import alive, descendants, listening
-from tests.searchdeck import search_kb  # noqa: F401  (a fixture)
+from tests.conftest import ingest
+from tests.searchdeck import search_kb, write_deck  # noqa: F401  (a fixture)
 
 
 def served_copy(kb_path: Path, folder: Path) -> Path:
@@ -99,9 +101,9 @@ def kb(served):
 # -- how it is served -------------------------------------------------------------------------
 
 
-def test_the_command_serves_immutable_on_loopback_without_sql(corpus_kb, tmp_path):
+def test_the_command_serves_the_kb_on_loopback_without_sql(corpus_kb, tmp_path):
     argv = datasette_command(corpus_kb, tmp_path)
-    assert argv[argv.index("-i") + 1] == str(Path(corpus_kb).resolve())
+    assert str(Path(corpus_kb).resolve()) in argv and "-i" not in argv  # not immutable: an ingest shows at once
     assert argv[argv.index("--host") + 1] == "127.0.0.1"
     setting = argv.index("default_allow_sql")
     assert argv[setting - 1] == "--setting" and argv[setting + 1] == "off"
@@ -135,16 +137,55 @@ def test_arbitrary_sql_runs_only_when_allowed(served, tmp_path):
         assert json.loads(answer.stdout) == [{"n": kb.stats()["pages"]}]
 
 
-def test_the_kb_is_opened_immutable_and_never_written(served):
+def test_the_kb_is_opened_read_only_and_never_written(served, tmp_path):
     before = sha256_of(served.kb_path)
     databases = fetch_json(served.url("/-/databases.json"))
-    assert [(d["name"], d["is_mutable"]) for d in databases] == [(served.db, False)]
+    assert [d["name"] for d in databases] == [served.db]
     for method in ("POST", "PUT", "DELETE"):
         status, _, _ = fetch(served.url(f"/{served.db}/pages"), method=method)
         assert status >= 400
     fetch(served.url("/-/search.json", q="langvakter"))
     fetch(served.url(f"/{served.db}/kommunedossier.json", kommune="Drammen"))
+    fetch(served.url("/-/municipality", kommune="Drammen"))
     assert sha256_of(served.kb_path) == before
+    # Every connection Datasette opens to the KB refuses writes, its write connection included.
+    from datasette.app import Datasette
+
+    from kb.web.plugins import register
+
+    register()
+    datasette = Datasette([str(served.kb_path)], metadata=metadata(served.kb_path))
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        asyncio.run(kb_database(datasette).execute_write("CREATE TABLE written (a)"))
+    assert sha256_of(served.kb_path) == before
+
+
+def test_a_running_server_shows_what_an_ingest_adds(tmp_path):
+    """A deck ingested into the KB while `saman serve` runs is in search, in the dossier, on its
+    page and in the front page's totals at the next request, without a restart."""
+    kb_path = tmp_path / "live.db"
+    first = ingest([write_deck(tmp_path / "2014-01-01_forste.pptx", (("Langvakter", "Langvakter i Løten kommune."),))], kb_path)
+    assert first.extracted == 1, first.errors
+    with serving(kb_path) as base:
+        def get(path: str, **params: str):
+            return fetch_json(base + path + "?" + urllib.parse.urlencode(params))
+
+        assert get("/-/search.json", q="nærværskultur")["total"] == 0
+        assert fetch(base + "/-/municipality.json?" + urllib.parse.urlencode({"kommune": "Våler"}))[0] == 404
+        assert get("/-/search.json", q="langvakter")["total"] == 1  # the server has read the KB before the ingest
+        second = ingest([write_deck(tmp_path / "2015-02-01_andre.pptx",
+                                    (("Nærværskultur", "Nærværskultur i Våler (Hedmark) gav lavere sykefravær."),))], kb_path)
+        assert second.extracted == 1, second.errors
+        found = get("/-/search.json", q="nærværskultur")
+        assert [(h["file_name"], h["page"]) for h in found["hits"]] == [("2015-02-01_andre.pptx", 1)]
+        with open_kb(kb_path, readonly=True) as kb:
+            assert get("/-/municipality.json", kommune="Våler") == json.loads(json.dumps(dossier(kb, "Våler")))
+        added = found["hits"][0]
+        assert fetch(base + f"/-/page/{added['doc_id']}/1")[0] == 200
+        assert fetch(base + f"/-/thumbnail/{added['doc_id']}/1.png")[0] == 200
+        assert "2 dokumenter / documents" in fetch(base + "/")[2].decode()
+        assert get(f"/{database_name(kb_path)}/documents.json", _shape="array", _col="file_name") == [
+            {"rowid": 1, "file_name": "2014-01-01_forste.pptx"}, {"rowid": 2, "file_name": "2015-02-01_andre.pptx"}]
 
 
 # -- one search ----------------------------------------------------------------------------------

@@ -7,12 +7,14 @@
   table (doc_id, page, png), made at ingest by extractors.thumbnails;
 - in tables and query results, a `page` cell links to its page, and in the pages table it
   shows the picture as well;
-- the SQL functions of the canned queries (kb.dossier.register_functions) on every connection;
+- every connection to the KB `query_only` (Datasette opens it read-only but not immutable, so
+  that a running server sees what an ingest adds: kb.web.serve), with the SQL functions of the
+  canned queries (kb.dossier.register_functions);
 - a `year` facet for ISO date columns (`?_facet_year=date`, selecting `date__startswith`);
 - HTML table views leave out the columns kb.web.datasette_metadata.HIDDEN_COLUMNS names until the
   reader picks columns (`_col`, `_nocol`, or Datasette's column menu).
 
-Read only: every query here is a SELECT on the immutable KB.
+Read only: every query here is a SELECT on the KB.
 """
 
 from __future__ import annotations
@@ -35,7 +37,9 @@ THUMBNAIL_PX = 160
 
 
 @hookimpl
-def prepare_connection(conn):
+def prepare_connection(conn, database, datasette):
+    if database == kb_database(datasette).name:
+        conn.execute("PRAGMA query_only = 1")  # also Datasette's write connection, were one ever opened
     register_functions(conn)
 
 
