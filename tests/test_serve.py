@@ -160,9 +160,26 @@ def test_the_kb_is_opened_read_only_and_never_written(served, tmp_path):
     assert sha256_of(served.kb_path) == before
 
 
+def deck_with_a_table(path: Path, title: str, body: str, table_title: str, rows: list[list[str]]) -> Path:
+    """A deck of a title-and-body slide and a slide holding a table."""
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    deck = Presentation(write_deck(path, ((title, body),)))
+    slide = deck.slides.add_slide(deck.slide_layouts[5])
+    slide.shapes.title.text = table_title
+    table = slide.shapes.add_table(len(rows), len(rows[0]), Inches(0.5), Inches(1.5), Inches(9), Inches(1.5)).table
+    for i, row in enumerate(rows):
+        for j, cell in enumerate(row):
+            table.cell(i, j).text = cell
+    deck.save(path)
+    return path
+
+
 def test_a_running_server_shows_what_an_ingest_adds(tmp_path):
     """A deck ingested into the KB while `saman serve` runs is in search, in the dossier, on its
-    page and in the front page's totals at the next request, without a restart."""
+    page, in the tables, the measure matrix and the front page's totals at the next request,
+    without a restart."""
     kb_path = tmp_path / "live.db"
     first = ingest([write_deck(tmp_path / "2014-01-01_forste.pptx", (("Langvakter", "Langvakter i Løten kommune."),))], kb_path)
     assert first.extracted == 1, first.errors
@@ -170,22 +187,30 @@ def test_a_running_server_shows_what_an_ingest_adds(tmp_path):
         def get(path: str, **params: str):
             return fetch_json(base + path + "?" + urllib.parse.urlencode(params))
 
+        matrix = f"/{database_name(kb_path)}/tiltaksmatrise_heltid_deltid.json"
         assert get("/-/search.json", q="nærværskultur")["total"] == 0
-        assert fetch(base + "/-/municipality.json?" + urllib.parse.urlencode({"kommune": "Våler"}))[0] == 404
+        assert fetch(base + "/-/municipality.json?" + urllib.parse.urlencode({"kommune": "Stange"}))[0] == 404
+        assert fetch(base + matrix)[0] == 404  # no measures yet
         assert get("/-/search.json", q="langvakter")["total"] == 1  # the server has read the KB before the ingest
-        second = ingest([write_deck(tmp_path / "2015-02-01_andre.pptx",
-                                    (("Nærværskultur", "Nærværskultur i Våler (Hedmark) gav lavere sykefravær."),))], kb_path)
+        second = ingest([deck_with_a_table(
+            tmp_path / "2015-02-01_andre.pptx", "Nærværskultur", "Nærværskultur i Stange gav lavere sykefravær.",
+            "Oppstartsrapportering: heltid/deltid",
+            [["Kommune", "Langvakter helg", "Vikarpool/flåteordning"], ["Stange", "hver 4.", "x"]])], kb_path)
         assert second.extracted == 1, second.errors
         found = get("/-/search.json", q="nærværskultur")
         assert [(h["file_name"], h["page"]) for h in found["hits"]] == [("2015-02-01_andre.pptx", 1)]
         with open_kb(kb_path, readonly=True) as kb:
-            assert get("/-/municipality.json", kommune="Våler") == json.loads(json.dumps(dossier(kb, "Våler")))
+            report = dossier(kb, "Stange")
+        assert report["measures"] and get("/-/municipality.json", kommune="Stange") == json.loads(json.dumps(report))
         added = found["hits"][0]
-        assert fetch(base + f"/-/page/{added['doc_id']}/1")[0] == 200
-        assert fetch(base + f"/-/thumbnail/{added['doc_id']}/1.png")[0] == 200
+        assert fetch(base + f"/-/page/{added['doc_id']}/2")[0] == 200
+        assert fetch(base + f"/-/thumbnail/{added['doc_id']}/2.png")[0] == 200
         assert "2 dokumenter / documents" in fetch(base + "/")[2].decode()
         assert get(f"/{database_name(kb_path)}/documents.json", _shape="array", _col="file_name") == [
             {"rowid": 1, "file_name": "2014-01-01_forste.pptx"}, {"rowid": 2, "file_name": "2015-02-01_andre.pptx"}]
+        assert get(matrix, _shape="array") == [
+            {"kommune": "Stange", "kommunenummer": "0417", "fylke": "Hedmark", "Langvakter helg": "hver 4.",
+             "Vikarpool/flåteordning": "x", "kilder": "2015-02-01_andre.pptx"}]
 
 
 # -- one search ----------------------------------------------------------------------------------
