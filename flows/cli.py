@@ -246,7 +246,8 @@ def search(query: str, kb_path: str | None, limit: int, theme: str | None, count
     opplæring finds lederopplæringen). Pages holding every word come first; when none does, the
     pages holding the most of the words, and the output says so. One hit per work: a deck, its
     PDF and its scan show once, from the best copy, the others listed. After `saman embed`, pages
-    nearest in meaning join in where the words fall short."""
+    nearest in meaning join in where the words fall short. Each hit says why it matched: the
+    words, a compound part, a corrected spelling, meaning."""
     from kb.query import QueryError
     from kb.search import search as run_search
 
