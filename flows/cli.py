@@ -246,7 +246,8 @@ def search(query: str, kb_path: str | None, limit: int, theme: str | None, count
     opplæring finds lederopplæringen). Pages holding every word come first; when none does, the
     pages holding the most of the words, and the output says so. One hit per work: a deck, its
     PDF and its scan show once, from the best copy, the others listed. After `saman embed`, pages
-    nearest in meaning join in where the words fall short."""
+    nearest in meaning join in where the words fall short. Each hit says why it matched: the
+    words, a compound part, a corrected spelling, meaning."""
     from kb.query import QueryError
     from kb.search import search as run_search
 
@@ -276,10 +277,15 @@ def search(query: str, kb_path: str | None, limit: int, theme: str | None, count
                   f"{'skipped them' if result.vectors_used else 'was not used'} (run `saman embed`).[/dim]")
     for i, h in enumerate(result.hits, start=1):
         where = "slide" if h.kind == "slide" else "page"
-        out.print(f"[bold]{i}. {escape(printable(h.file_name))}[/bold]  {where} {h.page}  [dim]{escape(printable(h.title or ''))}  score {h.score:.2f}[/dim]")
+        why = f"  matched by {', '.join(WHY_WORDS[w] for w in h.why)}" if h.why else ""
+        out.print(f"[bold]{i}. {escape(printable(h.file_name))}[/bold]  {where} {h.page}  [dim]{escape(printable(h.title or ''))}  score {h.score:.2f}{why}[/dim]")
         out.print(Text("   ").append(_highlighted(h.snippet)))
         if line := _also_line(h):
             out.print(Text("   " + printable(line), style="dim"))
+
+
+# Why a hit matched (kb.search.Hit.why), in the words of a hit line.
+WHY_WORDS = {"words": "the words", "compound": "compound part", "spelling": "corrected spelling", "meaning": "meaning"}
 
 
 def _also_line(hit) -> str:
@@ -374,17 +380,19 @@ def stats(kb_path: str | None, as_json: bool) -> None:
 @click.option("--county", default=None, help="Of the municipalities sharing the name, the one in this county (fylke).")
 @click.option("--json", "as_json", is_flag=True, help="Print the dossier as JSON.")
 def municipality(name: str, kb_path: str | None, county: str | None, as_json: bool) -> None:
-    """The dossier of one municipality: documents, pages, themes, counts, measures, pulje.
+    """The dossier of one municipality, as a report: its documents as works (a deck, its PDF
+    and its scan once, the copies listed), their pages naming it with the line that does,
+    themes, counts, measures and pulje.
 
     A name several municipalities share (Bø) lists them; `Bø 1867` or `--county Nordland`
-    shows one of them."""
-    from kb.dossier import SECTIONS, dossier
+    shows one of them. --json prints the dict kb.dossier.dossier returns."""
+    from kb.dossier import dossier
 
     with _open_readonly(kb_path) as kb:
         found = dossier(kb, name, county=county)
     if not found["choices"]:
         raise click.ClickException(f"no municipality named {name!r} in the knowledge base")
-    if not any(found[section] for section in SECTIONS) and not found["ambiguous"]:
+    if not found["works"] and not found["ambiguous"]:
         have = ", ".join(f"{c['name']} {c['kommunenummer']} ({c['fylke'] or '?'})" for c in found["choices"])
         raise click.ClickException(f"no municipality {name!r}{' in ' + county if county else ''} in the knowledge base; "
                                    f"it has {have}")
@@ -394,16 +402,66 @@ def municipality(name: str, kb_path: str | None, county: str | None, as_json: bo
     if found["ambiguous"]:
         _print_choices(found)
         return
-    for section in SECTIONS:
-        rows = found[section]
-        if not rows:
-            continue
-        table = RichTable(title=section, title_justify="left", show_lines=False)
-        for column in ("item", "value", "detail", "file_name", "page", "n"):
-            table.add_column(column)
-        for row in rows:
-            table.add_row(*(escape("" if row[c] is None else str(row[c])) for c in ("item", "value", "detail", "file_name", "page", "n")))
-        out.print(table)
+    _print_dossier(found)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _print_dossier(found: dict) -> None:
+    """The dossier as a report: who, how much, then each work with its pages, then what they say."""
+    from rich.padding import Padding
+
+    def indented(text: Text, by: int) -> None:
+        out.print(Padding(text, (0, 0, 0, by), expand=False))
+
+    names = [m["name"] for m in found["municipalities"]]
+    for m in found["municipalities"]:
+        today = f" · today {m['today_name']} ({m['today']})" if m["today"] else ""
+        out.print(Text.assemble((printable(m["name"]), "bold"), f" {m['kommunenummer']} · {printable(m['fylke'] or '?')}{today}"))
+    t = found["totals"]
+    out.print(f"{_plural(t['mentions'], 'mention')} on {_plural(t['pages'], 'page')} of {_plural(t['works'], 'work')} "
+              f"({_plural(t['documents'], 'document')} with the copies)", highlight=False)
+    out.print(Text("\nDocuments", style="bold"))
+    for w in found["works"]:
+        out.print(Text.assemble(f"{w['date'] or 'no date':<10}  ", (printable(w["title"] or w["file_name"]), "bold")))
+        indented(Text(printable(w["file_name"]), style="dim"), 12)
+        for p in w["pages"]:
+            where = "slide" if p["kind"] == "slide" else "page"
+            indented(Text.assemble(f"{where} {p['page']}", (f"  {printable(p['title'] or '')}", "dim")), 12)
+            line = Text(printable(p["line"] or ""))
+            line.highlight_words(names, style="bold yellow", case_sensitive=False)
+            indented(line, 14)
+        if w["copies"]:
+            copies = ", ".join(c["file_name"] + (f" ({', '.join(map(str, c['pages']))})" if c["pages"] else "") for c in w["copies"])
+            indented(Text(f"copies: {printable(copies)}", style="dim"), 12)
+    if found["themes"]:
+        out.print(Text("\nThemes", style="bold") + Text(" of the pages naming it", style="dim"))
+        for th in found["themes"]:
+            out.print(f"  {th['theme']:<26} {_plural(th['works'], 'work')}, {_plural(th['pages'], 'page')}", highlight=False)
+    if found["counts"]:
+        out.print(Text("\nCounts", style="bold") + Text(" stated in the line naming it", style="dim"))
+        for c in found["counts"]:
+            value = int(c["value"]) if c["value"] == int(c["value"]) else c["value"]
+            subject = f" · {c['subject']}" if c["subject"] else ""
+            indented(Text(f"{printable(c['text'])} = {value}{printable(subject)}  ") + _source(c), 2)
+    if found["measures"]:
+        out.print(Text("\nMeasures", style="bold") + Text(" in its rows of the tables", style="dim"))
+        source = None
+        for x in found["measures"]:
+            if (x["theme"], x["doc_id"], x["page"]) != source:
+                source = (x["theme"], x["doc_id"], x["page"])
+                indented(Text(f"{x['theme'] or 'no theme'}  ") + _source(x), 2)
+            indented(Text.assemble(f"{printable(x['measure'] or '')}: ", (printable(x["value"] or ""), "bold")), 4)
+    if found["puljer"]:
+        out.print(Text("\nPulje", style="bold") + Text(" where the documents say so", style="dim"))
+        for q in found["puljer"]:
+            indented(Text(f"{q['pulje']}: {printable(q['line'] or '')}  ") + _source(q), 2)
+
+
+def _source(row: dict) -> Text:
+    return Text(f"({printable(row['file_name'])}, p. {row['page']})", style="dim")
 
 
 def _print_choices(found: dict) -> None:
@@ -427,7 +485,8 @@ def _print_choices(found: dict) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
 @click.option("--allow-sql", is_flag=True, help="Allow arbitrary SQL from the web page.")
 def serve(kb_path: str | None, port: int, host: str, allow_sql: bool) -> None:
-    """Browse and search the knowledge base in a web browser (Datasette, read-only)."""
+    """Browse and search the knowledge base in a web browser (Datasette, read-only); what an
+    ingest adds while it runs shows at the next page, without a restart."""
     from kb.web.serve import ServeError
     from kb.web.serve import serve as run_serve
 

@@ -1,12 +1,14 @@
-"""A municipality's dossier: everything the KB holds about one municipality, in one query.
+"""A municipality's dossier: everything the KB holds about one municipality, as a report.
 
-`dossier(kb, name)` and Datasette's canned query `kommunedossier` run the same SQL
-(`DOSSIER_SQL`), so `saman municipality NAME` and the web page cannot disagree. The name is
-matched as the gazetteer compares names (case, hyphens and spaces folded: `nord aurdal` is
-Nord-Aurdal) against the name the municipality had on the document's date, or given as its
-kommunenummer of that date. Only a name or number that no document uses is looked up as
-today's: `Indre Østfold` (2020) gathers Askim, Eidsberg and the others merged into it, while
-`Drammen` is Drammen as the documents knew it, not Nedre Eiker, which joined it in 2020. The result has one row per fact, in sections:
+`dossier(kb, name)` is the report `saman municipality NAME` prints and the browser's
+/-/municipality page shows (its JSON is the same dict): the municipality, its documents as
+works (a deck, its PDF and its scan are one work, kb.works: shown from the copy that names it
+best, the other copies listed with the pages they name it on), each work's pages naming it with
+the line that does, the themes of those pages, the counts stated in those lines, the measures
+of its table rows and the cohorts (pulje) the documents put it in, each work counted once.
+
+The report is folded from `rows(kb, name)`, the rows of one SQL query (`DOSSIER_SQL`, also
+Datasette's canned query `kommunedossier`, for SQL and CSV), one row per fact and copy:
 
 | section        | item            | value               | detail                         | n        |
 |----------------|-----------------|---------------------|--------------------------------|----------|
@@ -18,14 +20,19 @@ today's: `Indre Østfold` (2020) gathers Askim, Eidsberg and the others merged i
 | `measure`      | measure         | value (cell)        | theme                          |          |
 | `pulje`        | `pulje N`       | where it says so    |                                |          |
 
+The name is matched as the gazetteer compares names (case, hyphens and spaces folded: `nord
+aurdal` is Nord-Aurdal) against the name the municipality had on the document's date, or given
+as its kommunenummer of that date. Only a name or number that no document uses is looked up as
+today's: `Indre Østfold` (2020) gathers Askim, Eidsberg and the others merged into it, while
+`Drammen` is Drammen as the documents knew it, not Nedre Eiker, which joined it in 2020.
 Themes and counts are those of the pages that name the municipality; a count belongs to it
 when it stands in the same line. Pulje membership is taken only where the documents state it:
 the page title or the line that names the municipality says "pulje N" ("Kommunane i pulje 2").
 Every row that comes from a page has its `file_name`, `page` and `doc_id`.
 
 A name several municipalities share (`Bø` in Telemark and in Nordland, `Våler`, `Herøy`) is not
-merged into one dossier: `dossier` then returns the `choices` (number, name, county, mentions,
-and where each went today) with every section empty, and one of them is chosen by its number
+merged into one dossier: the dossier then has the `choices` (number, name, county, mentions,
+and where each went today) and nothing else, and one of them is chosen by its number
 (`Bø 1867`, or `1867`) or its county (`county="Nordland"`). Numbers of one municipality in two
 eras (Drammen's 0602 and 3005) are one municipality, not a choice.
 
@@ -36,12 +43,14 @@ connection (the Datasette plugin does the same for the server's connections).
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from typing import Any
 
 from extractors.gazetteer.gazetteer import name_key
 from extractors.lang.stemming import stemmed_text
+from kb import works
 from kb.store import KB
 
 SECTIONS = ("municipality", "document", "page", "theme", "count", "measure", "pulje")
@@ -176,8 +185,8 @@ def choices(kb: KB, name: str) -> list[dict[str, Any]]:
     return [dict(zip(CHOICE_FIELDS, row)) for row in kb.db.execute(CHOICES_SQL, {"kommune": name})]
 
 
-def dossier(kb: KB, name: str, *, county: str | None = None) -> dict[str, Any]:
-    """Everything the KB holds about the municipality called `name` (or with that number).
+def rows(kb: KB, name: str, *, county: str | None = None) -> dict[str, Any]:
+    """The rows of `DOSSIER_SQL` for the municipality called `name` (or with that number), by section.
 
     `name` may end in the number that tells shared names apart (`Bø 1867`); `county` does the
     same by county. `choices` lists the municipalities the name matched; when they are several
@@ -199,3 +208,114 @@ def dossier(kb: KB, name: str, *, county: str | None = None) -> dict[str, Any]:
     for row in kb.db.execute(DOSSIER_SQL, {"kommune": ask}).fetchall():
         out[row["section"]].append({c: row[c] for c in COLUMNS[1:]})
     return out
+
+
+REPORT_PARTS = ("municipalities", "works", "themes", "counts", "measures", "puljer")
+
+
+def dossier(kb: KB, name: str, *, county: str | None = None) -> dict[str, Any]:
+    """The report on the municipality called `name` (or with that number), each work once.
+
+    Chosen as `rows` chooses (`Bø 1867`, `county`); `choices` and `ambiguous` as there, and
+    every part of the report empty when no single municipality was chosen. The parts:
+    - `municipalities`: the one asked for (several for a name of today that gathers them),
+      with its county and, when it changed, its name and number today;
+    - `works`: one per work naming it, by date: its title, date and shown copy (`doc_id`,
+      `file_name`: the work's best copy among those naming it), the `pages` of that copy naming
+      it (page, kind, title, the `line` that names it, mentions, whether the KB has its
+      `thumbnail`) and its other `copies` with the pages they name it on;
+    - `themes`: per theme of those pages, how many works and pages;
+    - `counts`, `measures`, `puljer`: those of the shown copies, with where each was found;
+    - `totals`: works, documents (copies included), pages and mentions (shown copies).
+    """
+    found = rows(kb, name, county=county)
+    out: dict[str, Any] = {"name": found["name"], "choices": found["choices"], "ambiguous": found["ambiguous"]}
+    out.update({part: [] for part in REPORT_PARTS})
+    out["totals"] = {"works": 0, "documents": 0, "pages": 0, "mentions": 0}
+    if not found["municipality"]:
+        return out
+    out["municipalities"] = [_municipality(r, found["choices"]) for r in found["municipality"]]
+    out["works"] = _works(kb, found["document"], found["page"])
+    shown = {(w["doc_id"], p["page"]) for w in out["works"] for p in w["pages"]}
+    out["themes"] = _themes(kb, out["works"])
+    out["counts"] = [{"text": r["item"], "value": r["value"], "subject": r["detail"], **_where(r)}
+                     for r in found["count"] if (r["doc_id"], r["page"]) in shown]
+    out["measures"] = [{"theme": r["detail"], "measure": r["item"], "value": r["value"], **_where(r)}
+                       for r in _best_copies(kb, found["measure"])]
+    out["puljer"] = [{"pulje": r["item"], "line": r["value"], **_where(r)}
+                     for r in found["pulje"] if (r["doc_id"], r["page"]) in shown]
+    out["totals"] = {"works": len(out["works"]), "documents": len(found["document"]), "pages": len(shown),
+                     "mentions": sum(p["mentions"] for w in out["works"] for p in w["pages"])}
+    return out
+
+
+def _where(row: dict[str, Any]) -> dict[str, Any]:
+    return {"doc_id": row["doc_id"], "file_name": row["file_name"], "page": row["page"]}
+
+
+def _municipality(row: dict[str, Any], options: list[dict[str, Any]]) -> dict[str, Any]:
+    choice = next((c for c in options if c["kommunenummer"] == row["kommunenummer"]), None)
+    changed = choice is not None and choice["today"] != choice["kommunenummer"]
+    return {"kommunenummer": row["kommunenummer"], "name": row["item"], "fylke": row["value"],
+            "today": choice["today"] if changed else None, "today_name": choice["today_name"] if changed else None}
+
+
+def _works(kb: KB, documents: list[dict[str, Any]], pages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The documents naming the municipality folded into works, in the order of each work's
+    first document (by date): shown from the best copy naming it, the others as copies."""
+    of = works.copies(kb.db, (d["doc_id"] for d in documents))
+    naming = {d["doc_id"]: d for d in documents}
+    pages_of: dict[str, list[dict[str, Any]]] = {}
+    for p in pages:
+        pages_of.setdefault(p["doc_id"], []).append(p)
+    pictured = _thumbnails(kb, set(naming))
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for d in documents:
+        work_id, members = of.get(d["doc_id"], (d["doc_id"], ()))
+        if work_id in seen:
+            continue
+        seen.add(work_id)
+        shown = next((naming[c.doc_id] for c in members if c.doc_id in naming), d)
+        out.append({
+            "work_id": work_id, "doc_id": shown["doc_id"], "file_name": shown["file_name"],
+            "title": shown["item"], "date": shown["value"], "mentions": shown["n"],
+            "pages": [{"page": p["page"], "kind": p["detail"], "title": p["item"], "line": p["value"],
+                       "mentions": p["n"], "thumbnail": (p["doc_id"], p["page"]) in pictured}
+                      for p in pages_of.get(shown["doc_id"], [])],
+            "copies": [{"doc_id": c.doc_id, "file_name": c.file_name,
+                        "pages": [p["page"] for p in pages_of.get(c.doc_id, [])]}
+                       for c in members if c.doc_id != shown["doc_id"]],
+        })
+    return out
+
+
+def _thumbnails(kb: KB, doc_ids: set[str]) -> set[tuple[str, int]]:
+    """The pages of these documents the KB has a picture of."""
+    if not kb.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'thumbnails'").fetchone():
+        return set()
+    return {(r[0], r[1]) for r in kb.db.execute(
+        "SELECT doc_id, page FROM thumbnails WHERE doc_id IN (SELECT value FROM json_each(?))", (json.dumps(sorted(doc_ids)),))}
+
+
+def _themes(kb: KB, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per theme of the works' shown pages: how many works and pages, most pages first."""
+    work_of = {(w["doc_id"], p["page"]): w["work_id"] for w in found for p in w["pages"]}
+    by_theme: dict[str, set[tuple[str, int]]] = {}
+    for doc_id, page, theme in kb.db.execute(
+            "SELECT doc_id, page, theme FROM themes WHERE doc_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted({w["doc_id"] for w in found})),)):
+        if (doc_id, page) in work_of:
+            by_theme.setdefault(theme, set()).add((doc_id, page))
+    out = [{"theme": theme, "works": len({work_of[key] for key in keys}), "pages": len(keys)}
+           for theme, keys in by_theme.items()]
+    return sorted(out, key=lambda t: (-t["pages"], t["theme"]))
+
+
+def _best_copies(kb: KB, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of each work's best copy among the documents the rows come from."""
+    of = works.copies(kb.db, (r["doc_id"] for r in found))
+    have = {r["doc_id"] for r in found}
+    keep = {work: next(c.doc_id for c in members if c.doc_id in have)
+            for work, members in (of[d] for d in have if d in of)}
+    return [r for r in found if r["doc_id"] not in of or keep[of[r["doc_id"]][0]] == r["doc_id"]]

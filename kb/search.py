@@ -59,13 +59,21 @@ class Hit:
     work_id: str | None = None
     also: tuple[tuple[str, int], ...] = ()  # the other matching pages folded into this hit: (file name, page)
     copies: tuple[str, ...] = ()  # the work's other files, best source first
+    # Why the page matched (WHY): "words" (a word of the query whole, stemmed or inflected),
+    # "compound" (a word only inside a compound, or a compound only as its parts), "spelling"
+    # (the words of the corrected query), "meaning" (among the pages nearest in meaning).
+    why: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         """The hit as JSON gives it (lists, not tuples), for the CLI and the web alike."""
         out = asdict(self)
         out["also"] = [list(page) for page in self.also]
         out["copies"] = list(self.copies)
+        out["why"] = list(self.why)
         return out
+
+
+WHY = ("words", "compound", "spelling", "meaning")
 
 
 # Matching pages read per hit asked for: a work's copies and pages fold into one hit.
@@ -196,7 +204,8 @@ def search(kb: KB, query: str, *, limit: int = 20, theme: str | None = None, cou
     if suggested:
         instead = search(kb, suggested[0], limit=limit, theme=theme, county=county)
         if instead.hits:
-            return replace(instead, query=query, suggestions=suggested, corrected=suggested[0])
+            return replace(instead, query=query, suggestions=suggested, corrected=suggested[0],
+                           hits=[replace(h, why=("spelling", *h.why)) for h in instead.hits])
     if near:
         return SearchResult(query, _fold(kb, parsed, _fuse([], near), limit), "meaning", suggested, **meaning)
     return SearchResult(query, [], "none", suggested, without_vectors=without)
@@ -226,7 +235,7 @@ def _nearest(kb: KB, query: str, limit: int, theme: str | None, county: str | No
     found = {(r["doc_id"], r["page"]): r for r in kb.db.execute(
         f"""SELECT doc_id, file_name, page, kind, title, method FROM pages
             WHERE (doc_id, page) IN (VALUES {', '.join('(?, ?)' for _ in keys)})""", [v for key in keys for v in key])}
-    return [Hit(r["doc_id"], r["file_name"], r["page"], r["kind"], r["title"], "", 0.0, r["method"])
+    return [Hit(r["doc_id"], r["file_name"], r["page"], r["kind"], r["title"], "", 0.0, r["method"], why=("meaning",))
             for key in keys if (r := found.get(key))]
 
 
@@ -235,13 +244,15 @@ def _fuse(*rankings: list[Hit]) -> list[Hit]:
     order; a hit's score is its fused score."""
     fused: dict[tuple[str, int], float] = {}
     first: dict[tuple[str, int], Hit] = {}
+    why: dict[tuple[str, int], tuple[str, ...]] = {}
     for ranking in rankings:
         for rank, hit in enumerate(ranking, start=1):
             key = (hit.doc_id, hit.page)
             fused[key] = fused.get(key, 0.0) + 1.0 / (RRF_K + rank)
             first.setdefault(key, hit)
+            why[key] = tuple(dict.fromkeys(why.get(key, ()) + hit.why))
     order = sorted(fused, key=lambda key: -fused[key])
-    return [replace(first[key], score=round(fused[key], 4)) for key in order]
+    return [replace(first[key], score=round(fused[key], 4), why=why[key]) for key in order]
 
 
 def _run(kb: KB, render: _Renderer, parsed: Query, relaxed: bool, limit: int,
@@ -253,27 +264,44 @@ def _run(kb: KB, render: _Renderer, parsed: Query, relaxed: bool, limit: int,
     params.update({"match": match, "limit": limit * PAGES_PER_HIT})
     # How many of the words a page holds: each whole word counts 1, each found only as a
     # compound part PART_WEIGHT (when all words match, the parts need not be counted).
-    held = []
-    for i, term in enumerate(t for t in parsed.terms if not t.negated and not t.function_word):
+    # Each word's whole (w_i) and loose (l_i) match is a column of its own, for `why`: in a
+    # plain query matched in full, a word not there whole is there inside a compound.
+    held, found, loose_terms = [], [], set()
+    counted = [t for t in parsed.terms if not t.negated and not t.function_word]
+    for i, term in enumerate(counted):
         params[f"w{i}"] = render.whole(term)
-        held.append(f"(pages_fts.rowid IN (SELECT rowid FROM pages_fts WHERE pages_fts MATCH :w{i}))")
-        if relaxed and (loose := render.loose(term, relaxed)):
-            params[f"l{i}"] = loose
-            held.append(f"{PART_WEIGHT} * (pages_fts.rowid IN (SELECT rowid FROM pages_fts WHERE pages_fts MATCH :l{i}))")
+        found.append(f"(pages_fts.rowid IN (SELECT rowid FROM pages_fts WHERE pages_fts MATCH :w{i})) AS w{i}")
+        held.append(f"w{i}")
+        if loose := render.loose(term, relaxed):
+            loose_terms.add(i)
+            if relaxed or not parsed.plain:
+                params[f"l{i}"] = loose
+                found.append(f"(pages_fts.rowid IN (SELECT rowid FROM pages_fts WHERE pages_fts MATCH :l{i})) AS l{i}")
+                held += [f"{PART_WEIGHT} * l{i}"] if relaxed else []
     weights = ", ".join(str(w) for w in _WEIGHTS[:4 + render.has_parts])
     sql = f"""SELECT p.doc_id, p.file_name, p.page, p.kind, p.title, p.method,
-                     bm25(pages_fts, {weights}) AS score, {' + '.join(held) or '0'} AS held
+                     bm25(pages_fts, {weights}) AS score{''.join(', ' + f for f in found)}
               FROM pages_fts JOIN pages p ON p.rowid = pages_fts.rowid
               WHERE {' AND '.join(where)}
-              ORDER BY held DESC, score, p.doc_id, p.page LIMIT :limit"""
+              ORDER BY {' + '.join(held) or '0'} DESC, score, p.doc_id, p.page LIMIT :limit"""
     try:
         rows = kb.db.execute(sql, params).fetchall()
     except sqlite3.OperationalError as exc:  # what the parser lets through, FTS5 still may not
         if str(exc).startswith("fts5"):
             raise QueryError(f"the query could not be understood ({exc}); simplify it") from None
         raise
-    return [Hit(r["doc_id"], r["file_name"], r["page"], r["kind"], r["title"], "", round(-r["score"], 4), r["method"])
+    return [Hit(r["doc_id"], r["file_name"], r["page"], r["kind"], r["title"], "", round(-r["score"], 4), r["method"],
+                why=_why(r, len(counted), loose_terms, relaxed or not parsed.plain))
             for r in rows]
+
+
+def _why(row: sqlite3.Row, terms: int, loose: set[int], measured: bool) -> tuple[str, ...]:
+    """Why a page matched the words: some whole ("words"), some only as compound parts
+    ("compound"), or both. `measured`: the rows have the loose matches (`l_i`); otherwise (a
+    plain query matched in full) a word with loose forms not there whole is there loosely."""
+    whole = [bool(row[f"w{i}"]) for i in range(terms)]
+    inside = [not whole[i] and (bool(row[f"l{i}"]) if measured else True) for i in sorted(loose)]
+    return (("words",) if any(whole) or not any(inside) else ()) + (("compound",) if any(inside) else ())
 
 
 def _fold(kb: KB, parsed: Query, pages: list[Hit], limit: int) -> list[Hit]:

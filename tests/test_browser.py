@@ -1,7 +1,8 @@
 """The knowledge base in a real browser: headless Chromium (Debian's) driven by Playwright.
 
-What a researcher does on the site, from the front page: search, narrow by theme, open a
-municipality's dossier, open the page a hit came from, and mistype a query. Each test saves a
+What a researcher does on the site, from the front page: search (one hit per work, each saying
+why it matched), narrow by theme, open a municipality's dossier, open the page a hit came from,
+mistype a word and take a "did you mean", and type a malformed query. Each test saves a
 screenshot under tests/artifacts/ to look at. The hits the browser shows are compared with the
 Python search function, so the site and `saman search` cannot drift apart.
 """
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
+from kb.dossier import dossier
 from kb.search import search
 from kb.web.serve import serving
 from kb.store import open_kb
@@ -90,6 +92,58 @@ def test_search_langvakter_shows_each_hit_with_its_file_and_slide(page, kb):
     expect(first.locator("mark").first).to_have_text(re.compile("langvakter", re.IGNORECASE))
 
 
+def test_one_hit_per_work_with_its_other_copies_listed(page, kb):
+    search_from_front_page(page, "kommune")
+    expected = search(kb, "kommune")
+    assert shown_hits(page) == [(h.file_name, h.page) for h in expected]
+    assert len({h.work_id for h in expected}) == len(expected) and any(h.copies for h in expected)
+    listed = set()
+    hits = page.locator(".saman-hit")
+    for i, hit in enumerate(expected):
+        copies = hits.nth(i).locator(".saman-copies")
+        if hit.copies:
+            expect(copies).to_have_text(f"Kopier / copies: {', '.join(hit.copies)}")
+            listed.update(hit.copies)
+        else:
+            expect(copies).to_have_count(0)
+    # a copy listed under one hit is never a hit of its own
+    assert not listed & {file_name for file_name, _ in shown_hits(page)}
+
+
+def test_each_hit_says_why_it_matched(page, kb):
+    search_from_front_page(page, "plan")  # `plan` itself, and inside `kompetanseplan`
+    expected = search(kb, "plan")
+    assert {w for h in expected for w in h.why} == {"words", "compound"}
+    hits = page.locator(".saman-hit")
+    for i, hit in enumerate(expected):
+        labels = hits.nth(i).locator(".saman-why")
+        assert [labels.nth(k).get_attribute("data-why") for k in range(labels.count())] == list(hit.why)
+    expect(page.locator('.saman-why[data-why="compound"]').first).to_have_text("del av sammensatt ord / compound part")
+    expect(page.locator('.saman-why[data-why="words"]').first).to_have_text("ordene / the words")
+
+
+def test_a_misspelt_word_gets_did_you_mean(page, kb):
+    search_from_front_page(page, "omdomme")
+    corrected = search(kb, "omdomme")
+    assert corrected.corrected == "omdømme" and len(corrected.suggestions) > 1
+    expect(page.locator(".saman-corrected")).to_contain_text("showing hits for omdømme")
+    offered = page.locator(".saman-suggestions a")
+    expect(offered).to_have_count(len(corrected.suggestions))
+    assert [offered.nth(i).inner_text() for i in range(offered.count())] == corrected.suggestions
+    assert shown_hits(page) == [(h.file_name, h.page) for h in corrected]
+    expect(page.locator('.saman-hit .saman-why[data-why="spelling"]')).to_have_count(len(corrected))
+    # taking another suggestion searches for it
+    other = corrected.suggestions[1]
+    offered.nth(1).click()
+    expect(page.get_by_role("searchbox")).to_have_value(other)
+    assert shown_hits(page) == [(h.file_name, h.page) for h in search(kb, other)]
+    expect(page.locator(".saman-corrected")).to_have_count(0)
+    # a word like nothing in the knowledge base: no hits and nothing to suggest
+    search_from_front_page(page, "xqzwvk")
+    expect(page.locator(".saman-count")).to_contain_text("Ingen treff / no hits")
+    expect(page.locator(".saman-suggestions")).to_have_count(0)
+
+
 def test_narrow_the_hits_by_theme(page, kb):
     search_from_front_page(page, "kommune")
     theme_facet = page.locator('.saman-facet[data-facet="theme"]')
@@ -103,19 +157,34 @@ def test_narrow_the_hits_by_theme(page, kb):
 
 
 def test_open_the_dossier_of_drammen(page, kb):
+    """The dossier reads as a report: each work once, its copies listed, its pages naming
+    Drammen with their pictures and lines, and the measure matrix."""
     page.goto("/")
     page.get_by_label("Kommunedossier / Municipality dossier").fill("Drammen")
     page.get_by_role("button", name="Vis / Show").click()
-    expect(page.locator("h1")).to_contain_text("Kommunedossier")
-    table = page.locator("table.rows-and-columns")
-    expect(table).to_contain_text("Buskerud")
-    m = kb.frame("municipality")
-    drammen = m[m.name == "Drammen"]
-    for file_name in set(drammen.file_name):
-        expect(table).to_contain_text(file_name)
+    expect(page.locator("h1")).to_contain_text("Kommunedossier / Municipality dossier: Drammen")
+    expect(page.locator(".saman-municipality")).to_contain_text("Buskerud")
+    report = dossier(kb, "Drammen")
+    works = page.locator(".saman-work")
+    expect(works).to_have_count(len(report["works"]))
+    for i, work in enumerate(report["works"]):
+        shown = works.nth(i)
+        expect(shown.locator("h3")).to_contain_text(work["title"])
+        expect(shown.locator(".saman-where .saman-file")).to_have_text(work["file_name"])
+        expect(shown.locator(".saman-copy")).to_have_count(len(work["copies"]))
+        expect(shown.locator(".saman-hit")).to_have_count(len(work["pages"]))
+        for k, p in enumerate(work["pages"]):
+            expect(shown.locator(".saman-hit").nth(k).locator("mark").first).to_have_text("Drammen")
+    pictures = page.locator(".saman-work img")
+    expect(pictures).to_have_count(report["totals"]["pages"])
+    for k in range(pictures.count()):
+        pictures.nth(k).scroll_into_view_if_needed()
+        expect(pictures.nth(k)).to_have_js_property("complete", True)
+        assert pictures.nth(k).evaluate("img => img.naturalWidth") == 320
+    expect(page.locator("table.saman-measures")).to_contain_text("Langvakter helg")
     snapshot(page, "dossier_drammen")
-    # A page row links to the page it names Drammen on.
-    table.locator("tr", has_text="Heltid – 8. mai i Drammen").first.locator("td.col-page a").click()
+    # A page links to the page it names Drammen on.
+    page.locator(".saman-hit", has_text="Heltid – 8. mai i Drammen").locator("h4 a").click()
     expect(page.locator(".saman-text").first).to_contain_text("Drammen")
     expect(page.locator("h2", has_text="Kommuner / Municipalities")).to_be_visible()
 

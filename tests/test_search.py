@@ -270,6 +270,40 @@ def test_a_query_like_no_word_of_the_kb_gets_nothing(deck):
     assert found.matched == "none" and not found.hits and found.suggestions == [] and found.corrected is None
 
 
+def why_of(result) -> dict[int, tuple[str, ...]]:
+    return {h.page: h.why for h in result}
+
+
+def test_each_hit_says_why_it_matched(deck):
+    """By the words themselves, by a compound part, by a corrected spelling (meaning: below)."""
+    assert why_of(search(deck, "opplæring"))[slide_of("Opplæring av ledere")] == ("words",)
+    assert why_of(search(deck, "ordning")) == {slide_of("Arbeidstid"): ("compound",)}  # arbeidstidsordningane
+    # `mindre` as written, `vikar` only inside `vikarvakter`
+    assert why_of(search(deck, "mindre bruk av vikarer"))[slide_of("Vikarbruk")] == ("words", "compound")
+    corrected = search(deck, "omdomme")
+    assert corrected.corrected and all(h.why == ("spelling", "words") for h in corrected)
+    # with operators, a word missing from a page is not taken for a compound part
+    either = search(deck, "kompetanse OR omdømme")[0]  # slide 6 holds kompetanse, not omdømme
+    assert either.page in (slide_of("Kompetanse"), slide_of("Kompetanse alene")) and either.why == ("words",)
+    assert search(deck, "ordning").as_dict()["hits"][0]["why"] == ["compound"]
+
+
+def test_a_hit_found_by_meaning_says_so(search_kb, tmp_path):
+    from kb.vectors import embed_pages
+
+    kb_path = shutil.copy(search_kb, tmp_path / "kb.db")
+    with open_kb(kb_path) as kb:
+        embed_pages(kb)
+    with open_kb(kb_path, readonly=True) as kb:
+        near = search(kb, "xqzwvk")
+        assert near.matched == "meaning" and near.hits and all(h.why == ("meaning",) for h in near)
+        fused = search(kb, "mindre bruk av vikarer", limit=10)
+        assert fused.matched == "some" and fused.vectors_used
+        assert "words" in fused[0].why and any("meaning" in h.why for h in fused)
+        assert all(set(h.why) <= {"words", "compound", "meaning"} and h.why for h in fused)
+        assert search(kb, "opplæring").matched == "all" and all("meaning" not in h.why for h in search(kb, "opplæring"))
+
+
 def test_a_kb_from_before_compound_parts_is_searched_without_them_and_given_them_when_opened(search_kb, tmp_path):
     old = tmp_path / "old.db"
     shutil.copy(search_kb, old)
@@ -294,3 +328,4 @@ def test_cli_says_when_it_relaxed_or_corrected_a_query(search_kb):
     assert corrected.returncode == 0 and "showing hits for løten" in corrected.stdout
     as_json = json.loads(run("Lgten", "--json").stdout)
     assert as_json["corrected"] == "løten" and as_json["hits"] and as_json["matched"] == "all"
+    assert as_json["hits"][0]["why"] == ["spelling", "words"] and "matched by corrected spelling, the words" in " ".join(corrected.stdout.split())

@@ -7,6 +7,7 @@ Python API, so the web cannot drift from `saman search` and `saman municipality`
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import json
@@ -27,14 +28,16 @@ import pytest
 from PIL import Image
 
 from extractors.thumbnails import WIDTH
-from kb.web.datasette_metadata import MATRIX_SEPARATOR, THEME_LABELS, database_name
-from kb.dossier import COLUMNS, DOSSIER_SQL, SECTIONS, dossier
+from kb.web.datasette_metadata import MATRIX_SEPARATOR, THEME_LABELS, database_name, kb_database, metadata
+from kb.dossier import COLUMNS, DOSSIER_SQL, SECTIONS, dossier, rows
 from kb.query import QueryError
 from kb.search import search
 from kb.web.serve import ServeError, datasette_command, free_port, serve, serving
 from extractors.lang.spelling import bokmal_spelling
 from kb.store import open_kb
 from tests.processes import alive, descendants, listening
+from tests.conftest import ingest
+from tests.searchdeck import search_kb, write_deck  # noqa: F401  (a fixture)
 
 
 def served_copy(kb_path: Path, folder: Path) -> Path:
@@ -98,9 +101,9 @@ def kb(served):
 # -- how it is served -------------------------------------------------------------------------
 
 
-def test_the_command_serves_immutable_on_loopback_without_sql(corpus_kb, tmp_path):
+def test_the_command_serves_the_kb_on_loopback_without_sql(corpus_kb, tmp_path):
     argv = datasette_command(corpus_kb, tmp_path)
-    assert argv[argv.index("-i") + 1] == str(Path(corpus_kb).resolve())
+    assert str(Path(corpus_kb).resolve()) in argv and "-i" not in argv  # not immutable: an ingest shows at once
     assert argv[argv.index("--host") + 1] == "127.0.0.1"
     setting = argv.index("default_allow_sql")
     assert argv[setting - 1] == "--setting" and argv[setting + 1] == "off"
@@ -134,16 +137,80 @@ def test_arbitrary_sql_runs_only_when_allowed(served, tmp_path):
         assert json.loads(answer.stdout) == [{"n": kb.stats()["pages"]}]
 
 
-def test_the_kb_is_opened_immutable_and_never_written(served):
+def test_the_kb_is_opened_read_only_and_never_written(served, tmp_path):
     before = sha256_of(served.kb_path)
     databases = fetch_json(served.url("/-/databases.json"))
-    assert [(d["name"], d["is_mutable"]) for d in databases] == [(served.db, False)]
+    assert [d["name"] for d in databases] == [served.db]
     for method in ("POST", "PUT", "DELETE"):
         status, _, _ = fetch(served.url(f"/{served.db}/pages"), method=method)
         assert status >= 400
     fetch(served.url("/-/search.json", q="langvakter"))
     fetch(served.url(f"/{served.db}/kommunedossier.json", kommune="Drammen"))
+    fetch(served.url("/-/municipality", kommune="Drammen"))
     assert sha256_of(served.kb_path) == before
+    # Every connection Datasette opens to the KB refuses writes, its write connection included.
+    from datasette.app import Datasette
+
+    from kb.web.plugins import register
+
+    register()
+    datasette = Datasette([str(served.kb_path)], metadata=metadata(served.kb_path))
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        asyncio.run(kb_database(datasette).execute_write("CREATE TABLE written (a)"))
+    assert sha256_of(served.kb_path) == before
+
+
+def deck_with_a_table(path: Path, title: str, body: str, table_title: str, rows: list[list[str]]) -> Path:
+    """A deck of a title-and-body slide and a slide holding a table."""
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    deck = Presentation(write_deck(path, ((title, body),)))
+    slide = deck.slides.add_slide(deck.slide_layouts[5])
+    slide.shapes.title.text = table_title
+    table = slide.shapes.add_table(len(rows), len(rows[0]), Inches(0.5), Inches(1.5), Inches(9), Inches(1.5)).table
+    for i, row in enumerate(rows):
+        for j, cell in enumerate(row):
+            table.cell(i, j).text = cell
+    deck.save(path)
+    return path
+
+
+def test_a_running_server_shows_what_an_ingest_adds(tmp_path):
+    """A deck ingested into the KB while `saman serve` runs is in search, in the dossier, on its
+    page, in the tables, the measure matrix and the front page's totals at the next request,
+    without a restart."""
+    kb_path = tmp_path / "live.db"
+    first = ingest([write_deck(tmp_path / "2014-01-01_forste.pptx", (("Langvakter", "Langvakter i Løten kommune."),))], kb_path)
+    assert first.extracted == 1, first.errors
+    with serving(kb_path) as base:
+        def get(path: str, **params: str):
+            return fetch_json(base + path + "?" + urllib.parse.urlencode(params))
+
+        matrix = f"/{database_name(kb_path)}/tiltaksmatrise_heltid_deltid.json"
+        assert get("/-/search.json", q="nærværskultur")["total"] == 0
+        assert fetch(base + "/-/municipality.json?" + urllib.parse.urlencode({"kommune": "Stange"}))[0] == 404
+        assert fetch(base + matrix)[0] == 404  # no measures yet
+        assert get("/-/search.json", q="langvakter")["total"] == 1  # the server has read the KB before the ingest
+        second = ingest([deck_with_a_table(
+            tmp_path / "2015-02-01_andre.pptx", "Nærværskultur", "Nærværskultur i Stange gav lavere sykefravær.",
+            "Oppstartsrapportering: heltid/deltid",
+            [["Kommune", "Langvakter helg", "Vikarpool/flåteordning"], ["Stange", "hver 4.", "x"]])], kb_path)
+        assert second.extracted == 1, second.errors
+        found = get("/-/search.json", q="nærværskultur")
+        assert [(h["file_name"], h["page"]) for h in found["hits"]] == [("2015-02-01_andre.pptx", 1)]
+        with open_kb(kb_path, readonly=True) as kb:
+            report = dossier(kb, "Stange")
+        assert report["measures"] and get("/-/municipality.json", kommune="Stange") == json.loads(json.dumps(report))
+        added = found["hits"][0]
+        assert fetch(base + f"/-/page/{added['doc_id']}/2")[0] == 200
+        assert fetch(base + f"/-/thumbnail/{added['doc_id']}/2.png")[0] == 200
+        assert "2 dokumenter / documents" in fetch(base + "/")[2].decode()
+        assert get(f"/{database_name(kb_path)}/documents.json", _shape="array", _col="file_name") == [
+            {"rowid": 1, "file_name": "2014-01-01_forste.pptx"}, {"rowid": 2, "file_name": "2015-02-01_andre.pptx"}]
+        assert get(matrix, _shape="array") == [
+            {"kommune": "Stange", "kommunenummer": "0417", "fylke": "Hedmark", "Langvakter helg": "hver 4.",
+             "Vikarpool/flåteordning": "x", "kilder": "2015-02-01_andre.pptx"}]
 
 
 # -- one search ----------------------------------------------------------------------------------
@@ -221,10 +288,48 @@ def query_rows(served, name: str, **params: str) -> list[dict]:
 
 def test_the_dossier_query_is_the_dossier(served, kb):
     for name in ("Drammen", "Løten", "0602"):
-        expected = dossier(kb, name)
+        expected = rows(kb, name)
         web = query_rows(served, "kommunedossier", kommune=name)
         assert web == [{"section": s, **row} for s in SECTIONS for row in expected[s]]
         assert expected["page"] and list(web[0]) == list(COLUMNS)
+
+
+def test_the_dossier_page_is_the_report_of_saman_municipality(served, kb):
+    """/-/municipality.json is the dict `saman municipality --json` prints; the page shows each
+    work once with its copies, each page naming it with its picture and line, and the measures."""
+    for name in ("Drammen", "Løten"):
+        assert fetch_json(served.url("/-/municipality.json", kommune=name)) == json.loads(json.dumps(dossier(kb, name)))
+    report = dossier(kb, "Drammen")
+    status, _, body = fetch(served.url("/-/municipality", kommune="Drammen"))
+    html = body.decode("utf-8")
+    assert status == 200 and "rows-and-columns" not in html  # a report, not the canned query's grid
+    assert html.count('class="saman-work"') == len(report["works"]) == report["totals"]["works"]
+    for work in report["works"]:
+        assert html.count(f"</span> {work['title']}</h3>") == 1
+        for copy in work["copies"]:
+            assert f'<span class="saman-copy">{copy["file_name"]}' in html
+        for page in work["pages"]:
+            assert f'src="/-/thumbnail/{work["doc_id"]}/{page["page"]}.png"' in html
+    assert html.count('class="saman-hit"') == report["totals"]["pages"]
+    assert "heldt sekretariatet tre temaverkstader: heltid i <mark>Drammen</mark>" in html
+    for measure in report["measures"]:
+        assert f"<td>{measure['measure']}</td>" in html and f"<td>{measure['value']}</td>" in html
+    status, _, body = fetch(served.url("/-/municipality", kommune="Atlantis"))
+    assert status == 404 and "no municipality “Atlantis”" in body.decode()
+    status, _, body = fetch(served.url("/-/municipality", kommune="Drammen", county="Nordland"))
+    assert status == 404 and "Drammen 0602</a> (Buskerud)" in body.decode()
+
+
+def test_the_dossier_page_lists_the_municipalities_sharing_a_name(search_kb, tmp_path):
+    with serving(served_copy(search_kb, tmp_path)) as base:
+        status, _, body = fetch(base + "/-/municipality?" + urllib.parse.urlencode({"kommune": "Bø"}))
+        html = body.decode()
+        assert status == 200 and "2 municipalities are called “Bø”" in html and 'class="saman-work"' not in html
+        assert "/-/municipality?kommune=B%C3%B8+1867" in html and "Nordland" in html and "Telemark" in html
+        chosen = fetch_json(base + "/-/municipality.json?" + urllib.parse.urlencode({"kommune": "Bø 1867"}))
+        assert [p["page"] for w in chosen["works"] for p in w["pages"]] == [2, 3]
+        by_county = fetch_json(base + "/-/municipality.json?" + urllib.parse.urlencode({"kommune": "Bø", "county": "Telemark"}))
+        assert [m["kommunenummer"] for m in by_county["municipalities"]] == ["0821"]
 
 
 def test_municipalities_by_theme(served, kb):
@@ -331,7 +436,7 @@ def test_a_page_shows_its_text_picture_and_findings(served, kb):
     page = kb.frame("page").query("doc_id == @drammen.doc_id and page == @drammen.page").iloc[0]
     assert page.title in html and drammen.file_name in html
     assert f"/-/thumbnail/{drammen.doc_id}/{drammen.page}.png" in html
-    assert "kommunedossier?kommune=0602" in html
+    assert "/-/municipality?kommune=0602" in html
     for line in page.text.splitlines()[:5]:
         assert line.replace("&", "&amp;") in html
     assert fetch(served.url(f"/-/page/{drammen.doc_id}/999"))[0] == 404
@@ -377,8 +482,10 @@ def test_web_search_says_how_it_matched_and_what_was_meant(served, kb):
     python = search(kb, "omdomme", limit=20)
     assert typo["corrected"] == python.corrected == "omdømme" and "omdømme" in typo["suggestions"]
     assert [h["page"] for h in typo["hits"]] == [h.page for h in python]
+    assert [h["why"] for h in typo["hits"]] == [list(h.why) for h in python] and typo["hits"][0]["why"][0] == "spelling"
     status, _, body = fetch(served.url("/-/search", q="omdomme"))
     assert status == 200 and "showing hits for <strong>omdømme</strong>" in body.decode()
+    assert '<span class="saman-why" data-why="spelling">rettet stavemåte / corrected spelling</span>' in body.decode()
     relaxed = search(kb, "langvakter zzzyxq", limit=20)
     assert relaxed.matched == "some"
     assert fetch_json(served.url("/-/search.json", q="langvakter zzzyxq"))["matched"] == "some"

@@ -7,15 +7,16 @@ column descriptions; the canned queries answer the questions the archive is used
 - `kommuner_per_tema`: municipalities by theme, with how many documents and pages name them;
 - `tiltaksmatrise`: the measure matrix of a theme, one row per municipality × measure, and
   `tiltaksmatrise_<tema>` for every theme with measures: the same as a real matrix, one column
-  per measure (generated from the KB, so the columns are the measures it holds);
+  per measure (generated from the KB at each request by the plugin, `matrix_queries`, so the
+  columns are the measures it holds now);
 - `tall_for_emne`: every count whose subject (or unit) is the word asked for, in any
   inflection and in bokmål or nynorsk (`sykefravær` finds `sjukefråværet`);
-- `kommunedossier`: a municipality's dossier, the same SQL as `saman municipality NAME`;
+- `kommunedossier`: a municipality's dossier as rows, one per fact and copy (kb.dossier.rows:
+  what `saman municipality NAME` and /-/municipality fold into their report);
 - `tema_oversikt`, `fylke_oversikt`: works and pages per theme, works and mentions per county,
   each work counted once by its best copy (the front page's chart shows these).
 
-`metadata(kb_path)` reads the KB only to name the database and to list the measures of each
-theme; it never writes. The SQL functions the queries call (`saman_name_key`, `saman_pulje`)
+`metadata(kb_path)` only names the database after the KB's file; nothing here writes. The SQL functions the queries call (`saman_name_key`, `saman_pulje`)
 are registered on every connection by the saman Datasette plugin (kb/web/plugins), with
 `saman_stems` for the counts query.
 """
@@ -130,7 +131,8 @@ GROUP BY kommunenummer, municipality, fylke
 ORDER BY kommune"""
 
 
-def _measures_by_theme(db: sqlite3.Connection) -> dict[str, list[str]]:
+def measures_by_theme(db: sqlite3.Connection) -> dict[str, list[str]]:
+    """The measures of each theme's tables, most frequent first (at most MAX_MATRIX_COLUMNS)."""
     rows = db.execute(
         """SELECT theme, measure, count(*) AS n FROM measures WHERE theme IS NOT NULL
            GROUP BY theme, measure ORDER BY theme, n DESC, measure"""
@@ -142,7 +144,8 @@ def _measures_by_theme(db: sqlite3.Connection) -> dict[str, list[str]]:
     return out
 
 
-def canned_queries(measures_by_theme: dict[str, list[str]]) -> dict[str, dict[str, Any]]:
+def canned_queries() -> dict[str, dict[str, Any]]:
+    """The canned queries that do not depend on what the KB holds (the matrices do: matrix_queries)."""
     queries: dict[str, dict[str, Any]] = {
         "kommuner_per_tema": {
             "title": "Kommuner per tema / Municipalities by theme",
@@ -181,11 +184,11 @@ def canned_queries(measures_by_theme: dict[str, list[str]]) -> dict[str, dict[st
             "description_html": (
                 "<p>Alt kunnskapsbasen har om én kommune (navn eller kommunenummer): dokumenter og sider "
                 "som nevner den, tema på de sidene, tall og tiltak knyttet til den og pulje der det står. "
-                "Det samme som <code>saman municipality NAVN</code>.</p>"
+                "Radene som <code>saman municipality NAVN</code> og <a href='/-/municipality'>kommunedossieret</a> lager rapporten av, én per kopi.</p>"
                 "<p lang='en'>Everything the knowledge base holds about one municipality (name or "
                 "number): documents and pages naming it, the themes of those pages, counts and measures "
-                "tied to it, and its cohort (pulje) where stated. The same as "
-                "<code>saman municipality NAME</code>.</p>"
+                "tied to it, and its cohort (pulje) where stated: the rows, one per copy, that "
+                "<code>saman municipality NAME</code> and the <a href='/-/municipality'>dossier page</a> fold into their report.</p>"
             ),
         },
         "tema_oversikt": {
@@ -205,11 +208,20 @@ def canned_queries(measures_by_theme: dict[str, list[str]]) -> dict[str, dict[st
             "each work counted once, by the mentions in its best copy.</p>",
         },
     }
-    for theme, measures in measures_by_theme.items():
+    for query in queries.values():
+        query["hide_sql"] = True
+    return queries
+
+
+def matrix_queries(measures: dict[str, list[str]]) -> dict[str, dict[str, Any]]:
+    """A matrix query per theme with measures (`measures_by_theme`), a column per measure:
+    asked of the KB at each request, so a theme's measures an ingest added show at once."""
+    queries: dict[str, dict[str, Any]] = {}
+    for theme, names in measures.items():
         label = THEME_LABELS.get(theme, theme)
         queries[f"tiltaksmatrise_{theme}"] = {
             "title": f"Tiltaksmatrise: {label} / Measure matrix: {label}",
-            "sql": matrix_sql(theme, measures),
+            "sql": matrix_sql(theme, names),
             "description_html": (
                 f"<p>Én rad per kommune, én kolonne per tiltak i tabellene om {label.lower()}.</p>"
                 f"<p lang='en'>One row per municipality, one column per measure in the tables about this theme.</p>"
@@ -337,12 +349,7 @@ def database_name(kb_path: str | Path) -> str:
 
 
 def metadata(kb_path: str | Path) -> dict[str, Any]:
-    """The metadata Datasette serves `kb_path` with."""
-    db = sqlite3.connect(f"file:{Path(kb_path).resolve()}?mode=ro", uri=True)
-    try:
-        measures = _measures_by_theme(db)
-    finally:
-        db.close()
+    """The metadata Datasette serves `kb_path` with (the matrix queries come from the plugin)."""
     name = database_name(kb_path)
     return {
         "title": TITLE,
@@ -353,7 +360,7 @@ def metadata(kb_path: str | Path) -> dict[str, Any]:
                 "title": TITLE,
                 "description_html": DESCRIPTION_HTML,
                 "tables": TABLES,
-                "queries": canned_queries(measures),
+                "queries": canned_queries(),
             }
         },
         "plugins": {

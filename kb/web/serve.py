@@ -4,9 +4,11 @@
 line it runs (and writes the generated metadata beside it), and `serving(kb_path)` runs that
 command in the background for a `with` block, so tests and benchmarks start the very same
 server as a subprocess. How it is served, and why:
-- immutable (`-i`): Datasette opens the file read-only and never looks for changes, so it
-  offers no write of any kind; pages written by an ingest after the server started are not
-  seen until it is restarted;
+- read-only, not immutable: Datasette opens the file `mode=ro` and every connection of the
+  plugin (kb.web.plugins.pages) is `query_only`, so it writes nothing, while a document an
+  ingest adds as the server runs shows at the next request (an immutable database, `-i`,
+  would never look for changes: the rows, pages and pictures of an ingest since it started,
+  and what is still in the write-ahead log, would stay unseen until a restart);
 - bound to 127.0.0.1 unless a host is given, since the KB may hold documents not meant for
   the network;
 - no arbitrary SQL from the page (`default_allow_sql off`) unless `allow_sql`: the canned
@@ -80,7 +82,7 @@ def datasette_command(kb_path: str | Path, workdir: str | Path, *, port: int = D
     metadata_path.write_text(json.dumps(metadata(kb), ensure_ascii=False, indent=2), encoding="utf-8")
     return [
         sys.executable, "-m", "kb.web.serve",
-        "-i", str(kb),
+        str(kb),
         "--metadata", str(metadata_path),
         "--template-dir", str(TEMPLATES_DIR),
         "--host", host,
@@ -91,19 +93,10 @@ def datasette_command(kb_path: str | Path, workdir: str | Path, *, port: int = D
     ]
 
 
-def unwritten_changes(kb_path: str | Path) -> bool:
-    """Whether the KB's write-ahead log holds changes an immutable reader would not see."""
-    wal = Path(f"{kb_path}-wal")
-    return wal.exists() and wal.stat().st_size > 0
-
-
 def serve(kb_path: str, port: int = DEFAULT_PORT, host: str = DEFAULT_HOST, allow_sql: bool = False) -> None:
     """Serve the KB with Datasette until Ctrl-C, SIGTERM or SIGHUP; raise ServeError if Datasette fails.
 
     Call it from the main thread (the signal handlers live there)."""
-    if unwritten_changes(kb_path):
-        print(f"warning: {kb_path} has changes still in its write-ahead log (is an ingest running?); "
-              "the server shows the KB without them until it is restarted after the ingest", file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="saman-serve-") as workdir:
         argv = datasette_command(kb_path, workdir, port=port, host=host, allow_sql=allow_sql)
         print(f"serving {kb_path} at http://{host}:{port}/ (Ctrl-C stops)", file=sys.stderr)

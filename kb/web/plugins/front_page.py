@@ -82,7 +82,7 @@ async def front_page(datasette: Any) -> dict[str, Any]:
         "saman": {
             "database": name,
             "search_url": datasette.urls.path("/-/search"),
-            "dossier_url": datasette.urls.query(name, "kommunedossier"),
+            "dossier_url": datasette.urls.path("/-/municipality"),
             "charts": [
                 Markup(bar_chart("Per tema / by theme", ("verk / works", "sider / pages"), theme_rows)),
                 Markup(bar_chart("Per fylke / by county", ("verk / works", "omtaler / mentions"), county_rows)),

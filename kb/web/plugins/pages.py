@@ -7,12 +7,16 @@
   table (doc_id, page, png), made at ingest by extractors.thumbnails;
 - in tables and query results, a `page` cell links to its page, and in the pages table it
   shows the picture as well;
-- the SQL functions of the canned queries (kb.dossier.register_functions) on every connection;
+- every connection to the KB `query_only` (Datasette opens it read-only but not immutable, so
+  that a running server sees what an ingest adds: kb.web.serve), with the SQL functions of the
+  canned queries (kb.dossier.register_functions);
+- the matrix queries `tiltaksmatrise_<tema>` (kb.web.datasette_metadata.matrix_queries), made from
+  the measures the KB holds at each request;
 - a `year` facet for ISO date columns (`?_facet_year=date`, selecting `date__startswith`);
 - HTML table views leave out the columns kb.web.datasette_metadata.HIDDEN_COLUMNS names until the
   reader picks columns (`_col`, `_nocol`, or Datasette's column menu).
 
-Read only: every query here is a SELECT on the immutable KB.
+Read only: every query here is a SELECT on the KB.
 """
 
 from __future__ import annotations
@@ -28,15 +32,28 @@ from datasette.utils import escape_sqlite, path_with_added_args, path_with_remov
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
-from kb.web.datasette_metadata import HIDDEN_COLUMNS, THEME_LABELS, kb_database
+from kb.web.datasette_metadata import HIDDEN_COLUMNS, THEME_LABELS, kb_database, matrix_queries, measures_by_theme
 from kb.dossier import register_functions
 
 THUMBNAIL_PX = 160
 
 
 @hookimpl
-def prepare_connection(conn):
+def prepare_connection(conn, database, datasette):
+    if database == kb_database(datasette).name:
+        conn.execute("PRAGMA query_only = 1")  # also Datasette's write connection, were one ever opened
     register_functions(conn)
+
+
+@hookimpl
+def canned_queries(datasette, database):
+    if database != kb_database(datasette).name:
+        return None
+
+    async def matrices():
+        return matrix_queries(await kb_database(datasette).execute_fn(measures_by_theme))
+
+    return matrices
 
 
 async def _has_thumbnails(datasette: Any) -> bool:
@@ -97,7 +114,7 @@ async def page_view(request: Any, datasette: Any) -> Response:
         "next_url": datasette.urls.path(f"/-/page/{doc_id}/{number + 1}") if number < (document.get("n_pages") or 0) else None,
         "row_url": datasette.urls.row(db.name, "pages", str(found[0]["rowid"])),
         "document_url": datasette.urls.row(db.name, "documents", str(document["rowid"])) if document else None,
-        "dossier_url": datasette.urls.query(db.name, "kommunedossier"),
+        "dossier_url": datasette.urls.path("/-/municipality"),
         "theme_labels": THEME_LABELS,
         **await _findings(db, doc_id, number),
     }

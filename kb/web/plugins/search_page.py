@@ -3,15 +3,16 @@
 Every search on the site ends here and runs `kb.search.search`, so the browser, the JSON API
 and `saman search` give the same hits in the same order; the search box Datasette shows on
 the pages table is sent here too. A query the user must rephrase (`"unbalanced`) gets the
-QueryError's explanation on the page, with status 400, never a server error.
+QueryError's explanation on the page, with status 400, never a server error. Each hit says why
+it matched (kb.search.Hit.why: the words, a compound part, a corrected spelling, meaning).
 
 Narrowing: `theme` and `county` go to search() itself; `year`, `doc` (a document), `pulje`
 and `method` keep the hits of the same ranked list that match, so order never changes. The
 facet counts are over the first FACET_HITS hits. A pulje is a cohort a hit's page names
 ("pulje 2"), as kb.dossier.puljer reads it.
 
-This plugin only reads the KB, through kb.store.open_kb(readonly=True), one connection per
-server thread.
+This plugin only reads the KB, through kb.web.plugins.connection (one read-only connection
+per server thread).
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ import asyncio
 import json
 import re
 import sqlite3
-import threading
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,11 +30,12 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from kb.web.datasette_metadata import SQL_TIME_LIMIT_MS, THEME_LABELS, kb_database
+from kb.web.datasette_metadata import THEME_LABELS, kb_database
 from kb.dossier import puljer
 from kb.query import QueryError
 from kb.search import Hit, search
-from kb.store import KB, open_kb
+from kb.store import KB
+from kb.web.plugins.connection import reading
 
 FACET_HITS = 1000
 DEFAULT_LIMIT = 20
@@ -50,17 +50,14 @@ FACETS: dict[str, str] = {
     "method": "Lest som / Read as",
 }
 METHOD_LABELS = {"pptx": "lysark / slides", "text": "PDF-tekst / PDF text", "ocr": "OCR"}
+# Why a hit matched (kb.search.Hit.why), as each hit says it.
+WHY_LABELS = {
+    "words": "ordene / the words",
+    "compound": "del av sammensatt ord / compound part",
+    "spelling": "rettet stavemåte / corrected spelling",
+    "meaning": "mening / meaning",
+}
 NO_YEAR = "uten dato"
-
-_local = threading.local()
-
-
-def _kb(path: str) -> KB:
-    kb = getattr(_local, "kb", None)
-    if kb is None or kb.path != path:
-        kb = _local.kb = open_kb(path, readonly=True)
-    return kb
-
 
 @dataclass
 class PageFacts:
@@ -134,21 +131,13 @@ def _page_facts(kb: KB, hits: list[Hit]) -> dict[tuple[str, int], PageFacts]:
     return facts
 
 
-def _deadline_handler(seconds: float):
-    """An SQLite progress handler that stops a query running past the server's time limit."""
-    deadline = time.monotonic() + seconds
-    return lambda: 1 if time.monotonic() > deadline else 0
-
-
 def run_search(kb_path: str, query: str, filters: dict[str, str]) -> Results:
     """The ranked hits for the query, narrowed by the filters, with what their facets need."""
-    kb = _kb(kb_path)
-    kb.db.set_progress_handler(_deadline_handler(SQL_TIME_LIMIT_MS / 1000), 10_000)
-    try:
+    def ranked_with_facts(kb: KB):
         ranked = search(kb, query, limit=FACET_HITS, theme=filters.get("theme"), county=filters.get("county"))
-        facts = _page_facts(kb, ranked)
-    finally:
-        kb.db.set_progress_handler(None, 0)
+        return ranked, _page_facts(kb, ranked)
+
+    ranked, facts = reading(kb_path, ranked_with_facts)
     kept = [
         h for h in ranked
         if all(filters[f] in facts[(h.doc_id, h.page)].values(f, h) for f in ("pulje", "year", "doc", "method") if f in filters)
@@ -204,6 +193,7 @@ def _hit_dict(datasette: Any, hit: Hit, facts: PageFacts) -> dict[str, Any]:
         "document_title": facts.document_title,
         "page_url": datasette.urls.path(f"/-/page/{hit.doc_id}/{hit.page}"),
         "thumbnail_url": datasette.urls.path(f"/-/thumbnail/{hit.doc_id}/{hit.page}.png") if facts.thumbnail else None,
+        "why_labels": [{"why": why, "label": WHY_LABELS[why]} for why in hit.why],
     }
 
 
