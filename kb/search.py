@@ -283,7 +283,7 @@ def _run(kb: KB, render: _Renderer, parsed: Query, relaxed: bool, limit: int,
                      bm25(pages_fts, {weights}) AS score{''.join(', ' + f for f in found)}
               FROM pages_fts JOIN pages p ON p.rowid = pages_fts.rowid
               WHERE {' AND '.join(where)}
-              ORDER BY {' + '.join(held) or '0'} DESC, score, p.doc_id, p.page LIMIT :limit"""
+              ORDER BY {f"{' + '.join(held)} DESC, " if held else ''}score, p.doc_id, p.page LIMIT :limit"""
     try:
         rows = kb.db.execute(sql, params).fetchall()
     except sqlite3.OperationalError as exc:  # what the parser lets through, FTS5 still may not

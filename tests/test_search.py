@@ -144,6 +144,12 @@ def test_phrase_and_boolean_queries(kb):
     assert both and both <= either
 
 
+def test_a_query_of_function_words_alone_is_searched_not_refused(kb):
+    # No word of it is counted for "how many words a page holds": the ranking is bm25 alone.
+    hits = search(kb, "og i", limit=5)
+    assert hits and all(h.page for h in hits)
+
+
 @pytest.mark.parametrize("query, explicit", [
     ("heltid deltid", "heltid AND deltid"),
     ('"økt nærvær" kommuner', '"økt nærvær" AND kommuner'),
