@@ -176,29 +176,29 @@ def inflections(word: str) -> set[str]:
 RRF_K = 60
 
 
-def search(kb: KB, query: str, *, limit: int = 20, theme: str | None = None, county: str | None = None) -> SearchResult:
-    """Ranked hits for `query`, optionally only pages with a theme or a municipality in a county."""
+def search(kb: KB, query: str, *, limit: int = 20, theme: str | None = None, county: str | None = None,
+           meaning: bool = True) -> SearchResult:
+    """Ranked hits for `query`, optionally only pages with a theme or a municipality in a county;
+    by words alone when `meaning` is False."""
     parsed = parse(query)
     render = _Renderer(kb)
     without, pages = vectors.coverage(kb)
-    meaning = {"without_vectors": without}
     hits = _run(kb, render, parsed, False, limit, theme, county)
     if hits:
-        return SearchResult(query, _fold(kb, parsed, hits, limit), "all", **meaning)
-    near = _nearest(kb, query, limit, theme, county) if without < pages else []
-    if near:
-        meaning["vectors_used"] = True
+        return SearchResult(query, _fold(kb, parsed, hits, limit), "all", without_vectors=without)
+    near = _nearest(kb, query, limit, theme, county) if meaning and without < pages else []
+    used = {"vectors_used": bool(near), "without_vectors": without}
     if parsed.plain and len(parsed.terms) > 1:
         hits = _run(kb, render, parsed, True, limit, theme, county)
         if hits:
-            return SearchResult(query, _fold(kb, parsed, _fuse(hits, near), limit), "some", _suggest(kb, parsed), **meaning)
+            return SearchResult(query, _fold(kb, parsed, _fuse(hits, near), limit), "some", _suggest(kb, parsed), **used)
     suggested = _suggest(kb, parsed)
     if suggested:
-        instead = search(kb, suggested[0], limit=limit, theme=theme, county=county)
+        instead = search(kb, suggested[0], limit=limit, theme=theme, county=county, meaning=meaning)
         if instead.hits:
             return replace(instead, query=query, suggestions=suggested, corrected=suggested[0])
     if near:
-        return SearchResult(query, _fold(kb, parsed, _fuse([], near), limit), "meaning", suggested, **meaning)
+        return SearchResult(query, _fold(kb, parsed, _fuse([], near), limit), "meaning", suggested, **used)
     return SearchResult(query, [], "none", suggested, without_vectors=without)
 
 
