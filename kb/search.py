@@ -26,6 +26,7 @@ words alone.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -239,13 +240,20 @@ def _nearest_soon(kb: KB, query: str, limit: int, theme: str | None, county: str
 
 def _page_hits(kb: KB, keys: list[tuple[str, int]]) -> list[Hit]:
     """Hits of the pages `keys`, in their order, without score or snippet."""
-    if not keys:
-        return []
-    found = {(r["doc_id"], r["page"]): r for r in kb.db.execute(
-        f"""SELECT doc_id, file_name, page, kind, title, method FROM pages
-            WHERE (doc_id, page) IN (VALUES {', '.join('(?, ?)' for _ in keys)})""", [v for key in keys for v in key])}
+    found = {(r["doc_id"], r["page"]): r for r in _pages_of(kb, keys, "file_name, kind, title, method")}
     return [Hit(r["doc_id"], r["file_name"], r["page"], r["kind"], r["title"], "", 0.0, r["method"])
             for key in keys if (r := found.get(key))]
+
+
+def _pages_of(kb: KB, keys: list[tuple[str, int]], columns: str) -> list[sqlite3.Row]:
+    """doc_id, page and `columns` of the pages `keys`, by the index on (doc_id, page): a row
+    value `IN (VALUES ...)` read every page of the KB (90 ms a query on 60,000 pages)."""
+    if not keys:
+        return []
+    return kb.db.execute(f"""SELECT p.doc_id, p.page, {', '.join(f'p.{c.strip()}' for c in columns.split(','))}
+                             FROM json_each(?) k JOIN pages p
+                             ON p.doc_id = k.value ->> '$[0]' AND p.page = k.value ->> '$[1]'""",
+                         (json.dumps(keys),)).fetchall()
 
 
 def _fuse(rankings: list[tuple[list[Hit], float]], keep: int) -> list[Hit]:
@@ -299,9 +307,7 @@ def _fold(kb: KB, parsed: Query, pages: list[Hit], limit: int) -> list[Hit]:
     hits = one_per_work(kb, pages, limit)
     if not hits:
         return []
-    texts = {(r[0], r[1]): r[2] or r[3] or "" for r in kb.db.execute(
-        f"""SELECT doc_id, page, text, raw_text FROM pages
-            WHERE (doc_id, page) IN (VALUES {', '.join('(?, ?)' for _ in hits)})""", [v for h in hits for v in (h.doc_id, h.page)])}
+    texts = {(r[0], r[1]): r[2] or r[3] or "" for r in _pages_of(kb, [(h.doc_id, h.page) for h in hits], "text, raw_text")}
     wanted = _wanted(parsed)
     return [replace(h, snippet=snippet(texts.get((h.doc_id, h.page), ""), wanted)) for h in hits]
 
