@@ -46,8 +46,7 @@ def scale(source: Path, dest: Path, copies: int, seed: int = 15) -> dict[str, in
     src.backup(out)
     src.close()
     out.close()
-    with open_kb(dest) as kb:  # brings the copy to this saman's schema
-        pass
+    open_kb(dest).close()  # brings the copy to this saman's schema
     db = sqlite3.connect(dest)
     rng = np.random.default_rng(seed)
     base = {(d, p): np.frombuffer(blob, dtype=vectors.STORED).astype(np.float32) for d, p, blob in db.execute(

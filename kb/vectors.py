@@ -100,7 +100,7 @@ def passage(title: str | None, text: str | None) -> str:
 
 def passage_key(body: str, current: str | None = None) -> str:
     """The key of a passage's vector: a digest of the stamp it is embedded with and its text."""
-    return hashlib.sha256(f"{current or stamp()}\n{body}".encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(f"{current or stamp()}\n{body}".encode()).hexdigest()[:32]
 
 
 def _has_tables(db: sqlite3.Connection) -> bool:
@@ -128,7 +128,7 @@ def pending(kb: KB) -> list[Pending]:
     """The pages without a current vector (none yet, another stamp, or text changed since), in KB order."""
     db = kb.db
     current = stamp()
-    have = dict(((d, p), k) for d, p, k in db.execute("SELECT doc_id, page, key FROM page_vectors")) \
+    have = {(d, p): k for d, p, k in db.execute("SELECT doc_id, page, key FROM page_vectors")} \
         if _has_tables(db) else {}
     out = []
     for doc_id, page, title, text, raw in db.execute("SELECT doc_id, page, title, text, raw_text FROM pages ORDER BY rowid"):
@@ -300,7 +300,7 @@ def nearest_soon(kb: KB, query: str, top: int,
         kept = [(i, inside) for i, held in enumerate(pages) if (inside := [p for p in held if p in wanted])]
         vectors, pages = vectors[[i for i, _ in kept]], [inside for _, inside in kept]
     if not pages:
-        return lambda: []
+        return list
     ranked = _embedder().submit(lambda: rank(vectors, model().query(query).astype(np.float32), top))
     # Every row holds a page at least, so `top` rows hold `top` pages at least.
     return lambda: [p for i in ranked.result() for p in pages[i]][:top]

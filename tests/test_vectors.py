@@ -176,3 +176,14 @@ def test_a_changed_page_gets_a_new_vector_and_search_sees_it(kb_path: Path):
         assert {p for _, p in nearest(serving, QUESTION, 2)} == {1, 2}
     finally:
         serving.close()
+
+
+def test_saman_embed_says_what_it_embedded_and_reused(kb_path: Path, tmp_path: Path):
+    ingest([write_deck(tmp_path / "2016-02-01_kopi.pptx", COPIED)], kb_path)
+    command = [sys.executable, "-m", "flows.cli", "embed", "--kb", str(kb_path), "--quiet"]
+    run = subprocess.run(command, capture_output=True, text=True, check=True)
+    said = " ".join(run.stdout.split())
+    assert f"{len(SLIDES) + 3} of {len(SLIDES) + 3} pages given a vector" in said
+    assert f"{len(SLIDES) + 1} embedded" in said and "2 reused" in said
+    again = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert "nothing to embed" in again.stdout
