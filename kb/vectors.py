@@ -128,7 +128,8 @@ def pending(kb: KB) -> list[Pending]:
     """The pages without a current vector (none yet, another stamp, or text changed since), in KB order."""
     db = kb.db
     current = stamp()
-    have = {(d, p): k for d, p, k in db.execute("SELECT doc_id, page, key FROM page_vectors")} \
+    have = {(d, p): k for d, p, k in db.execute(
+        "SELECT pv.doc_id, pv.page, pv.key FROM page_vectors pv JOIN passage_vectors v ON v.key = pv.key")} \
         if _has_tables(db) else {}
     out = []
     for doc_id, page, title, text, raw in db.execute("SELECT doc_id, page, title, text, raw_text FROM pages ORDER BY rowid"):
