@@ -140,7 +140,8 @@ def rerun(kb_path: str | None, workers: int, quiet: bool, retry_errors: bool) ->
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def embed(kb_path: str | None, batch: int, quiet: bool) -> None:
     """Embed the pages that have no current vector, for search by meaning (after ingest; resumable:
-    a second run embeds nothing, and one after an ingest only the new pages). Runs offline."""
+    a second run embeds nothing, and one after an ingest only the new pages; a page whose text
+    another page already has reuses that vector). Runs offline."""
     from kb.vectors import pending
 
     kb_path = kb_path or default_kb_path()
@@ -152,8 +153,9 @@ def embed(kb_path: str | None, batch: int, quiet: bool) -> None:
         from flows.embed import embed_flow
 
         summary = embed_flow(kb_path, batch=batch, show_progress=not quiet)
-        rate = f", {summary.embedded / summary.seconds:.1f} pages/s" if summary.seconds else ""
-        out.print(f"embedded {summary.embedded} of {summary.pages} pages in {summary.seconds:.1f} s{rate}")
+        rate = f", {summary.embedded / summary.seconds:.1f} pages/s" if summary.seconds and summary.embedded else ""
+        out.print(f"{summary.embedded + summary.reused} of {summary.pages} pages given a vector in {summary.seconds:.1f} s: "
+                  f"{summary.embedded} embedded{rate}, {summary.reused} reused (same passage as a page embedded before)")
     else:
         out.print("every page has a current vector: nothing to embed")
 

@@ -15,8 +15,10 @@ of the first suggestion, marked as such (`corrected`).
 
 When the KB holds page vectors (kb.vectors, made by `saman embed`), meaning joins in where
 words fall short: the ranking of the pages holding some of the words is fused with the ranking
-of the pages nearest the query in meaning by reciprocal rank fusion (`"some"`), and a query no
-page and no suggestion matches by words gets the pages nearest in meaning (`"meaning"`). Pages
+of the pages nearest the query in meaning by reciprocal rank fusion, meaning weighted above
+the partial match of words (`"some"`; the query is embedded while the words are looked for),
+and a query no page and no suggestion matches by words gets the pages nearest in meaning
+(`"meaning"`). Pages
 holding every word stay first and unfused. The result says whether vectors were used and how many
 pages had no current vector (`vectors_used`, `without_vectors`); without vectors search works by
 words alone.
@@ -24,9 +26,10 @@ words alone.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 
@@ -180,34 +183,44 @@ def inflections(word: str) -> set[str]:
     return {base + ending for base in bases for ending in ("", *ENDINGS)}
 
 
-# Reciprocal rank fusion: a page's fused score is the sum over the rankings of 1 / (RRF_K + rank).
-RRF_K = 60
+# Reciprocal rank fusion: a page's fused score is the sum over the rankings of weight / (RRF_K
+# + rank). The usual k of 60 was set for fusing lists of a thousand; ours are PAGES_PER_HIT
+# pages a hit, where copies of one slide take several ranks in a row, and with 60 the first page
+# of either list (1/61) loses to any page halfway down both (2/80): the hits became the pages
+# holding a common word that were vaguely alike. With 20 the first of a list stays ahead.
+RRF_K = 20
+# When no page holds every word, the pages holding some of them are weaker evidence than their
+# count suggests, so the ranking by meaning weighs more.
+MEANING_WEIGHT = 1.5
 
 
-def search(kb: KB, query: str, *, limit: int = 20, theme: str | None = None, county: str | None = None) -> SearchResult:
-    """Ranked hits for `query`, optionally only pages with a theme or a municipality in a county."""
+def search(kb: KB, query: str, *, limit: int = 20, theme: str | None = None, county: str | None = None,
+           meaning: bool = True) -> SearchResult:
+    """Ranked hits for `query`, optionally only pages with a theme or a municipality in a county;
+    by words alone when `meaning` is False."""
     parsed = parse(query)
     render = _Renderer(kb)
     without, pages = vectors.coverage(kb)
-    meaning = {"without_vectors": without}
     hits = _run(kb, render, parsed, False, limit, theme, county)
     if hits:
-        return SearchResult(query, _fold(kb, parsed, hits, limit), "all", **meaning)
-    near = _nearest(kb, query, limit, theme, county) if without < pages else []
-    if near:
-        meaning["vectors_used"] = True
-    if parsed.plain and len(parsed.terms) > 1:
-        hits = _run(kb, render, parsed, True, limit, theme, county)
-        if hits:
-            return SearchResult(query, _fold(kb, parsed, _fuse(hits, near), limit), "some", _suggest(kb, parsed), **meaning)
+        return SearchResult(query, _fold(kb, parsed, hits, limit), "all", without_vectors=without)
+    # The query is embedded while the words are looked for (kb.vectors.nearest_soon).
+    soon = _nearest_soon(kb, query, limit, theme, county) if meaning and without < pages else None
+    relaxed = _run(kb, render, parsed, True, limit, theme, county) if parsed.plain and len(parsed.terms) > 1 else []
+    near = soon() if soon else []
+    used = {"vectors_used": bool(near), "without_vectors": without}
+    if relaxed:
+        fused = _fuse([(relaxed, 1.0), (near, MEANING_WEIGHT)], limit * PAGES_PER_HIT)
+        return SearchResult(query, _fold(kb, parsed, fused, limit), "some", _suggest(kb, parsed), **used)
     suggested = _suggest(kb, parsed)
     if suggested:
-        instead = search(kb, suggested[0], limit=limit, theme=theme, county=county)
+        instead = search(kb, suggested[0], limit=limit, theme=theme, county=county, meaning=meaning)
         if instead.hits:
             return replace(instead, query=query, suggestions=suggested, corrected=suggested[0],
                            hits=[replace(h, why=("spelling", *h.why)) for h in instead.hits])
     if near:
-        return SearchResult(query, _fold(kb, parsed, _fuse([], near), limit), "meaning", suggested, **meaning)
+        return SearchResult(query, _fold(kb, parsed, _fuse([(near, 1.0)], limit * PAGES_PER_HIT), limit),
+                            "meaning", suggested, **used)
     return SearchResult(query, [], "none", suggested, without_vectors=without)
 
 
@@ -223,35 +236,48 @@ def _filters(theme: str | None, county: str | None) -> tuple[list[str], dict[str
     return where, params
 
 
-def _nearest(kb: KB, query: str, limit: int, theme: str | None, county: str | None) -> list[Hit]:
-    """The pages nearest `query` in meaning (within the theme and county asked for), best first."""
+def _nearest_soon(kb: KB, query: str, limit: int, theme: str | None, county: str | None) -> Callable[[], list[Hit]]:
+    """Start finding the pages nearest `query` in meaning (within the theme and county asked
+    for); call the result for them, best first."""
     where, params = _filters(theme, county)
     allowed = None
     if where:
         allowed = [tuple(r) for r in kb.db.execute(f"SELECT p.doc_id, p.page FROM pages p WHERE {' AND '.join(where)}", params)]
-    keys = vectors.nearest(kb, query, limit * PAGES_PER_HIT, allowed)
-    if not keys:
-        return []
-    found = {(r["doc_id"], r["page"]): r for r in kb.db.execute(
-        f"""SELECT doc_id, file_name, page, kind, title, method FROM pages
-            WHERE (doc_id, page) IN (VALUES {', '.join('(?, ?)' for _ in keys)})""", [v for key in keys for v in key])}
+    soon = vectors.nearest_soon(kb, query, limit * PAGES_PER_HIT, allowed)
+    return lambda: _page_hits(kb, soon())
+
+
+def _page_hits(kb: KB, keys: list[tuple[str, int]]) -> list[Hit]:
+    """Hits of the pages `keys` found by meaning, in their order, without score or snippet."""
+    found = {(r["doc_id"], r["page"]): r for r in _pages_of(kb, keys, ("file_name", "kind", "title", "method"))}
     return [Hit(r["doc_id"], r["file_name"], r["page"], r["kind"], r["title"], "", 0.0, r["method"], why=("meaning",))
             for key in keys if (r := found.get(key))]
 
 
-def _fuse(*rankings: list[Hit]) -> list[Hit]:
-    """The pages of the rankings by reciprocal rank fusion (RRF_K), ties in the first ranking's
-    order; a hit's score is its fused score."""
+def _pages_of(kb: KB, keys: list[tuple[str, int]], columns: tuple[str, ...]) -> list[sqlite3.Row]:
+    """doc_id, page and `columns` of the pages `keys`, by the index on (doc_id, page): a row
+    value `IN (VALUES ...)` read every page of the KB (90 ms a query on 60,000 pages)."""
+    if not keys:
+        return []
+    return kb.db.execute(f"""SELECT p.doc_id, p.page, {', '.join(f'p.[{c}]' for c in columns)}
+                             FROM json_each(?) k JOIN pages p
+                             ON p.doc_id = json_extract(k.value, '$[0]') AND p.page = json_extract(k.value, '$[1]')""",
+                         (json.dumps(keys),)).fetchall()
+
+
+def _fuse(rankings: list[tuple[list[Hit], float]], keep: int) -> list[Hit]:
+    """The first `keep` pages of the weighted rankings by reciprocal rank fusion (RRF_K), ties
+    in the first ranking's order; a hit's score is its fused score."""
     fused: dict[tuple[str, int], float] = {}
     first: dict[tuple[str, int], Hit] = {}
     why: dict[tuple[str, int], tuple[str, ...]] = {}
-    for ranking in rankings:
+    for ranking, weight in rankings:
         for rank, hit in enumerate(ranking, start=1):
             key = (hit.doc_id, hit.page)
-            fused[key] = fused.get(key, 0.0) + 1.0 / (RRF_K + rank)
+            fused[key] = fused.get(key, 0.0) + weight / (RRF_K + rank)
             first.setdefault(key, hit)
             why[key] = tuple(dict.fromkeys(why.get(key, ()) + hit.why))
-    order = sorted(fused, key=lambda key: -fused[key])
+    order = sorted(fused, key=lambda key: -fused[key])[:keep]
     return [replace(first[key], score=round(fused[key], 4), why=why[key]) for key in order]
 
 
@@ -309,9 +335,7 @@ def _fold(kb: KB, parsed: Query, pages: list[Hit], limit: int) -> list[Hit]:
     hits = one_per_work(kb, pages, limit)
     if not hits:
         return []
-    texts = {(r[0], r[1]): r[2] or r[3] or "" for r in kb.db.execute(
-        f"""SELECT doc_id, page, text, raw_text FROM pages
-            WHERE (doc_id, page) IN (VALUES {', '.join('(?, ?)' for _ in hits)})""", [v for h in hits for v in (h.doc_id, h.page)])}
+    texts = {(r[0], r[1]): r[2] or r[3] or "" for r in _pages_of(kb, [(h.doc_id, h.page) for h in hits], ("text", "raw_text"))}
     wanted = _wanted(parsed)
     return [replace(h, snippet=snippet(texts.get((h.doc_id, h.page), ""), wanted)) for h in hits]
 
