@@ -180,7 +180,10 @@ def _words(api: tesserocr.PyTessBaseAPI) -> list[Word]:
             par, line = par + 1, 0
         if word.IsAtBeginningOf(tesserocr.RIL.TEXTLINE):
             line += 1
-        text = (word.GetUTF8Text(level) or "").strip()
+        try:
+            text = (word.GetUTF8Text(level) or "").strip()
+        except RuntimeError:  # tesserocr's "No text returned": a word element holding no text
+            continue
         conf = float(word.Confidence(level))
         box = word.BoundingBox(level)
         if not text or conf < 0 or box is None:
