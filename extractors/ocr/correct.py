@@ -96,7 +96,9 @@ def cell_texts(rows: list[list[list[Word]]], lex: Lexicon,
     corrected without specks of noise, with æ/ø/å restored and a tick column's misread
     marks read as its mark (mark_columns)."""
     raw = [[clean_line(" ".join(w.text for w in cell)) for cell in row] for row in rows]
-    kept = [[clean_line(" ".join(w.text for w in cell if not _speck(w, settings))) for cell in row] for row in rows]
+    tall = _letter_height([w for row in rows for cell in row for w in cell])
+    kept = [[clean_line(" ".join(_mark_case(w, tall) for w in cell if not _speck(w, settings))) for cell in row]
+            for row in rows]
     return raw, mark_columns([[lex.correct_text(c) for c in row] for row in kept], settings)
 
 
@@ -122,6 +124,27 @@ def mark_columns(rows: list[list[str]], settings: OcrSettings) -> list[list[str]
             if row[c].lower() in settings.mark_misreads:
                 row[c] = mark
     return out
+
+
+# Letters that reach below the baseline: a word without them stands from its baseline up.
+_DESCENDERS = frozenset("gjpqy,;")
+_TALL = re.compile(r"[A-ZÆØÅbdfhklt]")
+
+
+def _letter_height(words: list[Word]) -> float | None:
+    """The height of a capital (or a b, d, h...) in these words: the median height of the
+    words of letters that hold one and reach nowhere below the baseline (`Kommune`, `hver`)."""
+    heights = [w.height for w in words if len(w.text) > 1 and w.text.isalpha() and _TALL.search(w.text)
+               and not _DESCENDERS & set(w.text) and not set(w.text) & set("ÅÆØ")]
+    return median(heights) if heights else None
+
+
+def _mark_case(word: Word, tall: float | None) -> str:
+    """A lone `x` or `X` as printed: tesseract reads a lone small x in a cell as `X` now and then,
+    and the box tells them apart. A small x stands about 0.7 of a capital's height (`tall`)."""
+    if word.text not in ("x", "X") or not tall:
+        return word.text
+    return "x" if word.height < 0.85 * tall else "X"
 
 
 def _speck(word: Word, settings: OcrSettings) -> bool:

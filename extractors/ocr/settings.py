@@ -55,8 +55,13 @@ class TableSettings:
     """A table without rules has its first column filled in this share of its rows."""
     max_single_rows: int = 2
     """Rows with one filled cell may sit between a table's rows, up to this many in a row."""
+    max_header_rows: int = 3
+    """Up to this many lines of one segment just above a table without rules may be its header."""
     max_row_gap: float = 3.5
     """Rows of one table lie at most this many text heights apart."""
+    min_gutter_in: float = 0.4
+    """A blank this wide from the top of the page's body text to its foot may part text from a
+    table beside it (the columns of one table stand about two cell paddings apart)."""
     separator_contrast: int = 6
     """Banded tables (a slide table printed and scanned) part their shaded cells by thin light
     lines: a separator is this many grey levels lighter than the fill on both sides."""

@@ -350,21 +350,10 @@ def _visual_rows(words: list[Word]) -> list[list[Word]]:
 
 def _gap_columns(words: list[Word], x0: float, x1: float, n_rows: int, min_gap: float) -> list[float]:
     """Column edges where (almost) no row has a word: the gaps a table's columns leave."""
-    width = int(x1 - x0) + 1
-    if width <= 0 or not words:
+    if int(x1 - x0) + 1 <= 0 or not words:
         return [x0, x1]
-    coverage = np.zeros(width + 1, dtype=np.int32)
-    for w in words:
-        a, b = int(max(w.left - x0, 0)), int(min(w.right - x0, width))
-        coverage[a] += 1
-        coverage[max(b, a)] -= 1
-    covered = np.cumsum(coverage)[:width] > int(0.1 * n_rows)
-    edges = [x0]
-    for start, end in nonzero_runs((~covered).astype(np.int32)):
-        if start > 0 and end < width and end - start >= min_gap:
-            edges.append(x0 + (start + end) / 2)
-    edges.append(x1)
-    return edges
+    return [x0, *(x0 + (start + end) / 2 for start, end in _blanks(words, x0, x1, int(0.1 * n_rows))
+                  if end - start >= min_gap), x1]
 
 
 def _fill(words: list[Word], row_edges: list[float], col_edges: list[float]) -> list[list[list[Word]]]:
@@ -469,35 +458,53 @@ def ruled_tables(rules: Rules, words: list[Word], dpi: int, settings: TableSetti
     return tables
 
 
-def _row_runs(rows: list[list[Word]], heights: list[float], min_gap: float, settings: TableSettings) -> list[list[int]]:
+def _row_runs(rows: list[list[Word]], heights: list[float], min_gap: float,
+              settings: TableSettings) -> list[tuple[list[int], int]]:
     """Runs of evenly spaced rows that split into two or more segments at wide gaps; up to
-    `settings.max_single_rows` rows of one segment (a row whose other cells are empty) may sit inside."""
+    `settings.max_single_rows` rows of one segment (a row whose other cells are empty) may sit inside.
+
+    Each run comes with how many of its first rows are only candidate header rows: rows of
+    one segment just above the run's first row. A bold header set in narrow cells (a header
+    bar) leaves gaps no wider than a word space between its cells, so it looks like one
+    segment, and a merged header cell stands on a line of its own; whether they are the
+    table's header is for the columns to decide (`_unruled_tables`).
+    """
 
     def multi(row: list[Word], height: float) -> bool:
         return any(b.left - a.right >= max(1.5 * height, min_gap) for a, b in zip(row, row[1:]))
 
-    runs: list[list[int]] = []
+    def near(upper: int, lower: int) -> bool:
+        return min(w.top for w in rows[lower]) - max(w.bottom for w in rows[upper]) <= settings.max_row_gap * heights[lower]
+
+    runs: list[tuple[list[int], int]] = []
     current: list[int] = []
+    led = 0
     singles: list[int] = []
+    leading: list[int] = []
     for i, (row, height) in enumerate(zip(rows, heights)):
         last = (singles or current)[-1] if current else None
-        near = last is not None and (
-            min(w.top for w in row) - max(w.bottom for w in rows[last]) <= settings.max_row_gap * height
-        )
+        close = last is not None and near(last, i)
         if multi(row, height):
-            if near:
+            if close:
                 current += singles + [i]
             else:
-                runs.append(current)
-                current = [i]
-            singles = []
-        elif near and len(singles) < settings.max_single_rows:
+                runs.append((current, led))
+                above = (leading + singles) if not current else singles
+                top = i
+                for k in reversed(above[-settings.max_header_rows:]):
+                    if k != top - 1 or not near(k, top):
+                        break
+                    top = k
+                current, led = list(range(top, i + 1)), i - top
+            singles, leading = [], []
+        elif close and len(singles) < settings.max_single_rows:
             singles.append(i)
         else:
-            runs.append(current)
-            current, singles = [], []
-    runs.append(current)
-    return [r for r in runs if r]
+            runs.append((current, led))
+            leading = (leading if leading and not current else []) + [i]
+            current, led, singles = [], 0, []
+    runs.append((current, led))
+    return [(run, led) for run, led in runs if run]
 
 
 def unruled_tables(words: list[Word], dpi: int, slope: float = 0.0, settings: TableSettings = DEFAULT_TABLES) -> list[CellGrid]:
@@ -542,40 +549,129 @@ def _header_over_its_column(cells: list[list[list[Word]]], col_edges: list[float
 
 
 def _unruled_tables(words: list[Word], dpi: int, settings: TableSettings) -> list[CellGrid]:
-    rows = _visual_rows(words)
+    """Tables found on the page's words as one, or on its sides parted at gutters (`_sides`):
+    whichever fills more cells. Read as one, the lines of text beside a table join the table's
+    rows and hide its columns; parted, a table whose columns stand a gutter apart falls in pieces."""
+    whole = _tables_among(words, dpi, settings)
+    sides = _sides(words, dpi, settings)
+    if len(sides) == 1:
+        return whole
+    parted = [t for side in sides for t in _tables_among(side, dpi, settings)]
+    return max((whole, parted), key=lambda tables: sum(bool(c) for t in tables for r in t.rows for c in r))
+
+
+def _tables_among(words: list[Word], dpi: int, settings: TableSettings) -> list[CellGrid]:
+    """Tables without rules among these words, found from runs of rows aligned in columns."""
+    tables = []
+    rows = _wrapped_lines_joined(_visual_rows(words))
     if len(rows) < settings.min_unruled_rows:
         return []
     heights = [median(w.height for w in r) for r in rows]
     min_gap = dpi * settings.min_column_gap_in
-    tables = []
-    for run in _row_runs(rows, heights, min_gap, settings):
-        if len(run) < settings.min_unruled_rows:
-            continue
-        run_words = [w for i in run for w in rows[i]]
-        x0, x1 = min(w.left for w in run_words), max(w.right for w in run_words)
-        col_edges = _gap_columns(run_words, x0 - 1, x1 + 1, len(run), min_gap)
-        n_cols = len(col_edges) - 1
-        if n_cols < 2:
-            continue
-        row_edges = [min(w.top for w in rows[run[0]]) - 1]
-        for a, b in zip(run, run[1:]):
-            row_edges.append((max(w.bottom for w in rows[a]) + min(w.top for w in rows[b])) / 2)
-        row_edges.append(max(w.bottom for w in rows[run[-1]]) + 1)
-        cells = _fill(run_words, row_edges, col_edges)
-        col_edges = _header_over_its_column(cells, col_edges)
-        if len(col_edges) - 1 < n_cols:
-            n_cols = len(col_edges) - 1
-            cells = _fill(run_words, row_edges, col_edges)
-        filled = [c for r in cells for c in r if c]
-        words_per_cell = sum(len(c) for c in filled) / len(filled)
-        per_column = [sum(bool(r[c]) for r in cells) for c in range(n_cols)]
-        first_column_full = per_column[0] >= settings.min_first_column_share * len(cells)
-        # A column named in the first row whose body OCR left blank (tesseract drops lone
-        # digits between wide gaps) is still a column: its cells are read again one by one.
-        header_only = [c for c in range(n_cols) if per_column[c] == 1 and cells[0][c]]
-        columns_used = all(n >= 2 or c in header_only for c, n in enumerate(per_column)) and len(header_only) <= 1
-        short_right = all(len(r[-1]) <= 2 for r in cells)
-        wide_enough = n_cols >= 3 or (len(run) >= 4 and short_right)
-        if wide_enough and words_per_cell <= settings.max_words_per_cell and first_column_full and columns_used:
-            tables.append(CellGrid((x0, row_edges[0], x1, row_edges[-1]), cells, row_edges, col_edges))
+    for run, led in _row_runs(rows, heights, min_gap, settings):
+        body, body_cols = _run_table(rows, run[led:], min_gap, settings)
+        # (Lone ticks, `x`, would make the body's type look smaller than it is.)
+        body_height = median([w.height for i in run[led:] for w in rows[i] if len(w.text) > 1] or [1.0])
+        # Candidate header rows are the table's when the table holds with them and they
+        # neither join nor split the columns of the rows below. A sentence just above a table
+        # ends with its full stop; a slide's title is set larger.
+        for k in range(led, 0, -1):
+            above = run[led - k:led]
+            if any(rows[i][-1].text.endswith((".", "!", "?")) or heights[i] > 1.45 * body_height for i in above):
+                continue
+            grid, n_cols = _run_table(rows, run[led - k:], min_gap, settings, header=k)
+            if grid is not None and n_cols == body_cols:
+                body = grid
+                break
+        if body is not None:
+            tables.append(body)
     return tables
+
+
+def _wrapped_lines_joined(rows: list[list[Word]]) -> list[list[Word]]:
+    """Rows with the lines of a wrapped cell joined to the row they belong to.
+
+    A cell's lines stand 1.2 type sizes apart, and a one-line cell beside them is centred
+    between them, 0.6 below the first: the letters of each line overlap the one-line cell's
+    letters in height. Lines of text, and the rows of a table (padded cells), never do.
+    """
+    out: list[list[Word]] = []
+    for before, row in zip([None, *rows], rows):
+        if before is not None and median(w.top for w in row) < median(w.bottom for w in before):
+            out[-1] = sorted(out[-1] + row, key=lambda w: w.left)
+        else:
+            out.append(row)
+    return out
+
+
+def _sides(words: list[Word], dpi: int, settings: TableSettings) -> list[list[Word]]:
+    """The page's words parted at gutters: blanks at least `settings.min_gutter_in` wide that
+    no word of body size crosses from top to bottom (a slide's title, in larger type, may run
+    over one). Text set beside a table leaves one; a table's own columns stand about two cell
+    paddings apart."""
+    if len(words) < 2 * settings.min_unruled_rows:
+        return [words]
+    typical = median(w.height for w in words)
+    body = [w for w in words if w.height <= 1.3 * typical]
+    x0, x1 = min(w.left for w in body), max(w.right for w in body)
+    cuts = [x0 + (start + end) / 2 for start, end in _blanks(body, x0, x1) if end - start >= dpi * settings.min_gutter_in]
+    edges = [-np.inf, *cuts, np.inf]
+    return [side for a, b in zip(edges, edges[1:]) if (side := [w for w in words if a <= w.cx < b])]
+
+
+def _blanks(words: list[Word], x0: float, x1: float, max_cover: int = 0) -> list[tuple[int, int]]:
+    """The x ranges (from x0, inside [x0, x1]) that at most `max_cover` words cover."""
+    width = int(x1 - x0) + 1
+    coverage = np.zeros(width + 1, dtype=np.int32)
+    for w in words:
+        a, b = int(max(w.left - x0, 0)), int(min(w.right - x0, width))
+        coverage[a] += 1
+        coverage[max(b, a)] -= 1
+    return [(s, e) for s, e in nonzero_runs((np.cumsum(coverage)[:width] <= max_cover).astype(np.int32))
+            if s > 0 and e < width]
+
+
+def _run_table(rows: list[list[Word]], run: list[int], min_gap: float, settings: TableSettings,
+               header: int = 0) -> tuple[CellGrid | None, int]:
+    """The table a run of rows makes, or None when it is no table; and how many columns the
+    gaps between its words gave. Of its first `header` rows, a row that fills only columns
+    the row above leaves empty is a header cell merged down over both: it joins that row
+    (`Kommune` centred beside `Tiltak` over the measures under it)."""
+    if len(run) < settings.min_unruled_rows:
+        return None, 0
+    run_words = [w for i in run for w in rows[i]]
+    x0, x1 = min(w.left for w in run_words), max(w.right for w in run_words)
+    col_edges = _gap_columns(run_words, x0 - 1, x1 + 1, len(run), min_gap)
+    n_cols = found = len(col_edges) - 1
+    if n_cols < 2:
+        return None, found
+    row_edges = [min(w.top for w in rows[run[0]]) - 1]
+    for a, b in zip(run, run[1:]):
+        row_edges.append((max(w.bottom for w in rows[a]) + min(w.top for w in rows[b])) / 2)
+    row_edges.append(max(w.bottom for w in rows[run[-1]]) + 1)
+    cells = _fill(run_words, row_edges, col_edges)
+    col_edges = _header_over_its_column(cells, col_edges)
+    if len(col_edges) - 1 < n_cols:
+        n_cols = len(col_edges) - 1
+        cells = _fill(run_words, row_edges, col_edges)
+    r = 1
+    while r < min(header, len(cells)):
+        if not any(a and b for a, b in zip(cells[r - 1], cells[r])):
+            cells[r - 1] = [a or b for a, b in zip(cells[r - 1], cells[r])]
+            del cells[r], row_edges[r]
+            header -= 1
+        else:
+            r += 1
+    filled = [c for r in cells for c in r if c]
+    words_per_cell = sum(len(c) for c in filled) / len(filled)
+    per_column = [sum(bool(r[c]) for r in cells) for c in range(n_cols)]
+    first_column_full = per_column[0] >= settings.min_first_column_share * len(cells)
+    # A column named in the first row whose body OCR left blank (tesseract drops lone
+    # digits between wide gaps) is still a column: its cells are read again one by one.
+    header_only = [c for c in range(n_cols) if per_column[c] == 1 and cells[0][c]]
+    columns_used = all(n >= 2 or c in header_only for c, n in enumerate(per_column)) and len(header_only) <= 1
+    short_right = all(len(r[-1]) <= 2 for r in cells)
+    wide_enough = n_cols >= 3 or (len(run) >= 4 and short_right)
+    if wide_enough and words_per_cell <= settings.max_words_per_cell and first_column_full and columns_used:
+        return CellGrid((x0, row_edges[0], x1, row_edges[-1]), cells, row_edges, col_edges), found
+    return None, found
