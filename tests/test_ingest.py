@@ -128,3 +128,34 @@ def test_one_extraction_is_stored_whole_by_column_name_and_replaces_what_was_the
                         "work_id": extraction.document.doc_id, "best_copy": True}
     assert pages == [r.model_dump(mode="json") for r in extraction.records if r.type == "page"]
     assert errors == [], "the document read replaces its path's file error"
+
+
+
+def test_what_prefect_keeps_of_a_finished_task_is_its_key_not_the_files_read(tmp_path):
+    # Prefect holds every finished task's result until its flow ends; a bulk import must not
+    # hold every file it has read, so a task of the flow's own process hands its reads over
+    # beside Prefect and returns only the key to take them by.
+    import gc
+    import weakref
+
+    from prefect import flow
+
+    from flows.ingest import extract, take
+    from extractors.readers.base import sha256_of
+
+    deck = str(CORPUS / "2012-08-28_asker_nettverkssamling.pptx")
+
+    @flow
+    def read_one() -> tuple[str, list[str], bool]:
+        future = extract.submit([(deck, sha256_of(deck))], "one deck", None, None, hand_over=True)
+        key = future.result()
+        reads = take(key)
+        ref = weakref.ref(reads[0])
+        types = [type(r).__name__ for r in reads]
+        del reads
+        gc.collect()
+        return key, types, ref() is None
+
+    key, types, let_go = read_one()
+    assert isinstance(key, str) and types == ["Extraction"]
+    assert let_go, "nothing of the flow's keeps the extraction once it is taken"
