@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.archive import DEFAULT_SEED, build_archive
+from bench.archive import DEFAULT_SEED, Archive, ArchiveFile, build_archive
 from bench.report import context
 from bench.search import N_QUERIES, queries
 from bench.search_latency import python_latency
@@ -40,10 +40,23 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _built(workdir: Path, n: int, seed: int) -> Archive | None:
+    """The archive of `n` files an earlier run with --keep left in `workdir` (its files all there)."""
+    manifest = workdir / "manifest.json"
+    if not manifest.exists():
+        return None
+    files = [ArchiveFile(**f) for f in json.loads(manifest.read_text(encoding="utf-8"))]
+    if len(files) != n or not all(Path(f.path).exists() for f in files):
+        return None
+    return Archive(workdir / "archive", seed, files)
+
+
 def run(n: int, workdir: Path, seed: int, workers: int) -> dict[str, object]:
     started = time.perf_counter()
-    archive = build_archive(n, workdir, seed)
+    archive = _built(workdir, n, seed) or build_archive(n, workdir, seed)
     build_s = time.perf_counter() - started
+    for stale in workdir.glob("kb.db*"):  # the ingest is measured from an empty KB
+        stale.unlink()
     kb_path = workdir / "kb.db"
     saman = Path(sys.executable).with_name("saman")
     command = [str(saman), "ingest", str(archive.root), "--kb", str(kb_path), "--workers", str(workers), "--quiet"]
@@ -78,7 +91,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--n", type=int, default=5000, help="documents in the generated archive (default 5000)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--workers", type=int, default=2, help="as `saman ingest --workers`")
-    parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one, removed)")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one, removed); "
+                        "an archive of the same size a run left there is used again")
     args = parser.parse_args(argv)
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="saman-archive-run-"))
     workdir.mkdir(parents=True, exist_ok=True)
