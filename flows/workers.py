@@ -164,7 +164,8 @@ def _exit_detail(pool: ProcessPoolExecutor) -> str:
     died = [c for c in codes if c not in (None, 0, -signal.SIGTERM)]
     if not died:
         return "a worker process ended abruptly"
-    code = died[0]
+    # A worker ended by a signal is the cause; others of the broken pool may exit with a status.
+    code = min(died)
     if code < 0:
         name = signal.Signals(-code).name
         why = " (killed: often the system's out-of-memory killer)" if -code == signal.SIGKILL else ""
