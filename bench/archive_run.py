@@ -9,7 +9,8 @@ then the real command `saman ingest ARCHIVE --kb KB` runs in a child process (Pr
 temporary server, the worker pool, the KB writer: all of it), timed from its start to its
 exit, with the CPU of every process it ran. Then search latency on that KB (bench.search's
 100 queries through `kb.search.search`, words alone: vectors are not part of this run) and
-the KB's size. The figures go to the terminal and to bench/results/archive-n<N>.json.
+the KB's size. The ingest's CPU is that of the processes it ran and waited for (its workers
+and Prefect's server). The figures go to the terminal and to bench/results/archive-n<N>.json.
 """
 
 from __future__ import annotations
@@ -107,8 +108,8 @@ def main(argv: list[str]) -> int:
     kb = result["kb"]
     print(f"{result['documents_generated']} files -> {kb['documents']} documents, {kb['works']} works, "
           f"{kb['pages']} pages; saman ingest {result['ingest_wall_s']} s wall ({result['pages_per_s']} pages/s), "
-          f"{result['ingest_cpu_s']} s CPU; search (words) median {result['search_words_ms']['median_ms']} ms, "
-          f"p95 {result['search_words_ms']['p95_ms']} ms; KB {result['kb_bytes'] / 2**20:.0f} MiB "
+          f"{result['ingest_cpu_s']} s CPU; search (words) median {result['search_words_ms']['words']['median_ms']} ms, "
+          f"p95 {result['search_words_ms']['words']['p95_ms']} ms; KB {result['kb_bytes'] / 2**20:.0f} MiB "
           f"({result['kb_kib_per_page']} KiB per page); wrote {out}")
     return 0
 
