@@ -77,6 +77,8 @@ def ddl() -> str:
         "CREATE TABLE IF NOT EXISTS work_bands (band INTEGER NOT NULL, bucket INTEGER NOT NULL, doc_id TEXT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS work_bands_bucket ON work_bands(band, bucket)",
         "CREATE INDEX IF NOT EXISTS work_bands_doc ON work_bands(doc_id)",
+        # The municipalities each document names (kb.works compares them before any text).
+        "CREATE TABLE IF NOT EXISTS work_places (doc_id TEXT PRIMARY KEY, places TEXT NOT NULL)",
     ]
     for record_type, table in TABLE_OF_TYPE.items():
         cols = record_columns(record_type)
