@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 
@@ -283,8 +283,86 @@ def _fuse(rankings: list[tuple[list[Hit], float]], keep: int) -> list[Hit]:
 
 def _run(kb: KB, render: _Renderer, parsed: Query, relaxed: bool, limit: int,
          theme: str | None, county: str | None) -> list[Hit]:
-    """The pages matching the query's words (all of them, or some when `relaxed`), best first."""
-    match = parsed.match(lambda term: render.term(term, relaxed), relaxed=relaxed)
+    """The pages matching the query's words (all of them, or some when `relaxed`), best first.
+
+    A page holding every word whole ranks above any page holding one only inside a compound,
+    so when a plain query has pages enough that hold every word whole, those are its hits and
+    the compound forms need not be looked for at all: they are what makes a query slow (the
+    parts of `prosjektleiar` match a page with any word on `prosjekt*`)."""
+    if not relaxed and parsed.plain:
+        whole = _ranked(kb, render, parsed, relaxed, limit, theme, county, whole_only=True)
+        if len(whole) >= limit * PAGES_PER_HIT or not any(render.loose(t) for t in parsed.terms):
+            return whole
+    if relaxed and parsed.plain and not theme and not county and any(not t.function_word for t in parsed.terms):
+        return _ranked_some(kb, render, parsed, limit)
+    return _ranked(kb, render, parsed, relaxed, limit, theme, county)
+
+
+def _ranked_some(kb: KB, render: _Renderer, parsed: Query, limit: int) -> list[Hit]:
+    """_ranked for a plain query relaxed to some of its words, the same hits in the same order,
+    with bm25 reckoned only for the pages that can be among them.
+
+    The hits are ranked by how many of the words a page holds, then by bm25; bm25 is what
+    costs, and SQL reckons it for every page holding any of the words (a question of five
+    common words: most of the KB). So the pages each word matches are counted here first, and
+    bm25 reckoned only for the pages holding as many words as the best `limit × PAGES_PER_HIT`
+    do (all of the last such count, so their order by bm25 stays exact)."""
+    counted = [t for t in parsed.terms if not t.function_word]
+    whole = [_rowids(kb, render.whole(t)) for t in counted]
+    loose = {i: _rowids(kb, form) for i, t in enumerate(counted) if (form := render.loose(t, True))}
+    held: dict[int, float] = {}
+    for rows in whole:
+        for r in rows:
+            held[r] = held.get(r, 0.0) + 1
+    for rows in loose.values():
+        for r in rows:
+            held[r] = held.get(r, 0.0) + PART_WEIGHT
+    keep = limit * PAGES_PER_HIT
+    tiers = sorted(set(held.values()), reverse=True)
+    counts: dict[float, int] = {}
+    for value in held.values():
+        counts[value] = counts.get(value, 0) + 1
+    floor, taken = (tiers[-1] if tiers else 0.0), 0
+    for value in tiers:
+        taken += counts[value]
+        if taken >= keep:
+            floor = value
+            break
+    chosen = [r for r, value in held.items() if value >= floor]
+    weights = ", ".join(str(w) for w in _WEIGHTS[:4 + render.has_parts])
+    match = parsed.match(lambda term: render.term(term, True), relaxed=True)
+    try:
+        rows = kb.db.execute(f"""SELECT p.rowid AS rid, p.doc_id, p.file_name, p.page, p.kind, p.title, p.method,
+                                        bm25(pages_fts, {weights}) AS score
+                                 FROM pages_fts JOIN pages p ON p.rowid = pages_fts.rowid
+                                 WHERE pages_fts MATCH ? AND +pages_fts.rowid IN (SELECT value FROM json_each(?))""",
+                             (match, json.dumps(chosen))).fetchall()
+    except sqlite3.OperationalError as exc:
+        if str(exc).startswith("fts5"):
+            raise QueryError(f"the query could not be understood ({exc}); simplify it") from None
+        raise
+    rows = sorted(rows, key=lambda r: (-held[r["rid"]], r["score"], r["doc_id"], r["page"]))[:keep]
+    def matched(rid: int) -> dict[str, bool]:
+        return {**{f"w{i}": rid in found for i, found in enumerate(whole)}, **{f"l{i}": rid in loose[i] for i in loose}}
+
+    return [Hit(r["doc_id"], r["file_name"], r["page"], r["kind"], r["title"], "", round(-r["score"], 4), r["method"],
+                why=_why(matched(r["rid"]), len(counted), set(loose), True))
+            for r in rows]
+
+
+def _rowids(kb: KB, match: str) -> set[int]:
+    """The rowids of the pages an FTS5 expression matches."""
+    return {r[0] for r in kb.db.execute("SELECT rowid FROM pages_fts WHERE pages_fts MATCH ?", (match,))}
+
+
+def _ranked(kb: KB, render: _Renderer, parsed: Query, relaxed: bool, limit: int,
+            theme: str | None, county: str | None, whole_only: bool = False) -> list[Hit]:
+    """_run's query: the words in all their forms, or only whole (`whole_only`: every hit then
+    holds every word whole, and bm25 weighs those forms alone)."""
+    if whole_only:
+        match = parsed.match(lambda term: f"({render.whole(term)})")
+    else:
+        match = parsed.match(lambda term: render.term(term, relaxed), relaxed=relaxed)
     where, params = _filters(theme, county)
     where.insert(0, "pages_fts MATCH :match")
     params.update({"match": match, "limit": limit * PAGES_PER_HIT})
@@ -295,6 +373,9 @@ def _run(kb: KB, render: _Renderer, parsed: Query, relaxed: bool, limit: int,
     held, found, loose_terms = [], [], set()
     counted = [t for t in parsed.terms if not t.negated and not t.function_word]
     for i, term in enumerate(counted):
+        if whole_only:
+            found.append(f"1 AS w{i}")
+            continue
         params[f"w{i}"] = render.whole(term)
         found.append(f"(pages_fts.rowid IN (SELECT rowid FROM pages_fts WHERE pages_fts MATCH :w{i})) AS w{i}")
         held.append(f"w{i}")
@@ -321,7 +402,7 @@ def _run(kb: KB, render: _Renderer, parsed: Query, relaxed: bool, limit: int,
             for r in rows]
 
 
-def _why(row: sqlite3.Row, terms: int, loose: set[int], measured: bool) -> tuple[str, ...]:
+def _why(row: sqlite3.Row | Mapping[str, bool], terms: int, loose: set[int], measured: bool) -> tuple[str, ...]:
     """Why a page matched the words: some whole ("words"), some only as compound parts
     ("compound"), or both. `measured`: the rows have the loose matches (`l_i`); otherwise (a
     plain query matched in full) a word with loose forms not there whole is there loosely."""

@@ -46,15 +46,17 @@ def index_columns(kb: KB) -> list[str]:
 
 
 def known_parts(kb: KB, words: list[str]) -> list[bool]:
-    """Whether each word could be a part of a compound in the query: its search stem is a term
-    of some page, or some page has a word that begins with it (the stemmer cuts `leder` to
-    `led` but `ledere` to `leder`)."""
+    """Whether each word could be a part of a compound in the query: some page holds it as a
+    word, as written or as its search stem (`leder` stems to `led`, `ledere` to `leder`:
+    either is enough). A part of some page's compound is not enough (the word lists split
+    nynorsk `kommunane` into `kom` + `munane`, `mun` being a word), nor is being the start of
+    some page's word: either made `kommunene` `kom` + `munene`, and every page with a word
+    on `kom*` matched it."""
     stems = [stem(w) for w in words]
-    found = _held(kb, set(stems))
-    table = _vocab(kb, "row")
-    return [s in found or kb.db.execute(f"SELECT 1 FROM {table} WHERE term >= ? AND term < ? LIMIT 1",
-                                        (w, w + "\uffff")).fetchone() is not None
-            for w, s in zip(words, stems)]
+    # A match stops at its first page, where fts5vocab counts every page of a common term.
+    found = {t for t in set(words) | set(stems) if kb.db.execute(
+        "SELECT 1 FROM pages_fts WHERE pages_fts MATCH ? LIMIT 1", (f'{{title text raw_text stemmed}} : "{t}"',)).fetchone()}
+    return [w in found or s in found for w, s in zip(words, stems)]
 
 
 def unknown_words(kb: KB, words: list[str]) -> list[str]:

@@ -350,10 +350,10 @@ def copies(db: sqlite3.Connection, doc_ids: Iterable[str]) -> dict[str, tuple[st
     wanted = sorted(set(doc_ids))
     if not _has_works(db):
         rows = _rows_in(db, "SELECT doc_id, file_name, 1, doc_id FROM documents WHERE doc_id IN ({})", wanted)
-    else:
-        work_ids = sorted({r[0] for r in _rows_in(db, "SELECT coalesce(work_id, doc_id) FROM documents WHERE doc_id IN ({})", wanted)})
-        rows = _rows_in(db, "SELECT doc_id, file_name, best_copy, coalesce(work_id, doc_id) FROM documents "
-                            "WHERE coalesce(work_id, doc_id) IN ({})", work_ids)
+    else:  # by work_members' indexes: `coalesce(work_id, doc_id) IN` read every document of the KB
+        work_ids = sorted({r[0] for r in _rows_in(db, "SELECT work_id FROM work_members WHERE doc_id IN ({})", wanted)})
+        rows = _rows_in(db, "SELECT d.doc_id, d.file_name, d.best_copy, m.work_id FROM work_members m "
+                            "JOIN documents d ON d.doc_id = m.doc_id WHERE m.work_id IN ({})", work_ids)
     works: dict[str, list[Copy]] = {}
     work_of: dict[str, str] = {}
     for doc_id, file_name, best, work in sorted(rows, key=lambda r: (r[3], not r[2], r[1])):
