@@ -153,7 +153,7 @@ def _line_end(words: list[str], start: int, font: ImageFont.FreeTypeFont | Image
     measures only confirm it: two for a line, however many words it holds.
     """
     def fits(end: int) -> bool:
-        return font.getlength(" ".join(words[start:end])) <= max_width
+        return _length(font, " ".join(words[start:end])) <= max_width
 
     advances = _advances(font)
     width, end = -advances(" "), start
@@ -287,7 +287,7 @@ def _columns(cells: list[list[str]], x0: float, x1: float, size: int) -> tuple[i
         for r, row in enumerate(cells):
             font = _font(size, r == 0)
             for c, cell in enumerate(row):
-                needed[c] = max(needed[c], font.getlength(cell) + 6)
+                needed[c] = max(needed[c], _length(font, cell) + 6)
         if sum(needed) <= x1 - x0 or size <= MIN_FONT_PX:
             break
         size -= 1
@@ -299,13 +299,22 @@ def _columns(cells: list[list[str]], x0: float, x1: float, size: int) -> tuple[i
 
 def _fitted(text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont, max_width: float) -> str:
     """The text, cut with an ellipsis where it would run out of its cell."""
-    if font.getlength(text) <= max_width:
+    if _length(font, text) <= max_width:
         return text
+    tried = text
     for n in range(len(text), 0, -1):
         cut = textwrap.shorten(text, n, placeholder="…") if " " in text else text[:n] + "…"
-        if font.getlength(cut) <= max_width:
+        if cut != tried and _length(font, cut) <= max_width:  # words cut: a shorter n often cuts the same
             return cut
+        tried = cut
     return ""
+
+
+@lru_cache(maxsize=8192)
+def _length(font: ImageFont.FreeTypeFont | ImageFont.ImageFont, text: str) -> float:
+    """font.getlength(text), kept: a deck's tables and labels come back on slide after slide,
+    measured at every font size tried until they fit."""
+    return font.getlength(text)
 
 
 def _number(cell: str) -> float | None:
@@ -325,7 +334,7 @@ def _draw_chart(draw: ImageDraw.ImageDraw, rows: list[list[str]], box: tuple[flo
     row_h = (bottom - top) / len(bars)
     size = max(MIN_FONT_PX, min(12, round(row_h * 0.6)))
     font = _font(size)
-    label_w = min((x1 - x0) * 0.4, max(font.getlength(label) for label, _ in bars) + 4)
+    label_w = min((x1 - x0) * 0.4, max(_length(font, label) for label, _ in bars) + 4)
     for i, (label, value) in enumerate(bars):
         y = top + i * row_h
         _text(draw, (x0, y + (row_h - size) / 2), _fitted(label, font, label_w - 4), font, INK["body"])
