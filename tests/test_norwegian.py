@@ -113,7 +113,7 @@ def test_lexicon_is_built_once_per_set_of_extra_words() -> None:
 
 
 def test_every_word_of_the_word_lists_is_known_also_where_a_chunk_read_ends() -> None:
-    """The word lists are read a megabyte at a time: a word split across two reads, the last
+    """The word lists are read in chunks: a word split across two reads, the last
     line, and odd capitals are words like any other; a word not in them is not."""
     from extractors.lang.lexicon import _CHUNK_CHARS, WORDLIST_FILES
 

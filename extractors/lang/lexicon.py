@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 WORDLIST_FILES = (Path("/usr/share/dict/bokmaal"), Path("/usr/share/dict/nynorsk"))
-_CHUNK_CHARS = 1 << 20
+_CHUNK_CHARS = 1 << 16
 CONFUSIONS_FILE = Path(__file__).resolve().parent / "data" / "wordlists" / "real_word_confusions.txt"
 
 # What OCR makes of each letter, with a cost: the most frequent confusions are cheapest, so
@@ -71,7 +71,7 @@ _TAKES_NUMERAL = frozenset({"pulje", "fase", "del", "trinn", "nivå", "runde", "
 
 @lru_cache(maxsize=1)
 def _base_hashes() -> np.ndarray:
-    """The word lists' hashes, read a megabyte at a time: holding their 1.3 million words as
+    """The word lists' hashes, read 64 K characters at a time: holding their 1.3 million words as
     Python strings, even for a moment, took 200 MB of every worker's peak memory. Each
     process reads them once (every worker, and saman's own for the KB's compound index), so
     a chunk is lower-cased, split and hashed whole, in C loops: three quarters of the time
