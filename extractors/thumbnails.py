@@ -24,7 +24,9 @@ is drawn from its blocks.
 from __future__ import annotations
 
 import io
+import math
 import textwrap
+from collections.abc import Callable
 from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
@@ -131,16 +133,74 @@ def _wrap(text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont, max_wid
     """Greedy word wrap measured in pixels; a word longer than the line is left to be clipped."""
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
-        current = ""
-        for word in paragraph.split():
-            trial = f"{current} {word}".strip()
-            if current and font.getlength(trial) > max_width:
-                lines.append(current)
-                current = word
-            else:
-                current = trial
-        lines.append(current)
+        words = paragraph.split()
+        start = 0
+        while start < len(words):
+            end = _line_end(words, start, font, max_width)
+            lines.append(" ".join(words[start:end]))
+            start = end
+        if not words:
+            lines.append("")
     return lines
+
+
+def _line_end(words: list[str], start: int, font: ImageFont.FreeTypeFont | ImageFont.ImageFont, max_width: float) -> int:
+    """The end of the line greedy wrapping gives from words[start]: the longest run that fits
+    (at least one word), since a longer run of words is never narrower.
+
+    Measuring every trial line exactly (kerning, shaping) was half the cost of drawing a slide;
+    here the end is guessed from advances measured once per character and font, and exact
+    measures only confirm it: two for a line, however many words it holds.
+    """
+    def fits(end: int) -> bool:
+        return _length(font, " ".join(words[start:end])) <= max_width
+
+    advances = _advances(font)
+    width, end = -advances(" "), start
+    while end < len(words):
+        width += advances(" ") + sum(advances(c) for c in words[end])
+        if end > start and width > max_width:
+            break
+        end += 1
+    while end > start + 1 and not fits(end):
+        end -= 1
+    while end < len(words) and fits(end + 1):
+        end += 1
+    return end
+
+
+@lru_cache(maxsize=64)
+def _advances(font: ImageFont.FreeTypeFont | ImageFont.ImageFont) -> Callable[[str], float]:
+    """The advance of one character in `font`, measured on first use."""
+    known: dict[str, float] = {}
+
+    def advance(char: str) -> float:
+        if char not in known:
+            known[char] = font.getlength(char)
+        return known[char]
+
+    return advance
+
+
+def _text(draw: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont,
+          fill: tuple[int, int, int]) -> None:
+    """draw.text(xy, text, fill, font), with each line's rendering kept for the next slide that
+    draws it at the same fraction of a pixel: footers, labels and headings repeat on every slide,
+    and rendering was the largest part of drawing one. The mask and its placement are those
+    ImageDraw.text makes (tests/test_thumbnails.py compares the two)."""
+    if not text:
+        return
+    if not isinstance(font, ImageFont.FreeTypeFont) or "\n" in text or draw.fontmode != "L":
+        draw.text(xy, text, fill=fill, font=font)
+        return
+    x, y = xy
+    mask, (dx, dy) = _line_mask(font, text, (math.modf(x)[0], math.modf(y)[0]))
+    draw.draw.draw_bitmap((int(x) + dx, int(y) + dy), mask, draw.draw.draw_ink(fill))
+
+
+@lru_cache(maxsize=1024)
+def _line_mask(font: ImageFont.FreeTypeFont, text: str, start: tuple[float, float]) -> tuple[object, tuple[int, int]]:
+    return font.getmask2(text, "L", anchor="la", start=start)
 
 
 def _bulleted(shape: list[Block]) -> bool:
@@ -185,7 +245,7 @@ def _draw_shape(draw: ImageDraw.ImageDraw, shape: list[Block], box: tuple[float,
             bullet_r = max(1.0, block_size / 6)
             cx, cy = x0 + indent - block_size * 0.6, y + block_size * 0.55
             draw.ellipse((cx - bullet_r, cy - bullet_r, cx + bullet_r, cy + bullet_r), fill=colour)
-        draw.text((x0 + indent, y), line, fill=colour, font=font)
+        _text(draw, (x0 + indent, y), line, font, colour)
         y += block_size * 1.2
         previous = block
 
@@ -212,7 +272,7 @@ def _draw_table(draw: ImageDraw.ImageDraw, rows: list[list[str]], box: tuple[flo
         font = _font(size, r == 0)
         for c, cell in enumerate(row):
             text = _fitted(cell, font, lefts[c + 1] - lefts[c] - 4)
-            draw.text((lefts[c] + 2, y + (cell_h - size) / 2), text, fill=INK["table-cell"], font=font)
+            _text(draw, (lefts[c] + 2, y + (cell_h - size) / 2), text, font, INK["table-cell"])
     draw.line((x0, bottom, x1, bottom), fill=GRID)
     for x in lefts:
         draw.line((x, top, x, bottom), fill=GRID)
@@ -227,7 +287,7 @@ def _columns(cells: list[list[str]], x0: float, x1: float, size: int) -> tuple[i
         for r, row in enumerate(cells):
             font = _font(size, r == 0)
             for c, cell in enumerate(row):
-                needed[c] = max(needed[c], font.getlength(cell) + 6)
+                needed[c] = max(needed[c], _length(font, cell) + 6)
         if sum(needed) <= x1 - x0 or size <= MIN_FONT_PX:
             break
         size -= 1
@@ -239,13 +299,22 @@ def _columns(cells: list[list[str]], x0: float, x1: float, size: int) -> tuple[i
 
 def _fitted(text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont, max_width: float) -> str:
     """The text, cut with an ellipsis where it would run out of its cell."""
-    if font.getlength(text) <= max_width:
+    if _length(font, text) <= max_width:
         return text
+    tried = text
     for n in range(len(text), 0, -1):
         cut = textwrap.shorten(text, n, placeholder="…") if " " in text else text[:n] + "…"
-        if font.getlength(cut) <= max_width:
+        if cut != tried and _length(font, cut) <= max_width:  # words cut: a shorter n often cuts the same
             return cut
+        tried = cut
     return ""
+
+
+@lru_cache(maxsize=8192)
+def _length(font: ImageFont.FreeTypeFont | ImageFont.ImageFont, text: str) -> float:
+    """font.getlength(text), kept: a deck's tables and labels come back on slide after slide,
+    measured at every font size tried until they fit."""
+    return font.getlength(text)
 
 
 def _number(cell: str) -> float | None:
@@ -265,9 +334,9 @@ def _draw_chart(draw: ImageDraw.ImageDraw, rows: list[list[str]], box: tuple[flo
     row_h = (bottom - top) / len(bars)
     size = max(MIN_FONT_PX, min(12, round(row_h * 0.6)))
     font = _font(size)
-    label_w = min((x1 - x0) * 0.4, max(font.getlength(label) for label, _ in bars) + 4)
+    label_w = min((x1 - x0) * 0.4, max(_length(font, label) for label, _ in bars) + 4)
     for i, (label, value) in enumerate(bars):
         y = top + i * row_h
-        draw.text((x0, y + (row_h - size) / 2), _fitted(label, font, label_w - 4), fill=INK["body"], font=font)
+        _text(draw, (x0, y + (row_h - size) / 2), _fitted(label, font, label_w - 4), font, INK["body"])
         length = (x1 - x0 - label_w) * 0.9 * max(value, 0) / biggest
         draw.rectangle((x0 + label_w, y + row_h * 0.15, x0 + label_w + length, y + row_h * 0.85), fill=BAR)

@@ -59,11 +59,13 @@ _SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "JE_ARR
 
 def _preload() -> list[str]:
     """The modules reading a file imports, loaded once in the fork server (a name that no
-    longer exists is skipped by multiprocessing, and costs each worker the import only)."""
+    longer exists is skipped by multiprocessing, and costs each worker the import only), and
+    last flows.fork_warm_up, which loads the data a first file would."""
     from extractors.recognisers.pipeline import COMPONENTS
 
     recognisers = sorted({target.split(":")[0] for target in COMPONENTS.values()})
-    return ["extractors.recognisers.pipeline", "extractors.readers.ocr_pages", "extractors.readers.office", "extractors.readers.image", *recognisers]
+    return ["extractors.recognisers.pipeline", "extractors.readers.ocr_pages", "extractors.readers.office", "extractors.readers.image", *recognisers,
+            "flows.fork_warm_up"]
 
 
 # The longest path of a UNIX socket (sun_path holds 108 bytes with its NUL).

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Mapping
+from functools import cache
 
 from models import RECORD_TYPES
 
@@ -47,13 +49,15 @@ def _sql_type(annotation: object) -> str:
     return "TEXT"
 
 
-def record_columns(record_type: str) -> dict[str, str]:
+@cache  # asked for every record saved: working it out from the model's annotations was a third of a save
+def record_columns(record_type: str) -> Mapping[str, str]:
     model = RECORD_TYPES[record_type]
-    return {name: _sql_type(field.annotation) for name, field in model.model_fields.items()}
+    return types.MappingProxyType({name: _sql_type(field.annotation) for name, field in model.model_fields.items()})
 
 
-def json_columns(record_type: str) -> set[str]:
-    return {name for name, kind in record_columns(record_type).items() if kind == "JSON"}
+@cache
+def json_columns(record_type: str) -> frozenset[str]:
+    return frozenset(name for name, kind in record_columns(record_type).items() if kind == "JSON")
 
 
 def ddl() -> str:

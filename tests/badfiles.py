@@ -110,3 +110,14 @@ def sleeps_in_worker(seconds: float) -> float:
 
     time.sleep(seconds)
     return seconds
+
+
+def loaded_before_any_file() -> tuple[int, int, int]:
+    """What a fresh worker holds before its first file (for WorkerPool tests): the word lists,
+    the municipalities' spaCy pipeline, the gazetteer (each cache's size)."""
+    from extractors.gazetteer.gazetteer import load_gazetteer
+    from extractors.lang.lexicon import _base_hashes
+    from extractors.recognisers.municipalities import municipality_nlp
+
+    return (_base_hashes.cache_info().currsize, municipality_nlp.cache_info().currsize,
+            load_gazetteer.cache_info().currsize)

@@ -222,3 +222,18 @@ def test_files_read_ahead_are_handed_over_once_and_stopping_leaves_the_rest_to_t
     finally:
         pool.close()
     assert sorted(lines()) == ["a", "b", "c"], "every call ran exactly once"
+
+
+def test_a_worker_starts_with_what_its_first_file_would_load():
+    """The fork server loads the word lists, the spaCy pipelines and the gazetteer once; every
+    worker forked from it has them before it reads anything (each paid 1.3 s on its first file)."""
+    from flows.workers import WorkerPool
+    from tests.badfiles import loaded_before_any_file
+
+    pool = WorkerPool(2)
+    try:
+        assert pool.run(loaded_before_any_file, timeout=120) == ("ok", (1, 1, 1))
+        assert pool.run(os.abort, timeout=120)[0] == "crash"
+        assert pool.run(loaded_before_any_file, timeout=120) == ("ok", (1, 1, 1)), "a worker started after a crash too"
+    finally:
+        pool.close()

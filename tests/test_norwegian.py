@@ -110,3 +110,23 @@ def test_lexicon_is_built_once_per_set_of_extra_words() -> None:
     assert lexicon() is lexicon()
     assert lexicon(frozenset({"Hamarøy"})) is not lexicon()
     assert "sykefravær" in lexicon() and "sykefraveer" not in lexicon()
+
+
+def test_every_word_of_the_word_lists_is_known_also_where_a_chunk_read_ends() -> None:
+    """The word lists are read in chunks: a word split across two reads, the last
+    line, and odd capitals are words like any other; a word not in them is not."""
+    from extractors.lang.lexicon import _CHUNK_CHARS, WORDLIST_FILES
+
+    words: list[str] = []
+    for path in WORDLIST_FILES:
+        text = path.read_text(encoding="latin-1")
+        lines = text.lower().split("\n")
+        words += [w for w in lines[:200] + lines[-200:] if w]
+        at = _CHUNK_CHARS
+        while at < len(text):  # the words around each place a read ends
+            start = text.rfind("\n", 0, at) + 1
+            words += [w for w in text[max(0, start - 200):start + 200].lower().split("\n")[1:-1] if w]
+            at += _CHUNK_CHARS
+    assert len(words) > 1000
+    assert lexicon().known_many(words).all()
+    assert not lexicon().known_many(["kommunexqz", "opplæringzz"]).any()

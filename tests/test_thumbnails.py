@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 import pytesseract
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from extractors.readers.base import open_source, read_document
 from extractors.readers.source import ReadOptions
-from extractors.thumbnails import WIDTH, draw_page, thumbnails
+from extractors.thumbnails import WIDTH, _font, _text, _wrap, draw_page, thumbnails
 from models import Document, Page
 from tests.conftest import CORPUS
 
@@ -109,3 +109,49 @@ def test_a_file_pdfium_cannot_open_is_drawn_from_its_content(deck):
     legacy = deck.model_copy(update={"path": str(LEGACY)})
     drawn = pictures_of(LEGACY, legacy)
     assert drawn == pictures_of(DECK, deck)
+
+
+def greedy_wrap(text: str, font: ImageFont.FreeTypeFont, max_width: float) -> list[str]:
+    """Word wrap measuring every trial line, as thumbnails wrapped before it guessed line ends."""
+    lines = []
+    for paragraph in text.splitlines() or [""]:
+        current = ""
+        for word in paragraph.split():
+            trial = f"{current} {word}".strip()
+            if current and font.getlength(trial) > max_width:
+                lines.append(current)
+                current = word
+            else:
+                current = trial
+        lines.append(current)
+    return lines
+
+
+LONG_TEXT = ("Kommunal- og moderniseringsdepartementet følger opp 17 prosjekter i 20 kommuner: AV-utstyr, "
+             "Tiltaksplan for Ålesund, Øvre Eiker og Våler (Innlandet), WAVE-Tøyen, «fiffige» løsninger, "
+             "ekstraordinærtlangtordsomikkefårplasspåénlinje og to små ord\n\nNytt avsnitt etter en tom linje")
+
+
+def test_slide_text_wraps_where_measuring_every_trial_line_wraps_it():
+    for size, bold in ((5, False), (11, False), (11, True), (18, True), (40, False)):
+        font = _font(size, bold)
+        for max_width in (1.0, 37.5, 80.0, 143.3, 280.0, 1000.0):
+            assert _wrap(LONG_TEXT, font, max_width) == greedy_wrap(LONG_TEXT, font, max_width)
+    # a run of words exactly as wide as the line fits; a hair narrower a line, it does not
+    font = _font(11)
+    exact = font.getlength("Tiltaksplan for Ålesund")
+    assert _wrap("Tiltaksplan for Ålesund og Våler", font, exact)[0] == "Tiltaksplan for Ålesund"
+    assert _wrap("Tiltaksplan for Ålesund og Våler", font, exact - 0.01)[0] == "Tiltaksplan for"
+
+
+def test_text_drawn_from_kept_masks_is_the_text_imagedraw_draws():
+    direct, kept = Image.new("RGB", (320, 240), "white"), Image.new("RGB", (320, 240), "white")
+    lines = [((10.3, 20.7), "Åpning – Øvre Eiker", _font(18, True)), ((-3.6, -2.25), "jÅg kant", _font(11)),
+             ((250.5, 100.0), "Kommunal- og regionaldepartementet, langt ut over kanten", _font(9)),
+             ((40.0, 230.9), "Tiltak", _font(11)), ((12.125, 60.5), "", _font(11))]
+    for _ in range(2):  # the second round draws from the kept masks
+        for xy, text, font in lines:
+            ImageDraw.Draw(direct).text(xy, text, fill=(24, 44, 92), font=font)
+            _text(ImageDraw.Draw(kept), xy, text, font, (24, 44, 92))
+        assert kept.tobytes() == direct.tobytes()
+    assert ink(kept.convert("L"), (0, 0, 320, 240)) > 100

@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 WORDLIST_FILES = (Path("/usr/share/dict/bokmaal"), Path("/usr/share/dict/nynorsk"))
+_CHUNK_CHARS = 1 << 16
 CONFUSIONS_FILE = Path(__file__).resolve().parent / "data" / "wordlists" / "real_word_confusions.txt"
 
 # What OCR makes of each letter, with a cost: the most frequent confusions are cheapest, so
@@ -70,14 +71,22 @@ _TAKES_NUMERAL = frozenset({"pulje", "fase", "del", "trinn", "nivå", "runde", "
 
 @lru_cache(maxsize=1)
 def _base_hashes() -> np.ndarray:
-    """The word lists' hashes, read line by line: holding their 1.3 million words as Python
-    strings, even for a moment, took 200 MB of every worker's peak memory."""
+    """The word lists' hashes, read 64 K characters at a time: holding their 1.3 million words as
+    Python strings, even for a moment, took 200 MB of every worker's peak memory. Each
+    process reads them once (every worker, and saman's own for the KB's compound index), so
+    a chunk is lower-cased, split and hashed whole, in C loops: three quarters of the time
+    of a Python loop over the lines."""
     parts = []
     for path in WORDLIST_FILES:
         if path.exists():
-            with open(path, encoding="latin-1") as lines:
-                parts.append(np.fromiter((hash(w) for line in lines if (w := line.rstrip("\n").lower())),
-                                         dtype=np.int64))
+            with open(path, encoding="latin-1") as text:
+                partial = ""
+                while chunk := text.read(_CHUNK_CHARS):
+                    words = (partial + chunk).lower().split("\n")
+                    partial = words.pop()  # the end of a word the next chunk goes on with
+                    parts.append(np.fromiter(map(hash, filter(None, words)), dtype=np.int64))
+                if partial:
+                    parts.append(np.array([hash(partial)], dtype=np.int64))
     # Sorted unique hashes: a set in 8 bytes a word. Python's str hash is salted per process,
     # which is fine: the array never leaves the process.
     hashes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)

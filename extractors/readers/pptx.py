@@ -438,12 +438,21 @@ class _Geometry:
 
     def __init__(self) -> None:
         self._inherited: dict[tuple[str, int], tuple[int | None, ...]] = {}
+        # Asked twice a shape (its place in the reading order, its bbox): each python-pptx
+        # read of x, y, cx or cy looks its a:xfrm up again, and a placeholder's p:ph by XPath.
+        self._positions: dict[BaseShapeElement, tuple[int | None, ...]] = {}
 
     def emu(self, shape: BaseShape) -> tuple[int | None, ...]:
         """(left, top, width, height), each None where neither the shape nor its layout says."""
+        element = shape._element
+        if element not in self._positions:
+            self._positions[element] = self._emu(shape)
+        return self._positions[element]
+
+    def _emu(self, shape: BaseShape) -> tuple[int | None, ...]:
         try:
-            element = shape._element
-            own = (element.x, element.y, element.cx, element.cy)
+            xfrm = shape._element.xfrm  # what python-pptx's x, y, cx and cy each read
+            own = (None,) * 4 if xfrm is None else (xfrm.x, xfrm.y, xfrm.cx, xfrm.cy)
         except (AttributeError, *_FILE_DAMAGE):
             return (None,) * 4
         if None not in own or not shape.is_placeholder:
@@ -480,7 +489,8 @@ class _Geometry:
 
 def _role(shape: BaseShape) -> str:
     try:
-        ph_type = shape.placeholder_format.type if shape.is_placeholder else None
+        ph = shape._element.ph  # what is_placeholder and placeholder_format each look up
+        ph_type = None if ph is None else ph.type
     except _FILE_DAMAGE:  # an odd placeholder type: the text is body text
         ph_type = None
     if ph_type in _TITLE_TYPES:

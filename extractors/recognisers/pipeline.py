@@ -32,14 +32,17 @@ from extractors.recognisers.themes import surface_words
 from extractors.thumbnails import thumbnails
 from models import (
     PIPELINE_VERSION,
+    Block,
     Document,
     DocumentRecord,
     ErrorKind,
     ErrorRecord,
     Extraction,
+    Page,
     PageRecord,
     Record,
     StoredBlock,
+    Table,
     TableRecord,
     Thumbnail,
 )
@@ -216,6 +219,17 @@ def extract_file(path: str, sha256: str, ocr: OcrSettings = DEFAULT_SETTINGS) ->
         return error_record(path, sha256, "too_large", "the file needs more memory than saman allows a file", describe(exc))
     except Exception as exc:  # a fault of ours on this file must cost this file only
         return error_record(path, sha256, "internal", INTERNAL_MESSAGE, describe(exc))
+
+
+def warm_up() -> None:
+    """Load what a process's first file would load: the word lists, the recognisers' spaCy
+    pipelines, the gazetteer, the theme terms (1.3 s), by reading options and recognising a
+    made-up page with a table. The workers' fork server does it once for all its workers,
+    which share what it loaded (flows.workers), instead of each paying it on its first file."""
+    reading_options()
+    page = Page(number=1, blocks=[Block(text="Asker og Bærum kommune: 12 prosjekter om sykefravær og heltid i 2014")])
+    table = Table(table_id="p1t1", page=1, pages=[1], rows=[["Kommune", "Tiltak"], ["Asker", "Heltid"]])
+    recognise(Document(sha256="0" * 64, path="warm-up.txt", media_type="text/plain", pages=[page], tables=[table]))
 
 
 def page_thumbnails(source: Source, doc: Document) -> list[Thumbnail]:

@@ -37,7 +37,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import get_args
 
@@ -182,11 +182,14 @@ class Match:
     opens_line: bool  # the term is the first word of the text: a bullet heading
 
 
-def match_terms(text: str) -> list[Match]:
+@lru_cache(maxsize=4096)
+def match_terms(text: str) -> tuple[Match, ...]:
     """Every theme word in `text`, left to right.
 
     At each position the most specific term wins (longer phrases, then exact words, then
     compound parts); an exclusion term ("!kompetansemiljø*") consumes its word silently.
+    A deck says many of its texts on every slide (its footer, its headings, a table's
+    labels), so the matches of a text are kept for the next time it comes.
     """
     spans = list(_WORD.finditer(text))
     surfaces = [m.group(0) for m in spans]
@@ -208,7 +211,7 @@ def match_terms(text: str) -> list[Match]:
             words = text[spans[i].start() : spans[i + n - 1].end()].lower()
             out.append(Match(hit.theme, words, hit.weight, i == 0))
         i += n
-    return out
+    return tuple(out)
 
 
 def _page_texts(doc: Document, page: Page) -> list[tuple[str, str]]:
