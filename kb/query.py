@@ -64,6 +64,11 @@ class Query:
         """Only terms side by side, no operators or brackets: a query that may be relaxed."""
         return all(isinstance(item, Term) for item in self.items)
 
+    @property
+    def conjunctive(self) -> bool:
+        """Terms that must all match: side by side or joined by AND, no OR, NOT or brackets."""
+        return all(isinstance(item, Term) or item == "AND" for item in self.items)
+
     def match(self, render: Callable[[Term], str], *, relaxed: bool = False) -> str:
         """The FTS5 expression: every term rendered, terms side by side joined by AND (by OR
         when `relaxed`, a plain query's function words then left out while others remain)."""

@@ -288,10 +288,11 @@ def _run(kb: KB, render: _Renderer, parsed: Query, relaxed: bool, limit: int,
     """The pages matching the query's words (all of them, or some when `relaxed`), best first.
 
     A page holding every word whole ranks above any page holding one only inside a compound,
-    so when a plain query has pages enough that hold every word whole, those are its hits and
-    the compound forms need not be looked for at all: they are what makes a query slow (the
-    parts of `prosjektleiar` match a page with any word on `prosjekt*`)."""
-    if not relaxed and parsed.plain:
+    so when a query of words that must all match (side by side or with AND) has pages enough
+    that hold every word whole, those are its hits and the compound forms need not be looked
+    for at all: they are what makes a query slow (the parts of `prosjektleiar` match a page
+    with any word on `prosjekt*`)."""
+    if not relaxed and parsed.conjunctive:
         whole = _ranked(kb, render, parsed, relaxed, limit, theme, county, whole_only=True)
         if len(whole) >= limit * PAGES_PER_HIT or not any(render.loose(t) for t in parsed.terms):
             return whole
