@@ -146,15 +146,28 @@ def nonzero_runs(counts: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
 
 
-def _rules_along(mask: np.ndarray, max_thickness: int, gap: int) -> list[Rule]:
+def _rules_along(mask: np.ndarray, max_thickness: int, gap: int, beside_strokes: bool = False) -> list[Rule]:
     """Thin rules from a run mask (lines along axis 1); thicker bands are filled areas, not
-    rules (`_bars` deals with them)."""
+    rules (`_bars` deals with them). With `beside_strokes` (vertical rules, which count only
+    where they join two horizontal ones) a band too thick is looked at stretch by stretch."""
     rules: list[Rule] = []
     for top, bottom in nonzero_runs(mask.sum(axis=1)):
-        if bottom - top > max_thickness:
-            continue
-        for s, e in _merged_segments(mask[top:bottom].any(axis=0), gap):
-            rules.append(Rule((top + bottom) / 2, float(s), float(e), float(bottom - top)))
+        band = mask[top:bottom]
+        for s, e in _merged_segments(band.any(axis=0), gap):
+            if bottom - top <= max_thickness:
+                rules.append(Rule((top + bottom) / 2, float(s), float(e), float(bottom - top)))
+                continue
+            if not beside_strokes:
+                continue
+            # Positions are grouped over the whole page: a vertical rule beside the stems of
+            # tall letters elsewhere down the page (on a soft photocopy read at 300 dpi) makes
+            # a band too thick for a rule. Along each stretch of the band its thin lines are
+            # rules. (Horizontal runs of bold letters would make false rules through words.)
+            for t, b in nonzero_runs(band[:, s:e].sum(axis=1)):
+                if b - t > max_thickness:
+                    continue
+                for s2, e2 in _merged_segments(band[t:b, s:e].any(axis=0), gap):
+                    rules.append(Rule(top + (t + b) / 2, float(s + s2), float(s + e2), float(b - t)))
     return rules
 
 
@@ -225,7 +238,7 @@ def find_rules(grey: np.ndarray, dpi: int, settings: TableSettings = DEFAULT_TAB
                    if not any(abs(r.pos - h.pos) <= 2 * tol and r.start < h.end and h.start < r.end for h in horizontal)]
     vertical: list[Rule] = []
     if len(horizontal) >= 2:
-        candidates = _rules_along(_runs_mask(small.T, min_v, settings.rule_fill), max_thickness, tol) + along
+        candidates = _rules_along(_runs_mask(small.T, min_v, settings.rule_fill), max_thickness, tol, True) + along
         # The dark gaps between light letters on a filled bar look like short vertical rules.
         vertical = [v for v in candidates
                     if len(_merge_positions([horizontal[i].pos for i in _touching(v, horizontal, tol)], tol)) >= 2
