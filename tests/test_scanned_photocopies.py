@@ -6,7 +6,9 @@ as a line of capitals (`TEST ENE INT VE YR ENEEIER`) with the footer in it misre
 on grey paper with a shadow along its foot, whose every line but one was lost; a ruled table
 on a handout copied at 150 dpi, whose inner vertical rules stand beside the tall letters of
 other lines (read at 300 dpi, soft), and were missed: its six columns were read as two; a
-table without rules on a handout copied 1.5° askew, which was not levelled and not found.
+table without rules on a handout copied 1.5° askew, which was not levelled and not found; a
+banded slide table on grey paper with an empty row between its rules, whose page was lost to
+an IndexError of ours.
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ from bench.generate.build import generate
 from extractors.readers.base import read_document, sha256_of
 from extractors.recognisers.pipeline import reading_options
 
-SHADOWED_SLIDES, SHADOWED_HANDOUT, RULED_HANDOUT, ASKEW_HANDOUT = 79, 25, 247, 193  # train seeds, photocopies
+# Train seeds, photocopies.
+SHADOWED_SLIDES, SHADOWED_HANDOUT, RULED_HANDOUT, ASKEW_HANDOUT, EMPTY_ROW_SLIDES = 79, 25, 247, 193, 199
 
 
 @pytest.fixture(scope="module")
 def made(tmp_path_factory):
     dest = tmp_path_factory.mktemp("photocopies")
-    return {seed: generate(seed, "train", dest) for seed in (SHADOWED_SLIDES, SHADOWED_HANDOUT, RULED_HANDOUT, ASKEW_HANDOUT)}, dest
+    return {seed: generate(seed, "train", dest) for seed in (SHADOWED_SLIDES, SHADOWED_HANDOUT, RULED_HANDOUT, ASKEW_HANDOUT, EMPTY_ROW_SLIDES)}, dest
 
 
 def _read(made, seed: int):
@@ -67,3 +70,10 @@ def test_a_table_without_rules_on_a_page_copied_askew_is_found(made):
     assert len(doc.tables) == 1
     rows = doc.tables[0].rows
     assert [r[0] for r in rows] == [r[0] for r in gold] and len(rows[0]) == len(gold[0])
+
+
+def test_a_ruled_table_with_an_empty_row_costs_no_page(made):
+    drawn, doc = _read(made, EMPTY_ROW_SLIDES)
+    assert doc.faults == []
+    table_page = drawn.tables[0].pages[0]
+    assert "Tiltak i kommunene" in "\n".join(b.text for b in doc.pages[table_page - 1].blocks)

@@ -400,7 +400,8 @@ def _split_bands_into_lines(words: list[Word], row_edges: list[float]) -> list[f
         return row_edges
     edges = [row_edges[0]]
     for (top, bottom), lines in zip(zip(row_edges, row_edges[1:]), per_band):
-        reach = max((w.bottom for w in lines[0]), default=top)
+        # (A band without words, an empty row between rules, is a row of its own.)
+        reach = max((w.bottom for w in lines[0]), default=top) if lines else top
         for lower in lines[1:]:
             lower_top = min(w.top for w in lower)
             if lower_top > reach:
