@@ -37,6 +37,9 @@ class TableSettings:
     """The soft fringe erased beside a thin rule before OCR."""
     bar_density: float = 0.85
     """Share of ink in a cell of 1/40 inch that makes it part of a filled bar."""
+    max_bar_split_in: float = 0.2
+    """Two filled bars of the same extent at most this far apart, one above the other, are one
+    bar parted by its line of light letters (a banded table's header bar)."""
     min_column_gap_in: float = 0.12
     """The narrowest blank between the words of two columns."""
     rule_fill: float = 0.95

@@ -196,12 +196,22 @@ def _bars(ink: np.ndarray, dpi: float, settings: TableSettings) -> list[tuple[in
     dense = ink[:h, :w].reshape(h // cell, cell, w // cell, cell).mean(axis=(1, 3)) > settings.bar_density
     min_cells = max(2, int(dpi * settings.min_horizontal_rule_in) // cell)
     wide = _runs_mask(dense, min_cells, settings.rule_fill)
-    bars = []
+    bars: list[tuple[int, int, int, int]] = []
     for top, bottom in nonzero_runs(wide.sum(axis=1)):
         if bottom - top < 2:
             continue
         for s, e in _merged_segments(wide[top:bottom].any(axis=0), 2):
-            bars.append((s * cell, top * cell, e * cell, bottom * cell))
+            # A bar's line of large light letters leaves too little fill in its cells: the bar
+            # is found as two, above and below the letters. Of the same extent and no more than
+            # a line of such letters apart, they are one bar (else the letters stay on the fill).
+            above = next((k for k, (x0, _t, x1, b) in enumerate(bars)
+                          if abs(x0 - s * cell) <= 2 * cell and abs(x1 - e * cell) <= 2 * cell
+                          and 0 <= top * cell - b <= settings.max_bar_split_in * dpi), None)
+            if above is not None:
+                x0, t, x1, _b = bars[above]
+                bars[above] = (min(x0, s * cell), t, max(x1, e * cell), bottom * cell)
+            else:
+                bars.append((s * cell, top * cell, e * cell, bottom * cell))
     return bars
 
 
