@@ -7,9 +7,9 @@ a part of saman) and against the generator's own facts.
 
 from __future__ import annotations
 
+import random
 import subprocess
 from collections import Counter
-import random
 from datetime import date
 
 import pytest

@@ -14,10 +14,9 @@ import numpy as np
 import pytest
 
 from bench.generate.build import generate
-from bench.generate.draw import SLIDE
 from bench.generate.capture import clean_scan, render
 from bench.generate.content import Sentence, TableSpec
-from bench.generate.draw import Look, Sheet, fonts
+from bench.generate.draw import SLIDE, Look, Sheet, fonts
 from extractors.ocr.page import ocr_image
 from extractors.readers.base import read_document, sha256_of
 from extractors.recognisers.pipeline import reading_options

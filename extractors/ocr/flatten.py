@@ -374,10 +374,9 @@ def even_shadowed_margins(grey: Image.Image, dpi: int) -> Image.Image:
     Tesseract reads such a ramp as lines of capitals (`TEST ENE INT VE`), binarises the page
     with the shadow in its histogram, and loses the footer and page number lying in it.
     The rest of the page, banded tables' shading with it, is left as it is."""
-    found = _cell_light(grey, dpi)
-    if found is None:
+    light = _cell_light(grey, dpi)
+    if light is None:
         return grey
-    light, cell = found
     paper = float(np.median(light))
     dark = light < (1 - SETTINGS.shadow_share) * paper
     if not dark.any():
@@ -391,7 +390,7 @@ def even_shadowed_margins(grey: Image.Image, dpi: int) -> Image.Image:
     # corner's light, though half of it is shadow: a cell beside the shadow takes the darkest
     # light around it, a cell in it its own.
     around = _next_to(shadow) | shadow
-    darkest = np.minimum.reduce([np.roll(np.roll(light, dy, 0), dx, 1) for dy in (-1, 0, 1) for dx in (-1, 0, 1)])
+    darkest = _running(_running(light, 3, 0, "min"), 3, 1, "min")
     darkest = np.where(shadow, light, darkest)
     gain = np.where(around, np.clip(paper / np.maximum(darkest, 1.0), 1.0, 1 / SETTINGS.deep_shadow), 1.0)
     # Where the shadow is nearly black no ink shows through it, only noise, which lifted would
@@ -399,7 +398,7 @@ def even_shadowed_margins(grey: Image.Image, dpi: int) -> Image.Image:
     deep = around & (darkest < SETTINGS.deep_shadow * paper)
     # Spread a cell further, so the smooth enlargement below does not fade the gain where the
     # shadow is darkest, at the image's edge or the light corner beyond it.
-    gain = np.maximum.reduce([np.roll(np.roll(gain, dy, 0), dx, 1) for dy in (-1, 0, 1) for dx in (-1, 0, 1)])
+    gain = _running(_running(gain, 3, 0, "max"), 3, 1, "max")
     # The gain as an 8-bit picture (1 + value / 64), enlarged smoothly to the page: cell
     # edges would otherwise stand as steps of light that read as rules.
     # (The cells cover the page but for a sliver at its right and foot, under a cell wide:
@@ -411,16 +410,16 @@ def even_shadowed_margins(grey: Image.Image, dpi: int) -> Image.Image:
     return Image.fromarray(np.minimum(out, 255).astype(np.uint8), "L")
 
 
-def _cell_light(grey: Image.Image, dpi: int) -> tuple[np.ndarray, int] | None:
+def _cell_light(grey: Image.Image, dpi: int) -> np.ndarray | None:
     """The paper's brightness on cells of about SETTINGS.shadow_cell_in inches, each the
-    brightest of its 4 × 4 box-averaged parts (text leaves some paper in every cell), and the
-    cells' size in pixels; None for an image too small to hold a margin."""
+    brightest of its 4 × 4 box-averaged parts (text leaves some paper in every cell); None for
+    an image too small to hold a margin."""
     part = max(1, round(dpi * SETTINGS.shadow_cell_in / 4))
     small = np.asarray(grey.reduce(part) if part > 1 else grey, dtype=np.float32)
     h, w = (small.shape[0] // 4) * 4, (small.shape[1] // 4) * 4
     if h < 12 or w < 12:
         return None
-    return small[:h, :w].reshape(h // 4, 4, w // 4, 4).max(axis=(1, 3)), 4 * part
+    return small[:h, :w].reshape(h // 4, 4, w // 4, 4).max(axis=(1, 3))
 
 
 def _reaching_the_edge(mask: np.ndarray) -> np.ndarray:
