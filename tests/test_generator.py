@@ -7,6 +7,7 @@ a part of saman) and against the generator's own facts.
 
 from __future__ import annotations
 
+import random
 import subprocess
 from collections import Counter
 from datetime import date
@@ -15,7 +16,8 @@ import pytest
 from PIL import Image
 
 from bench.generate.build import CONDITIONS, SPLITS, condition_of, generate
-from bench.generate.content import kommuner_at
+from bench.generate.content import Sentence, kommuner_at
+from bench.generate.draw import A4, Look, Sheet
 
 SEEDS = {condition_of(seed): seed for seed in range(1, 13)}  # one train seed per condition
 
@@ -58,6 +60,15 @@ def test_gold_mentions_are_municipalities_of_the_day_written_on_their_page(made)
         for page in doc.pages:
             for number in page.mentions:
                 assert by_number[number].split(" ")[0] in page.text, (doc.file_name, number)
+
+
+def test_a_name_before_its_comma_or_full_stop_is_a_gold_mention(tmp_path):
+    # The date line `Stange, 21. juli 2013` names its place; so does a sentence ending in one.
+    sheet = Sheet(tmp_path / "page.pdf", A4, Look.draw(random.Random(1), slide=False), margin=56, title="t")
+    sheet.sentence(Sentence("Stange, 21. juli 2013", ["0417"], ["Stange"]), 56, 400)
+    sheet.sentence(Sentence("Tiltaket er prøvd i Siljan og Vadsø.", ["0811", "2003"], ["Siljan", "Vadsø"]), 56, 400)
+    sheet.finish()
+    assert sheet.pages[0].mentions == ["0417", "0811", "2003"]
 
 
 def test_the_mixed_pdf_has_one_page_without_a_text_layer(made):

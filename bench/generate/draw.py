@@ -205,7 +205,9 @@ class Sheet:
             self.canvas.drawString(x + indent, self.y, line)
             self.page.lines.append(shown)
             words = line.split(" ")
-            while names and names[0][1] in words:
+            # A name followed by its comma or full stop (`Stange, 21. juli 2013`) is on the line too.
+            bare = [w.strip(".,;:!?()") for w in words]
+            while names and names[0][1] in bare:
                 self.page.mentions.append(names.pop(0)[0])
             for _ in range(sum(NBSP in w for w in words)):
                 if counts:

@@ -68,6 +68,15 @@ class FlattenSettings:
     # The outline is drawn a little inside the sheet's edge, which is blurred into the desk.
     inset: float = 0.004
     target_dpi: int = 300
+    # A scan's margin is shadowed where its paper is this share darker than the page's paper,
+    # in an area reaching the image's edge (a table's shading lies inside the page).
+    shadow_share: float = 0.12
+    # ... measured on cells this wide (inches) as their upper quartile of grey: text leaves
+    # most of a cell paper, and a shadow band lies between the paper and the light corners a
+    # turned scan is filled with, narrower than the light's reach.
+    shadow_cell_in: float = 0.05
+    # Below this share of the paper's level a shadow hides its ink: it is made blank.
+    deep_shadow: float = 0.3
     # Light: paper brightness measured on cells of cell_in inches, then the brightest cell
     # within light_reach_in inches (wider than a line of text or a shaded table header) taken as the
     # paper around it. Pages whose paper varies less than flat_enough are left as they are.
@@ -116,9 +125,10 @@ def flatten_page(grey: Image.Image, dpi: int, invert_below: float = 100) -> Flat
         # Light text on a dark page (a dark slide): turned dark on light before the light is
         # evened, which would otherwise take the dark background for shadowed paper.
         grey = Image.fromarray(255 - np.asarray(grey), "L")
-    # Only a photographed sheet has its light evened: on scanned slides the evening took the
-    # shading of banded tables for uneven paper and lost their cells (the scanned corpus).
-    return Flattened(even_light(grey, dpi) if warp is not None else grey, dpi, warp)
+    # Only a photographed sheet has its light evened all over: on scanned slides the evening
+    # took the shading of banded tables for uneven paper and lost their cells (the scanned
+    # corpus). A scan has only a shadow along its margins evened.
+    return Flattened(even_light(grey, dpi) if warp is not None else even_shadowed_margins(grey, dpi), dpi, warp)
 
 
 # ---------------------------------------------------------------------------- the sheet
@@ -355,3 +365,84 @@ def even_light(grey: Image.Image, dpi: int) -> Image.Image:
     gain = SETTINGS.paper / np.maximum(np.asarray(field, dtype=np.float32), 1.0)
     out = np.asarray(grey, dtype=np.float32) * gain
     return Image.fromarray(np.clip(out, 0, 255).astype(np.uint8), "L")
+
+
+def even_shadowed_margins(grey: Image.Image, dpi: int) -> Image.Image:
+    """A scan with the shadow along its margins lifted (the edge of a book or a copier's lid
+    left open): where the paper, reaching in from the image's edge, is clearly darker than the
+    page's paper, the page is divided by the paper's brightness, as a photo is all over.
+    Tesseract reads such a ramp as lines of capitals (`TEST ENE INT VE`), binarises the page
+    with the shadow in its histogram, and loses the footer and page number lying in it.
+    The rest of the page, banded tables' shading with it, is left as it is."""
+    light = _cell_light(grey, dpi)
+    if light is None:
+        return grey
+    paper = float(np.median(light))
+    dark = light < (1 - SETTINGS.shadow_share) * paper
+    if not dark.any():
+        return grey
+    shadow = _reaching_the_edge(dark)
+    # A shadow fades in: just inside its edge the paper is only a little darker. A dark bar
+    # or a picture reaching the edge steps down at once, and is left as it is.
+    if not shadow.any() or float(np.median(light[shadow & _next_to(~shadow)])) < (1 - 2 * SETTINGS.shadow_share) * paper:
+        return grey
+    # A cell where the shadow's darkest edge meets the light corner of a turned scan takes the
+    # corner's light, though half of it is shadow: a cell beside the shadow takes the darkest
+    # light around it, a cell in it its own.
+    around = _next_to(shadow) | shadow
+    darkest = _running(_running(light, 3, 0, "min"), 3, 1, "min")
+    darkest = np.where(shadow, light, darkest)
+    gain = np.where(around, np.clip(paper / np.maximum(darkest, 1.0), 1.0, 1 / SETTINGS.deep_shadow), 1.0)
+    # Where the shadow is nearly black no ink shows through it, only noise, which lifted would
+    # read as letters: such cells become blank paper.
+    deep = around & (darkest < SETTINGS.deep_shadow * paper)
+    # Spread a cell further, so the smooth enlargement below does not fade the gain where the
+    # shadow is darkest, at the image's edge or the light corner beyond it.
+    gain = _running(_running(gain, 3, 0, "max"), 3, 1, "max")
+    # The gain as an 8-bit picture (1 + value / 64), enlarged smoothly to the page: cell
+    # edges would otherwise stand as steps of light that read as rules.
+    # (The cells cover the page but for a sliver at its right and foot, under a cell wide:
+    # stretched over it, they reach the image's edge, where a shadow is darkest.)
+    field = Image.fromarray(np.round((gain - 1.0) * 64).astype(np.uint8), "L").resize(grey.size, Image.Resampling.BILINEAR)
+    out = np.asarray(grey, dtype=np.uint16) * (np.asarray(field, dtype=np.uint16) + 64) // 64
+    blank = Image.fromarray(deep.astype(np.uint8) * 255, "L").resize(grey.size, Image.Resampling.NEAREST)
+    out[np.asarray(blank) > 0] = round(paper)
+    return Image.fromarray(np.minimum(out, 255).astype(np.uint8), "L")
+
+
+def _cell_light(grey: Image.Image, dpi: int) -> np.ndarray | None:
+    """The paper's brightness on cells of about SETTINGS.shadow_cell_in inches, each the
+    brightest of its 4 × 4 box-averaged parts (text leaves some paper in every cell); None for
+    an image too small to hold a margin."""
+    part = max(1, round(dpi * SETTINGS.shadow_cell_in / 4))
+    small = np.asarray(grey.reduce(part) if part > 1 else grey, dtype=np.float32)
+    h, w = (small.shape[0] // 4) * 4, (small.shape[1] // 4) * 4
+    if h < 12 or w < 12:
+        return None
+    return small[:h, :w].reshape(h // 4, 4, w // 4, 4).max(axis=(1, 3))
+
+
+def _reaching_the_edge(mask: np.ndarray) -> np.ndarray:
+    """The parts of `mask` connected (4-neighbours) to the border of the array."""
+    reached = np.zeros_like(mask)
+    reached[0], reached[-1], reached[:, 0], reached[:, -1] = mask[0], mask[-1], mask[:, 0], mask[:, -1]
+    while True:
+        grown = reached.copy()
+        grown[1:] |= reached[:-1]
+        grown[:-1] |= reached[1:]
+        grown[:, 1:] |= reached[:, :-1]
+        grown[:, :-1] |= reached[:, 1:]
+        grown &= mask
+        if (grown == reached).all():
+            return reached
+        reached = grown
+
+
+def _next_to(mask: np.ndarray) -> np.ndarray:
+    """Cells beside (4-neighbours) a cell of `mask`."""
+    near = np.zeros_like(mask)
+    near[1:] |= mask[:-1]
+    near[:-1] |= mask[1:]
+    near[:, 1:] |= mask[:, :-1]
+    near[:, :-1] |= mask[:, 1:]
+    return near

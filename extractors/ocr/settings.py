@@ -37,6 +37,9 @@ class TableSettings:
     """The soft fringe erased beside a thin rule before OCR."""
     bar_density: float = 0.85
     """Share of ink in a cell of 1/40 inch that makes it part of a filled bar."""
+    max_bar_split_in: float = 0.2
+    """Two filled bars of the same extent at most this far apart, one above the other, are one
+    bar parted by its line of light letters (a banded table's header bar)."""
     min_column_gap_in: float = 0.12
     """The narrowest blank between the words of two columns."""
     rule_fill: float = 0.95
@@ -100,8 +103,9 @@ class OcrSettings:
     min_skew_deg: float = 0.15
     """A smaller skew is left as it is; a larger one is corrected on a page with rules (which
     must lie level to be found)."""
-    always_deskew_deg: float = 2.0
-    """A larger skew is corrected on every page."""
+    always_deskew_deg: float = 0.8
+    """A larger skew is corrected on every page: across a handout's table a skew of 1.5° moves
+    the last column's cell half a line, and rows without rules fall apart in tesseract's lines."""
     osd_below_confidence: float = 60.0
     """Below this mean word confidence the page may be upside down or on its side: OSD is asked."""
     min_osd_confidence: float = 1.0

@@ -146,15 +146,28 @@ def nonzero_runs(counts: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
 
 
-def _rules_along(mask: np.ndarray, max_thickness: int, gap: int) -> list[Rule]:
+def _rules_along(mask: np.ndarray, max_thickness: int, gap: int, beside_strokes: bool = False) -> list[Rule]:
     """Thin rules from a run mask (lines along axis 1); thicker bands are filled areas, not
-    rules (`_bars` deals with them)."""
+    rules (`_bars` deals with them). With `beside_strokes` (vertical rules, which count only
+    where they join two horizontal ones) a band too thick is looked at stretch by stretch."""
     rules: list[Rule] = []
     for top, bottom in nonzero_runs(mask.sum(axis=1)):
-        if bottom - top > max_thickness:
-            continue
-        for s, e in _merged_segments(mask[top:bottom].any(axis=0), gap):
-            rules.append(Rule((top + bottom) / 2, float(s), float(e), float(bottom - top)))
+        band = mask[top:bottom]
+        for s, e in _merged_segments(band.any(axis=0), gap):
+            if bottom - top <= max_thickness:
+                rules.append(Rule((top + bottom) / 2, float(s), float(e), float(bottom - top)))
+                continue
+            if not beside_strokes:
+                continue
+            # Positions are grouped over the whole page: a vertical rule beside the stems of
+            # tall letters elsewhere down the page (on a soft photocopy read at 300 dpi) makes
+            # a band too thick for a rule. Along each stretch of the band its thin lines are
+            # rules. (Horizontal runs of bold letters would make false rules through words.)
+            for t, b in nonzero_runs(band[:, s:e].sum(axis=1)):
+                if b - t > max_thickness:
+                    continue
+                for s2, e2 in _merged_segments(band[t:b, s:e].any(axis=0), gap):
+                    rules.append(Rule(top + (t + b) / 2, float(s + s2), float(s + e2), float(b - t)))
     return rules
 
 
@@ -183,12 +196,22 @@ def _bars(ink: np.ndarray, dpi: float, settings: TableSettings) -> list[tuple[in
     dense = ink[:h, :w].reshape(h // cell, cell, w // cell, cell).mean(axis=(1, 3)) > settings.bar_density
     min_cells = max(2, int(dpi * settings.min_horizontal_rule_in) // cell)
     wide = _runs_mask(dense, min_cells, settings.rule_fill)
-    bars = []
+    bars: list[tuple[int, int, int, int]] = []
     for top, bottom in nonzero_runs(wide.sum(axis=1)):
         if bottom - top < 2:
             continue
         for s, e in _merged_segments(wide[top:bottom].any(axis=0), 2):
-            bars.append((s * cell, top * cell, e * cell, bottom * cell))
+            # A bar's line of large light letters leaves too little fill in its cells: the bar
+            # is found as two, above and below the letters. Of the same extent and no more than
+            # a line of such letters apart, they are one bar (else the letters stay on the fill).
+            above = next((k for k, (x0, _t, x1, b) in enumerate(bars)
+                          if abs(x0 - s * cell) <= 2 * cell and abs(x1 - e * cell) <= 2 * cell
+                          and 0 <= top * cell - b <= settings.max_bar_split_in * dpi), None)
+            if above is not None:
+                x0, t, x1, _b = bars[above]
+                bars[above] = (min(x0, s * cell), t, max(x1, e * cell), bottom * cell)
+            else:
+                bars.append((s * cell, top * cell, e * cell, bottom * cell))
     return bars
 
 
@@ -225,7 +248,7 @@ def find_rules(grey: np.ndarray, dpi: int, settings: TableSettings = DEFAULT_TAB
                    if not any(abs(r.pos - h.pos) <= 2 * tol and r.start < h.end and h.start < r.end for h in horizontal)]
     vertical: list[Rule] = []
     if len(horizontal) >= 2:
-        candidates = _rules_along(_runs_mask(small.T, min_v, settings.rule_fill), max_thickness, tol) + along
+        candidates = _rules_along(_runs_mask(small.T, min_v, settings.rule_fill), max_thickness, tol, True) + along
         # The dark gaps between light letters on a filled bar look like short vertical rules.
         vertical = [v for v in candidates
                     if len(_merge_positions([horizontal[i].pos for i in _touching(v, horizontal, tol)], tol)) >= 2
@@ -387,7 +410,8 @@ def _split_bands_into_lines(words: list[Word], row_edges: list[float]) -> list[f
         return row_edges
     edges = [row_edges[0]]
     for (top, bottom), lines in zip(zip(row_edges, row_edges[1:]), per_band):
-        reach = max((w.bottom for w in lines[0]), default=top)
+        # (A band without words, an empty row between rules, is a row of its own.)
+        reach = max((w.bottom for w in lines[0]), default=top) if lines else top
         for lower in lines[1:]:
             lower_top = min(w.top for w in lower)
             if lower_top > reach:
