@@ -26,7 +26,6 @@ from __future__ import annotations
 import io
 import math
 import textwrap
-from collections.abc import Callable
 from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
@@ -155,10 +154,10 @@ def _line_end(words: list[str], start: int, font: ImageFont.FreeTypeFont | Image
     def fits(end: int) -> bool:
         return _length(font, " ".join(words[start:end])) <= max_width
 
-    advances = _advances(font)
-    width, end = -advances(" "), start
+    space = _length(font, " ")
+    width, end = -space, start
     while end < len(words):
-        width += advances(" ") + sum(advances(c) for c in words[end])
+        width += space + sum(_length(font, c) for c in words[end])
         if end > start and width > max_width:
             break
         end += 1
@@ -167,19 +166,6 @@ def _line_end(words: list[str], start: int, font: ImageFont.FreeTypeFont | Image
     while end < len(words) and fits(end + 1):
         end += 1
     return end
-
-
-@lru_cache(maxsize=64)
-def _advances(font: ImageFont.FreeTypeFont | ImageFont.ImageFont) -> Callable[[str], float]:
-    """The advance of one character in `font`, measured on first use."""
-    known: dict[str, float] = {}
-
-    def advance(char: str) -> float:
-        if char not in known:
-            known[char] = font.getlength(char)
-        return known[char]
-
-    return advance
 
 
 def _text(draw: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont,

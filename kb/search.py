@@ -323,26 +323,38 @@ def _ranked_some(kb: KB, render: _Renderer, parsed: Query, limit: int) -> list[H
     enough = np.nonzero(np.cumsum(counts[::-1]) >= keep)[0]
     floor = tiers[::-1][enough[0]] if enough.size else (tiers[0] if tiers.size else 1.0)
     chosen = np.nonzero(held >= floor)[0].tolist()
-    weights = ", ".join(str(w) for w in _WEIGHTS[:4 + render.has_parts])
     match = parsed.match(lambda term: render.term(term, True), relaxed=True)
-    try:
-        rows = kb.db.execute(f"""SELECT p.rowid AS rid, p.doc_id, p.file_name, p.page, p.kind, p.title, p.method,
-                                        bm25(pages_fts, {weights}) AS score
-                                 FROM pages_fts JOIN pages p ON p.rowid = pages_fts.rowid
-                                 WHERE pages_fts MATCH ? AND +pages_fts.rowid IN (SELECT value FROM json_each(?))""",
-                             (match, json.dumps(chosen))).fetchall()
-    except sqlite3.OperationalError as exc:
-        if str(exc).startswith("fts5"):
-            raise QueryError(f"the query could not be understood ({exc}); simplify it") from None
-        raise
+    rows = _fts(kb, f"""SELECT p.rowid AS rid, p.doc_id, p.file_name, p.page, p.kind, p.title, p.method,
+                               bm25(pages_fts, {_bm25_weights(render)}) AS score
+                        FROM pages_fts JOIN pages p ON p.rowid = pages_fts.rowid
+                        WHERE pages_fts MATCH ? AND +pages_fts.rowid IN (SELECT value FROM json_each(?))""",
+                (match, json.dumps(chosen)))
     rows = sorted(rows, key=lambda r: (-held[r["rid"]], r["score"], r["doc_id"], r["page"]))[:keep]
 
     def matched(rid: int) -> dict[str, bool]:
         return {**{f"w{i}": bool(found[rid]) for i, found in enumerate(here)}, **{f"l{i}": bool(found[rid]) for i, found in inside.items()}}
 
-    return [Hit(r["doc_id"], r["file_name"], r["page"], r["kind"], r["title"], "", round(-r["score"], 4), r["method"],
-                why=_why(matched(r["rid"]), len(counted), set(loose), True))
-            for r in rows]
+    return [_hit(r, _why(matched(r["rid"]), len(counted), set(loose), True)) for r in rows]
+
+
+def _hit(row: sqlite3.Row, why: tuple[str, ...]) -> Hit:
+    """A ranked page as a hit, before folding and snippets; its score is bm25's, made positive."""
+    return Hit(row["doc_id"], row["file_name"], row["page"], row["kind"], row["title"], "", round(-row["score"], 4),
+               row["method"], why=why)
+
+
+def _bm25_weights(render: _Renderer) -> str:
+    return ", ".join(str(w) for w in _WEIGHTS[:4 + render.has_parts])
+
+
+def _fts(kb: KB, sql: str, params: object) -> list[sqlite3.Row]:
+    """The rows of a query on the page index; what the parser lets through, FTS5 still may not."""
+    try:
+        return kb.db.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as exc:
+        if str(exc).startswith("fts5"):
+            raise QueryError(f"the query could not be understood ({exc}); simplify it") from None
+        raise
 
 
 def _rowids(kb: KB, match: str) -> np.ndarray:
@@ -382,21 +394,12 @@ def _ranked(kb: KB, render: _Renderer, parsed: Query, relaxed: bool, limit: int,
                 params[f"l{i}"] = loose
                 found.append(f"(pages_fts.rowid IN (SELECT rowid FROM pages_fts WHERE pages_fts MATCH :l{i})) AS l{i}")
                 held += [f"{PART_WEIGHT} * l{i}"] if relaxed else []
-    weights = ", ".join(str(w) for w in _WEIGHTS[:4 + render.has_parts])
     sql = f"""SELECT p.doc_id, p.file_name, p.page, p.kind, p.title, p.method,
-                     bm25(pages_fts, {weights}) AS score{''.join(', ' + f for f in found)}
+                     bm25(pages_fts, {_bm25_weights(render)}) AS score{''.join(', ' + f for f in found)}
               FROM pages_fts JOIN pages p ON p.rowid = pages_fts.rowid
               WHERE {' AND '.join(where)}
               ORDER BY {f"{' + '.join(held)} DESC, " if held else ''}score, p.doc_id, p.page LIMIT :limit"""
-    try:
-        rows = kb.db.execute(sql, params).fetchall()
-    except sqlite3.OperationalError as exc:  # what the parser lets through, FTS5 still may not
-        if str(exc).startswith("fts5"):
-            raise QueryError(f"the query could not be understood ({exc}); simplify it") from None
-        raise
-    return [Hit(r["doc_id"], r["file_name"], r["page"], r["kind"], r["title"], "", round(-r["score"], 4), r["method"],
-                why=_why(r, len(counted), loose_terms, relaxed or not parsed.plain))
-            for r in rows]
+    return [_hit(r, _why(r, len(counted), loose_terms, relaxed or not parsed.plain)) for r in _fts(kb, sql, params)]
 
 
 def _why(row: sqlite3.Row | Mapping[str, bool], terms: int, loose: set[int], measured: bool) -> tuple[str, ...]:

@@ -174,7 +174,7 @@ def _works_copied(db: sqlite3.Connection, doc_id: str, own: Print, buckets: list
     prints: dict[str, Print] = {}
     for work, centre in sorted(centres.items()):
         if same_places(own.places, places[centre]):
-            prints[work] = _prints_of(db, [centre])[centre]
+            prints[work] = Print(_shingles_of(db, [centre])[centre], places[centre])
             if same_work(own, prints[work]):
                 alike[work] = similarity(own.pairs, prints[work].pairs)
     if not alike:
