@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kb import vectors
+from kb import phrase_shares, vectors
 from kb.store import open_kb
 
 # Tables copied per document, besides documents and pages.
@@ -90,6 +90,7 @@ def scale(source: Path, dest: Path, copies: int, seed: int = 15) -> dict[str, in
         db.executemany("INSERT OR REPLACE INTO page_vectors (doc_id, page, key) VALUES (?, ?, ?)", links)
         db.commit()
     vectors.changed(db)
+    phrase_shares.refresh(db)  # as the ingest flow does after a run
     db.commit()
     counts = {"documents": db.execute("SELECT count(*) FROM documents").fetchone()[0],
               "pages": db.execute("SELECT count(*) FROM pages").fetchone()[0],

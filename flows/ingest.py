@@ -157,6 +157,10 @@ def ingest_flow(paths: list[str], kb_path: str, workers: int = 2, show_progress:
                 for (sha, same), read in zip(futures[future], take(future.result())):
                     _load(kb, summary, sha, same, read, todo.found.folders)
                     progress.advance(bar)
+            if not kb.search_current:
+                ranking = progress.add_task("ranking common words for search", total=1)
+                kb.refresh_search()
+                progress.advance(ranking)
     finally:
         kb.close()
     summary.seconds = round(time.monotonic() - started, 2)

@@ -37,13 +37,11 @@ import numpy as np
 
 from extractors.lang.compounds import segment
 from extractors.lang.stemming import STEMMING_VERSION, stem
-from kb import vectors, works
+from kb import phrase_shares, vectors, works
 from kb.query import Query, QueryError, Term, parse
 from kb.store import KB
 from kb.vocabulary import index_columns, known_parts, suggestions, unknown_words
 
-# bm25 weights for the FTS columns title, text, raw_text, stemmed (and parts).
-_WEIGHTS = (4.0, 2.0, 0.5, 1.0, 0.5)
 # What a word found only inside a compound, or a compound found only as its parts, counts
 # towards how many of the query's words a page holds.
 PART_WEIGHT = 0.5
@@ -130,6 +128,17 @@ class _Renderer:
         self.bridge = kb.stemming_version == STEMMING_VERSION
         self.has_parts = "parts" in index_columns(kb)
         self._splits: dict[str, tuple[str, ...] | None] = {}
+        self._rare: dict[str, np.ndarray] = {}
+
+    def rare_shares(self, phrases: list[str]) -> np.ndarray:
+        """(rowid, bm25 share) of each page holding any of `phrases`, phrases too rare for
+        stored shares: FTS5's bm25 of them alone, once for the three rankings of a search."""
+        match = " OR ".join(phrases)
+        if match not in self._rare:
+            rows = _fts(self.kb, f"SELECT rowid, -bm25(pages_fts, {_bm25_weights(self)}) FROM pages_fts "
+                                 "WHERE pages_fts MATCH ?", (match,))
+            self._rare[match] = np.array(rows, dtype=np.float64).reshape(-1, 2)
+        return self._rare[match]
 
     def stem(self, word: str) -> str:
         return stem(word, bridge_spellings=self.bridge)
@@ -141,24 +150,43 @@ class _Renderer:
         if term.phrase or term.prefix:
             stems = " ".join(self.stem(w) for w in term.words)
             return f'{{title text raw_text}} : "{phrase}"{star} OR stemmed : "{stems}"{star}'
-        return f'{{title text raw_text}} : "{phrase}" OR stemmed : {self.stems(phrase)}'
+        return " OR ".join(self.whole_phrases(term))
+
+    def whole_phrases(self, term: Term) -> list[str]:
+        """The FTS5 phrases of a single word's `whole` forms: as written, and each stem of its
+        inflections (the phrases kb.phrase_shares keeps the shares of)."""
+        word = " ".join(term.words)
+        return [phrase_shares.phrase(phrase_shares.WRITTEN, word),
+                *(phrase_shares.phrase(phrase_shares.STEMMED, s) for s in self.stem_forms(word))]
 
     def stems(self, word: str) -> str:
         """The stems of the word's inflections, as an FTS5 OR group."""
-        return "(" + " OR ".join(f'"{s}"' for s in sorted({self.stem(f) for f in inflections(word)})) + ")"
+        return "(" + " OR ".join(f'"{s}"' for s in self.stem_forms(word)) + ")"
+
+    def stem_forms(self, word: str) -> list[str]:
+        """The stems of the word's inflections, in order."""
+        return sorted({self.stem(f) for f in inflections(word)})
 
     def loose(self, term: Term, relaxed: bool = False) -> str | None:
         """The word inside a page's compounds, or the query's compound as its parts (all of
         them; any of them when `relaxed`); None for phrases, prefixes and a KB without parts."""
         if term.phrase or term.prefix or not self.has_parts:
             return None
-        word = term.words[0]
-        out = f"parts : {self.stems(word)}"
-        if word not in self._splits:
-            self._splits[word] = segment(word, lambda words: known_parts(self.kb, words))
-        if split := self._splits[word]:
+        out = " OR ".join(self.inside_phrases(term))
+        if split := self.split(term.words[0]):
             out += " OR (" + f" {'OR' if relaxed else 'AND'} ".join(self._part(p) for p in split) + ")"
         return out
+
+    def inside_phrases(self, term: Term) -> list[str]:
+        """The FTS5 phrases of a word inside a page's compounds: each stem of its inflections
+        in the `parts` column."""
+        return [phrase_shares.phrase(phrase_shares.PARTS, s) for s in self.stem_forms(term.words[0])]
+
+    def split(self, word: str) -> tuple[str, ...] | None:
+        """The query word as a compound of words the KB holds, if it is one."""
+        if word not in self._splits:
+            self._splits[word] = segment(word, lambda words: known_parts(self.kb, words))
+        return self._splits[word]
 
     def _part(self, part: str) -> str:
         """A part of the query's compound on a page: stemmed, or as the start of a word
@@ -310,6 +338,8 @@ def _ranked_some(kb: KB, render: _Renderer, parsed: Query, limit: int) -> list[H
     common words: most of the KB). So the pages each word matches are counted here first, and
     bm25 reckoned only for the pages holding as many words as the best `limit × PAGES_PER_HIT`
     do (all of the last such count, so their order by bm25 stays exact)."""
+    if (hits := _ranked_by_shares(kb, render, parsed, limit, relaxed=True)) is not None:
+        return hits
     counted = [t for t in parsed.terms if not t.function_word]
     whole = [_rowids(kb, render.whole(t)) for t in counted]
     loose = {i: _rowids(kb, form) for i, t in enumerate(counted) if (form := render.loose(t, True))}
@@ -344,7 +374,7 @@ def _hit(row: sqlite3.Row, why: tuple[str, ...]) -> Hit:
 
 
 def _bm25_weights(render: _Renderer) -> str:
-    return ", ".join(str(w) for w in _WEIGHTS[:4 + render.has_parts])
+    return phrase_shares.weights(render.has_parts)
 
 
 def _fts(kb: KB, sql: str, params: object) -> list[sqlite3.Row]:
@@ -368,6 +398,9 @@ def _ranked(kb: KB, render: _Renderer, parsed: Query, relaxed: bool, limit: int,
             theme: str | None, county: str | None, whole_only: bool = False) -> list[Hit]:
     """_run's query: the words in all their forms, or only whole (`whole_only`: every hit then
     holds every word whole, and bm25 weighs those forms alone)."""
+    if not theme and not county and not relaxed and (
+            hits := _ranked_by_shares(kb, render, parsed, limit, whole_only)) is not None:
+        return hits
     if whole_only:
         match = parsed.match(lambda term: f"({render.whole(term)})")
     else:
@@ -400,6 +433,92 @@ def _ranked(kb: KB, render: _Renderer, parsed: Query, relaxed: bool, limit: int,
               WHERE {' AND '.join(where)}
               ORDER BY {f"{' + '.join(held)} DESC, " if held else ''}score, p.doc_id, p.page LIMIT :limit"""
     return [_hit(r, _why(r, len(counted), loose_terms, relaxed or not parsed.plain)) for r in _fts(kb, sql, params)]
+
+
+def _ranked_by_shares(kb: KB, render: _Renderer, parsed: Query, limit: int, whole_only: bool = False,
+                      relaxed: bool = False) -> list[Hit] | None:
+    """_ranked's hits (no theme or county) from the stored bm25 shares of the query's common
+    phrases (kb.phrase_shares) and FTS5's bm25 of its rare ones: the same scores and the
+    same order, without FTS5 reading every page of a common word.
+
+    For single words joined by AND or OR, or side by side (relaxed: pages holding some of
+    them, its function words left out as Query.match leaves them out); None for anything else
+    (quotes, prefixes, NOT, brackets, a query word split as a compound), when the KB's shares
+    are not current or no phrase of the query is common: those are left to FTS5."""
+    if any(item in ("NOT", "(", ")") for item in parsed.items):
+        return None
+    terms = parsed.terms
+    if any(t.phrase or t.prefix or not phrase_shares.listable(" ".join(t.words)) for t in terms):
+        return None
+    if relaxed:
+        terms = [t for t in terms if not t.function_word]
+        parsed = Query(tuple(terms))
+    inside = [[] if whole_only or render.loose(t) is None else render.inside_phrases(t) for t in terms]
+    if not whole_only and any(render.split(t.words[0]) for t in terms):
+        return None
+    whole = [render.whole_phrases(t) for t in terms]
+    stored = phrase_shares.load(kb.db, [p for forms in whole + inside for p in forms], kb.path)
+    if stored is None or not stored.phrases:
+        return None
+    size = len(stored.order)
+    score = np.zeros(size)
+
+    def pages_of(phrases: list[str]) -> np.ndarray:
+        """Which pages hold any of `phrases`, their shares added to `score` (a phrase twice in
+        the query counts twice in bm25, so here too)."""
+        holds = np.zeros(size, dtype=bool)
+        rare = []
+        for p in phrases:
+            if (common := stored.phrases.get(p.lower())) is None:
+                rare.append(p)
+            else:
+                score[common.rowids] += common.shares
+                holds[common.rowids] = True
+        if rare and len(found := render.rare_shares(rare)):
+            rowids = found[:, 0].astype(np.int64)  # within `order`: the shares are current
+            score[rowids] += found[:, 1]
+            holds[rowids] = True
+        return holds
+
+    here = [pages_of(forms) for forms in whole]  # by rowid: the page holds term i whole
+    loose = [pages_of(forms) for forms in inside]  # ... or inside a compound
+    # FTS5 binds AND before OR: the query holds when every term of one of its OR groups does
+    matched, group = np.zeros(size, dtype=bool), None
+    terms_seen = 0
+    for item in (*parsed.items, "OR"):
+        if isinstance(item, Term):
+            holds = here[terms_seen] | loose[terms_seen]
+            group = holds if group is None else group & holds
+            terms_seen += 1
+            if relaxed:  # some of the words: each a group of its own
+                item = "OR"
+        if item == "OR" and group is not None:
+            matched |= group
+            group = None
+    counted = [i for i, t in enumerate(terms) if not t.function_word]
+    # how many of the words a page holds (_ranked's `held`): whole words, and when relaxed
+    # the words found only inside compounds at PART_WEIGHT
+    held = np.zeros(size)
+    if not whole_only:
+        held += sum((here[i] for i in counted), np.zeros(size))
+    if relaxed:
+        held += PART_WEIGHT * sum((loose[i] for i in counted), np.zeros(size))
+    pages = np.nonzero(matched)[0]
+    keep = limit * PAGES_PER_HIT
+    best = pages[np.lexsort((stored.order[pages], -score[pages], -held[pages]))][:keep].tolist()
+    rows = {r["rid"]: r for r in kb.db.execute(
+        """SELECT p.rowid AS rid, p.doc_id, p.file_name, p.page, p.kind, p.title, p.method
+           FROM json_each(?) k JOIN pages p ON p.rowid = k.value""", (json.dumps(best),))}
+    has_loose = {j for j, i in enumerate(counted) if inside[i]}
+    out = []
+    for rid in best:
+        if (r := rows.get(rid)) is None:
+            continue
+        found = {**{f"w{j}": whole_only or bool(here[i][rid]) for j, i in enumerate(counted)},
+                 **{f"l{j}": bool(loose[i][rid]) for j, i in enumerate(counted)}}
+        out.append(Hit(r["doc_id"], r["file_name"], r["page"], r["kind"], r["title"], "", round(float(score[rid]), 4),
+                       r["method"], why=_why(found, len(counted), has_loose, relaxed or not parsed.plain)))
+    return out
 
 
 def _why(row: sqlite3.Row | Mapping[str, bool], terms: int, loose: set[int], measured: bool) -> tuple[str, ...]:

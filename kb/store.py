@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from kb import works
+from kb import phrase_shares, works
 from kb.schema import FTS_DDL, FTS_DROP, SCHEMA_VERSION, TABLE_OF_TYPE, ddl, json_columns, record_columns
 from extractors.lang.compounds import COMPOUNDS_VERSION, index_parts
 from extractors.lang.stemming import STEMMING_VERSION, stemmed_text
@@ -228,6 +228,17 @@ class KB:
             self._insert_rows("thumbnails", ["doc_id", *Thumbnail.model_fields],
                               [{"doc_id": document.doc_id, **t.model_dump()} for t in extraction.thumbnails])
             works.place(self.db, document.doc_id)
+
+    @property
+    def search_current(self) -> bool:
+        """Whether the stored bm25 shares of the common words are those of the pages now."""
+        return phrase_shares.current(self.db)
+
+    def refresh_search(self, min_pages: int = phrase_shares.MIN_PAGES) -> int:
+        """Reckon the stored bm25 shares of the common words again if pages changed since
+        (kb.phrase_shares; the ingest flow does it after each run): until then a search for
+        common words is right but slow. Returns for how many phrases (0 when current)."""
+        return phrase_shares.refresh(self.db, min_pages)
 
     def save_error(self, error: ErrorRecord) -> None:
         """Store the error of a file that could not be read: one per path, the latest wins."""

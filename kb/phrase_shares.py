@@ -1,0 +1,165 @@
+"""Each common phrase's share of bm25 on every page holding it, kept so that a search for
+common words adds up stored numbers instead of having FTS5 reckon bm25 on tens of thousands
+of pages.
+
+bm25 is a sum over the query's phrases (each written or stemmed form of a word, as kb.search
+renders it) of that phrase's share on the page: its idf times a function of how often the
+page holds it and how long the page is. A phrase's share on a page depends only on the index
+as a whole (page count, token totals, how many pages hold the phrase) and on that page, never
+on the query. On an archive of 60,000 pages `kommune` in its forms is on 37,000 of them, and
+FTS5 reads every one of its occurrences and reckons bm25 on each page before it can sort
+them; here the shares of every phrase on at least MIN_PAGES pages are reckoned once, by FTS5
+itself (a query of that phrase alone), and stored. A search adds the stored shares of its
+common phrases to the shares FTS5 gives for its rare ones (quick, since they are rare), and
+gets the same scores FTS5 would: the same hits in the same order.
+
+The shares are reckoned again after an ingest that changed the index (`refresh`); whether
+they are current is told by a stamp of the index (its page count and token totals, and the
+highest page rowid), and shares that are not current are not used: a KB written without
+refreshing them is still searched right, by FTS5 alone.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+# bm25 weights for the FTS columns title, text, raw_text, stemmed (and parts).
+WEIGHTS = (4.0, 2.0, 0.5, 1.0, 0.5)
+# A phrase on fewer pages is left to FTS5 (quick on that few).
+MIN_PAGES = 1000
+# The column sets kb.search writes a single word's phrases for: as written, stemmed, and
+# stemmed inside a compound.
+WRITTEN = "{title text raw_text}"
+STEMMED = "stemmed"
+PARTS = "parts"
+_COLUMNS_OF = {WRITTEN: ("title", "text", "raw_text"), STEMMED: ("stemmed",), PARTS: ("parts",)}
+_STAMP_KEY = "phrase_shares_stamp"
+_ONE_TOKEN = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class Shares:
+    """A phrase's pages (rowids) and its share of bm25 on each, made positive."""
+
+    rowids: np.ndarray
+    shares: np.ndarray
+
+
+@dataclass(frozen=True)
+class Stored:
+    """The shares of the common phrases asked for, and each page's place in the order of
+    (doc_id, page) by rowid, that ties are broken in."""
+
+    phrases: dict[str, Shares]
+    order: np.ndarray
+
+
+def phrase(columns: str, word: str) -> str:
+    """The FTS5 phrase of one word in a column set, as search writes it and the shares key it."""
+    return f'{columns} : "{word}"'
+
+
+def listable(word: str) -> bool:
+    """Whether a word is one token of the index, so that, common, its shares are stored."""
+    return _ONE_TOKEN.fullmatch(word) is not None
+
+
+def weights(has_parts: bool) -> str:
+    """The bm25 weights as SQL arguments, for an index with or without its `parts` column."""
+    return ", ".join(str(w) for w in WEIGHTS[:4 + has_parts])
+
+
+def stamp(db: sqlite3.Connection) -> str:
+    """What the shares were reckoned from: the index's page count and token totals (FTS5's
+    averages record) and the highest page rowid (a page deleted and added again is new)."""
+    averages = db.execute("SELECT block FROM pages_fts_data WHERE id = 1").fetchone()
+    top = db.execute("SELECT max(rowid) FROM pages").fetchone()[0]
+    return f"{averages[0].hex() if averages else ''}:{top}"
+
+
+def _tables(db: sqlite3.Connection) -> bool:
+    return db.execute("SELECT count(*) FROM sqlite_master WHERE name IN ('phrase_shares', 'page_order')").fetchone()[0] == 2
+
+
+def current(db: sqlite3.Connection) -> bool:
+    """Whether the KB has shares reckoned from its index as it is now."""
+    return _tables(db) and _stored_stamp(db) == stamp(db)
+
+
+def _stored_stamp(db: sqlite3.Connection) -> str | None:
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (_STAMP_KEY,)).fetchone()
+    return row[0] if row else None
+
+
+def refresh(db: sqlite3.Connection, min_pages: int = MIN_PAGES) -> int:
+    """Reckon the shares of the phrases on at least `min_pages` pages again if the index
+    changed since they were; returns for how many phrases (0 when they were current). Commits."""
+    if current(db):
+        return 0
+    has_parts = "parts" in {r[1] for r in db.execute("PRAGMA table_info(pages_fts)")}
+    if (db.execute("SELECT max(rowid) FROM pages").fetchone()[0] or 0) >= 2**31:
+        return 0  # rowids are stored in 32 bits; such a KB is searched by FTS5 alone
+    db.execute("CREATE TABLE IF NOT EXISTS phrase_shares (phrase TEXT PRIMARY KEY, rowids BLOB NOT NULL, "
+               "shares BLOB NOT NULL) WITHOUT ROWID")
+    db.execute("CREATE TABLE IF NOT EXISTS page_order (id INTEGER PRIMARY KEY CHECK (id = 1), ranks BLOB NOT NULL)")
+    db.execute("DELETE FROM phrase_shares")
+    db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.phrase_shares_vocab USING fts5vocab(main, 'pages_fts', 'col')")
+    sql = f"SELECT rowid, -bm25(pages_fts, {weights(has_parts)}) FROM pages_fts WHERE pages_fts MATCH ?"
+    made = 0
+    for columns, names in _COLUMNS_OF.items():
+        # a word's pages in a column set are at most the sum of its pages in each column
+        common = [r[0] for r in db.execute(
+            f"SELECT term FROM temp.phrase_shares_vocab WHERE col IN ({','.join('?' * len(names))}) "
+            f"GROUP BY term HAVING sum(doc) >= ?", (*names, min_pages))]
+        for word in filter(listable, common):
+            key = phrase(columns, word)
+            rows = np.array(db.execute(sql, (key,)).fetchall(), dtype=np.float64).reshape(-1, 2)
+            db.execute("INSERT INTO phrase_shares VALUES (?, ?, ?)",
+                       (key, rows[:, 0].astype(np.int32).tobytes(), rows[:, 1].tobytes()))
+            made += 1
+    in_order = np.array([r[0] for r in db.execute("SELECT rowid FROM pages ORDER BY doc_id, page")], dtype=np.int64)
+    ranks = np.full(int(in_order.max(initial=0)) + 1, len(in_order), dtype=np.int64)
+    ranks[in_order] = np.arange(len(in_order))
+    db.execute("INSERT OR REPLACE INTO page_order VALUES (1, ?)", (ranks.tobytes(),))
+    db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_STAMP_KEY, stamp(db)))
+    db.commit()
+    return made
+
+
+# Shares read, kept per KB file while its index stays as it was (a web server, a session in
+# Python and the three rankings of one search ask for the same common phrases again).
+CACHE_BYTES = 64 * 2**20
+_cache: dict[str, tuple[str, np.ndarray, OrderedDict[str, Shares | None]]] = {}
+
+
+def load(db: sqlite3.Connection, phrases: list[str], path: str) -> Stored | None:
+    """The stored shares of those of `phrases` that are common, for the KB file at `path`, or
+    None when the KB's shares are not current (then none may be used)."""
+    if not _tables(db):
+        return None
+    now = stamp(db)
+    if _stored_stamp(db) != now:
+        return None
+    if path not in _cache or _cache[path][0] != now:
+        ranks = db.execute("SELECT ranks FROM page_order WHERE id = 1").fetchone()[0]
+        _cache[path] = (now, np.frombuffer(ranks, dtype=np.int64), OrderedDict())
+    _, order, known = _cache[path]
+    keys = sorted({p.lower() for p in phrases})
+    if missing := [k for k in keys if k not in known]:
+        rows = {r[0]: Shares(np.frombuffer(r[1], dtype=np.int32), np.frombuffer(r[2], dtype=np.float64))
+                for r in db.execute(f"SELECT phrase, rowids, shares FROM phrase_shares WHERE phrase IN "
+                                    f"({','.join('?' * len(missing))})", missing)}
+        for k in missing:
+            known[k] = rows.get(k)  # None: a phrase too rare to have shares stored
+    for k in keys:
+        known.move_to_end(k)
+    held = sum(12 * len(v.rowids) for v in known.values() if v is not None)
+    while held > CACHE_BYTES and len(known) > len(keys):
+        _, oldest = known.popitem(last=False)
+        held -= 12 * len(oldest.rowids) if oldest is not None else 0
+    return Stored({k: v for k in keys if (v := known[k]) is not None}, order)
