@@ -128,17 +128,15 @@ class _Renderer:
         self.bridge = kb.stemming_version == STEMMING_VERSION
         self.has_parts = "parts" in index_columns(kb)
         self._splits: dict[str, tuple[str, ...] | None] = {}
-        self._rare: dict[str, np.ndarray] = {}
+        # a search's phrase groups: by rowid, which pages hold one, and their bm25 shares
+        self.held: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
 
     def rare_shares(self, phrases: list[str]) -> np.ndarray:
         """(rowid, bm25 share) of each page holding any of `phrases`, phrases too rare for
-        stored shares: FTS5's bm25 of them alone, once for the three rankings of a search."""
-        match = " OR ".join(phrases)
-        if match not in self._rare:
-            rows = _fts(self.kb, f"SELECT rowid, -bm25(pages_fts, {_bm25_weights(self)}) FROM pages_fts "
-                                 "WHERE pages_fts MATCH ?", (match,))
-            self._rare[match] = np.array(rows, dtype=np.float64).reshape(-1, 2)
-        return self._rare[match]
+        stored shares: FTS5's bm25 of them alone."""
+        rows = _fts(self.kb, f"SELECT rowid, -bm25(pages_fts, {_bm25_weights(self)}) FROM pages_fts "
+                             "WHERE pages_fts MATCH ?", (" OR ".join(phrases),), plain=True)
+        return np.array(rows, dtype=np.float64).reshape(-1, 2)
 
     def stem(self, word: str) -> str:
         return stem(word, bridge_spellings=self.bridge)
@@ -377,10 +375,14 @@ def _bm25_weights(render: _Renderer) -> str:
     return phrase_shares.weights(render.has_parts)
 
 
-def _fts(kb: KB, sql: str, params: object) -> list[sqlite3.Row]:
-    """The rows of a query on the page index; what the parser lets through, FTS5 still may not."""
+def _fts(kb: KB, sql: str, params: object, plain: bool = False) -> list:
+    """The rows of a query on the page index (`plain`: as tuples, quick to make an array of);
+    what the parser lets through, FTS5 still may not."""
     try:
-        return kb.db.execute(sql, params).fetchall()
+        cursor = kb.db.cursor()
+        if plain:
+            cursor.row_factory = None
+        return cursor.execute(sql, params).fetchall()
     except sqlite3.OperationalError as exc:
         if str(exc).startswith("fts5"):
             raise QueryError(f"the query could not be understood ({exc}); simplify it") from None
@@ -427,12 +429,48 @@ def _ranked(kb: KB, render: _Renderer, parsed: Query, relaxed: bool, limit: int,
                 params[f"l{i}"] = loose
                 found.append(f"(pages_fts.rowid IN (SELECT rowid FROM pages_fts WHERE pages_fts MATCH :l{i})) AS l{i}")
                 held += [f"{PART_WEIGHT} * l{i}"] if relaxed else []
+    measured = relaxed or not parsed.plain
+    if len(where) == 1 and (stored := phrase_shares.load(kb.db, [], kb.path)) is not None:
+        return _ranked_here(kb, render, where[0], params, found, held, stored.order, len(counted), loose_terms, measured)
     sql = f"""SELECT p.doc_id, p.file_name, p.page, p.kind, p.title, p.method,
                      bm25(pages_fts, {_bm25_weights(render)}) AS score{''.join(', ' + f for f in found)}
               FROM pages_fts JOIN pages p ON p.rowid = pages_fts.rowid
               WHERE {' AND '.join(where)}
               ORDER BY {f"{' + '.join(held)} DESC, " if held else ''}score, p.doc_id, p.page LIMIT :limit"""
-    return [_hit(r, _why(r, len(counted), loose_terms, relaxed or not parsed.plain)) for r in _fts(kb, sql, params)]
+    return [_hit(r, _why(r, len(counted), loose_terms, measured)) for r in _fts(kb, sql, params)]
+
+
+def _ranked_here(kb: KB, render: _Renderer, where: str, params: dict, found: list[str], held: list[str],
+                 order: np.ndarray, terms: int, loose_terms: set[int], measured: bool) -> list[Hit]:
+    """_ranked's query without a theme or county, ranked here rather than by SQL: SQL joined
+    every matching page to its document before sorting, to break ties by (doc_id, page) (a
+    third of the time of a phrase on 60,000 pages; copies of a slide tie by the thousand);
+    here the index rows alone are read, ranked in the page order kept beside the stored
+    shares (kb.phrase_shares), and only the pages kept are joined."""
+    names = [f.rsplit(" AS ", 1)[1] for f in found]
+    rows = _fts(kb, f"SELECT pages_fts.rowid, -bm25(pages_fts, {_bm25_weights(render)})"
+                    f"{''.join(', ' + f for f in found)} FROM pages_fts WHERE {where}", params, plain=True)
+    if not rows:
+        return []
+    table = np.array(rows, dtype=np.float64).reshape(len(rows), -1)
+    rowids, score = table[:, 0].astype(np.int64), table[:, 1]
+    best = _best(_held_count(table, names, held), score, order[rowids], params["limit"])
+    pages = {r["rid"]: r for r in kb.db.execute(
+        """SELECT p.rowid AS rid, p.doc_id, p.file_name, p.page, p.kind, p.title, p.method
+           FROM json_each(?) k JOIN pages p ON p.rowid = k.value""", (json.dumps(rowids[best].tolist()),))}
+    return [Hit(r["doc_id"], r["file_name"], r["page"], r["kind"], r["title"], "", round(float(score[i]), 4), r["method"],
+                why=_why({name: bool(table[i, 2 + j]) for j, name in enumerate(names)}, terms, loose_terms, measured))
+            for i in best.tolist() if (r := pages.get(int(rowids[i])))]
+
+
+def _held_count(table: np.ndarray, names: list[str], held: list[str]) -> np.ndarray:
+    """_ranked's `held` of each row read (columns rowid, share, then `names`): "w_i" counts 1,
+    "PART_WEIGHT * l_i" its weight."""
+    count = np.zeros(len(table))
+    for h in held:
+        weight, _, name = h.rpartition(" * ")
+        count += float(weight or 1) * table[:, 2 + names.index(name)]
+    return count
 
 
 def _ranked_by_shares(kb: KB, render: _Renderer, parsed: Query, limit: int, whole_only: bool = False,
@@ -461,27 +499,30 @@ def _ranked_by_shares(kb: KB, render: _Renderer, parsed: Query, limit: int, whol
     if stored is None or not stored.phrases:
         return None
     size = len(stored.order)
-    score = np.zeros(size)
 
-    def pages_of(phrases: list[str]) -> np.ndarray:
-        """Which pages hold any of `phrases`, their shares added to `score` (a phrase twice in
-        the query counts twice in bm25, so here too)."""
-        holds = np.zeros(size, dtype=bool)
-        rare = []
-        for p in phrases:
-            if (common := stored.phrases.get(p.lower())) is None:
-                rare.append(p)
-            else:
-                score[common.rowids] += common.shares
-                holds[common.rowids] = True
-        if rare and len(found := render.rare_shares(rare)):
-            rowids = found[:, 0].astype(np.int64)  # within `order`: the shares are current
-            score[rowids] += found[:, 1]
-            holds[rowids] = True
-        return holds
+    def pages_of(phrases: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Which pages hold any of `phrases`, and the phrases' shares of bm25 on each page;
+        once for the three rankings of a search."""
+        key = tuple(phrases)
+        if key not in render.held:
+            holds, shares, rare = np.zeros(size, dtype=bool), np.zeros(size), []
+            for p in phrases:
+                if (common := stored.phrases.get(p.lower())) is None:
+                    rare.append(p)
+                else:
+                    shares[common.rowids] += common.shares
+                    holds[common.rowids] = True
+            if rare and len(found := render.rare_shares(rare)):
+                rowids = found[:, 0].astype(np.int64)  # within `order`: the shares are current
+                shares[rowids] += found[:, 1]
+                holds[rowids] = True
+            render.held[key] = holds, shares
+        return render.held[key]
 
-    here = [pages_of(forms) for forms in whole]  # by rowid: the page holds term i whole
-    loose = [pages_of(forms) for forms in inside]  # ... or inside a compound
+    # a phrase twice in the query counts twice in bm25, so here too
+    here, loose = [pages_of(forms) for forms in whole], [pages_of(forms) for forms in inside]
+    score = sum((shares for _, shares in here + loose), np.zeros(size))
+    here, loose = [holds for holds, _ in here], [holds for holds, _ in loose]
     # FTS5 binds AND before OR: the query holds when every term of one of its OR groups does
     matched, group = np.zeros(size, dtype=bool), None
     terms_seen = 0
@@ -505,7 +546,7 @@ def _ranked_by_shares(kb: KB, render: _Renderer, parsed: Query, limit: int, whol
         held += PART_WEIGHT * sum((loose[i] for i in counted), np.zeros(size))
     pages = np.nonzero(matched)[0]
     keep = limit * PAGES_PER_HIT
-    best = pages[np.lexsort((stored.order[pages], -score[pages], -held[pages]))][:keep].tolist()
+    best = pages[_best(held[pages], score[pages], stored.order[pages], keep)].tolist()
     rows = {r["rid"]: r for r in kb.db.execute(
         """SELECT p.rowid AS rid, p.doc_id, p.file_name, p.page, p.kind, p.title, p.method
            FROM json_each(?) k JOIN pages p ON p.rowid = k.value""", (json.dumps(best),))}
@@ -519,6 +560,21 @@ def _ranked_by_shares(kb: KB, render: _Renderer, parsed: Query, limit: int, whol
         out.append(Hit(r["doc_id"], r["file_name"], r["page"], r["kind"], r["title"], "", round(float(score[rid]), 4),
                        r["method"], why=_why(found, len(counted), has_loose, relaxed or not parsed.plain)))
     return out
+
+
+def _best(held: np.ndarray, score: np.ndarray, rank: np.ndarray, keep: int) -> np.ndarray:
+    """The indices of the first `keep` candidates by words held, then score (both the more
+    the better), then `rank` (their place in (doc_id, page) order): sorted in full only among
+    those that can be among them (ranking with the `keep`-th by a key of words held and score
+    together, ties and rounding included)."""
+    chosen = np.arange(len(score))
+    if len(score) > 4 * keep:
+        # held goes in steps of PART_WEIGHT; scaled past every score, it decides first
+        scale = 2 * (1 + float(np.abs(score).max())) / PART_WEIGHT
+        key = held * scale + score
+        cut = np.partition(key, len(key) - keep)[len(key) - keep]
+        chosen = np.nonzero(key >= cut - 1e-9 * scale)[0]
+    return chosen[np.lexsort((rank[chosen], -score[chosen], -held[chosen]))][:keep]
 
 
 def _why(row: sqlite3.Row | Mapping[str, bool], terms: int, loose: set[int], measured: bool) -> tuple[str, ...]:
