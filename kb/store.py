@@ -235,9 +235,14 @@ class KB:
         return phrase_shares.current(self.db)
 
     def refresh_search(self, min_pages: int = phrase_shares.MIN_PAGES) -> int:
-        """Reckon the stored bm25 shares of the common words again if pages changed since
-        (kb.phrase_shares; the ingest flow does it after each run): until then a search for
-        common words is right but slow. Returns for how many phrases (0 when current)."""
+        """If pages changed since it was last done (the ingest flow does it after each run):
+        merge the page index's segments into one (FTS5 looks a word up in each segment; a bulk
+        import leaves a few dozen) and reckon the stored bm25 shares of the common words again
+        (kb.phrase_shares; until then a search for common words is right but slow). Returns
+        for how many phrases (0 when current)."""
+        if phrase_shares.current(self.db):
+            return 0
+        self.db.execute("INSERT INTO pages_fts(pages_fts) VALUES ('optimize')")
         return phrase_shares.refresh(self.db, min_pages)
 
     def save_error(self, error: ErrorRecord) -> None:

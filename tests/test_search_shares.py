@@ -56,8 +56,24 @@ def kbs(corpus_kb, tmp_path_factory) -> tuple[Path, Path]:
     return with_shares, without
 
 
-def test_an_ingest_leaves_the_shares_current(corpus_kb):
+def test_an_ingest_leaves_the_shares_current_and_the_index_in_one_segment(corpus_kb):
     with open_kb(corpus_kb, readonly=True) as kb:
+        assert kb.search_current
+        assert kb.db.execute("SELECT count(DISTINCT segid) FROM pages_fts_idx").fetchone()[0] == 1
+
+
+def test_an_index_of_many_segments_is_merged_when_refreshed(corpus_kb, tmp_path):
+    """Pages saved one transaction at a time leave FTS5 a segment each (until it merges them
+    in fours); the refresh after an ingest leaves one, where a word is looked up once."""
+    copy = shutil.copy(corpus_kb, tmp_path / "kb.db")
+    with open_kb(copy) as kb:
+        for rowid, title in kb.db.execute("SELECT rowid, title FROM pages LIMIT 3").fetchall():
+            kb.db.execute("UPDATE pages SET title = ? WHERE rowid = ?", (f"{title or ''} endret", rowid))
+            kb.db.commit()
+        assert kb.db.execute("SELECT count(DISTINCT segid) FROM pages_fts_idx").fetchone()[0] > 1
+        assert not kb.search_current
+        kb.refresh_search()
+        assert kb.db.execute("SELECT count(DISTINCT segid) FROM pages_fts_idx").fetchone()[0] == 1
         assert kb.search_current
 
 
