@@ -8,10 +8,12 @@ page holds it and how long the page is. A phrase's share on a page depends only 
 as a whole (page count, token totals, how many pages hold the phrase) and on that page, never
 on the query. On an archive of 60,000 pages `kommune` in its forms is on 37,000 of them, and
 FTS5 reads every one of its occurrences and reckons bm25 on each page before it can sort
-them; here the shares of every phrase on at least MIN_PAGES pages are reckoned once, by FTS5
-itself (a query of that phrase alone), and stored. A search adds the stored shares of its
-common phrases to the shares FTS5 gives for its rare ones (quick, since they are rare), and
-gets the same scores FTS5 would: the same hits in the same order.
+them; here the shares of every word on at least MIN_PAGES pages are reckoned once for each
+column set search writes it in (as written, stemmed, inside compounds), by FTS5 itself (a query
+of that phrase alone), and stored: also where the word is rare or absent in a column set, since
+FTS5 reads all of a common word's pages to find it in any column. A search adds the stored shares of its common phrases to the shares FTS5 gives for its rare ones
+(quick, since they are rare), and gets the same scores FTS5 would: the same hits in the same
+order.
 
 The shares are reckoned again after an ingest that changed the index (`refresh`); whether
 they are current is told by a stamp of the index (its page count and token totals, and the
@@ -110,15 +112,21 @@ def refresh(db: sqlite3.Connection, min_pages: int = MIN_PAGES) -> int:
     db.execute("DELETE FROM phrase_shares")
     db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.phrase_shares_vocab USING fts5vocab(main, 'pages_fts', 'col')")
     sql = f"SELECT rowid, -bm25(pages_fts, {weights(has_parts)}) FROM pages_fts WHERE pages_fts MATCH ?"
+    # The words on min_pages pages or more in any columns: FTS5 reads every page of such a
+    # word for a phrase of it in any column set, also one where it is rare or absent (`parts :
+    # "i"` read 53,000 pages to find none), so each of its column sets gets shares, if empty.
+    docs: dict[str, dict[str, int]] = {}
+    for term, col, doc in db.execute(
+            "SELECT term, col, doc FROM temp.phrase_shares_vocab WHERE term IN "
+            "(SELECT term FROM temp.phrase_shares_vocab GROUP BY term HAVING sum(doc) >= ?)", (min_pages,)):
+        docs.setdefault(term, {})[col] = doc
     made = 0
-    for columns, names in _COLUMNS_OF.items():
-        # a word's pages in a column set are at most the sum of its pages in each column
-        common = [r[0] for r in db.execute(
-            f"SELECT term FROM temp.phrase_shares_vocab WHERE col IN ({','.join('?' * len(names))}) "
-            f"GROUP BY term HAVING sum(doc) >= ?", (*names, min_pages))]
-        for word in filter(listable, common):
+    for word in filter(listable, docs):
+        for columns, names in _COLUMNS_OF.items():
             key = phrase(columns, word)
-            rows = np.array(db.execute(sql, (key,)).fetchall(), dtype=np.float64).reshape(-1, 2)
+            rows = np.zeros((0, 2))
+            if any(docs[word].get(c) for c in names):
+                rows = np.array(db.execute(sql, (key,)).fetchall(), dtype=np.float64).reshape(-1, 2)
             db.execute("INSERT INTO phrase_shares VALUES (?, ?, ?)",
                        (key, rows[:, 0].astype(np.int32).tobytes(), rows[:, 1].tobytes()))
             made += 1
