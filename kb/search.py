@@ -187,9 +187,13 @@ class _Renderer:
         return self._splits[word]
 
     def _part(self, part: str) -> str:
-        """A part of the query's compound on a page: stemmed, or as the start of a word
-        (`leder` stems to `led`, `ledere` to `leder`, so the stems alone miss `ledere`)."""
-        return f'({{stemmed parts}} : "{self.stem(part)}" OR {{title text raw_text}} : "{part}"*)'
+        return "(" + " OR ".join(self.part_phrases(part)) + ")"
+
+    def part_phrases(self, part: str) -> list[str]:
+        """The FTS5 phrases of a part of the query's compound on a page: as a word of its own
+        in any of its forms (`leder` stems to `led`, `ledere` to `leder`: the stems of its
+        inflections find both), or inside a compound there."""
+        return [*self.whole_phrases(Term((part,))), *self.inside_phrases(Term((part,)))]
 
     def term(self, term: Term, relaxed: bool = False) -> str:
         """The whole term, and for a term not under NOT its loose forms too (a NOT excludes
@@ -481,8 +485,8 @@ def _ranked_by_shares(kb: KB, render: _Renderer, parsed: Query, limit: int, whol
 
     For single words joined by AND or OR, or side by side (relaxed: pages holding some of
     them, its function words left out as Query.match leaves them out); None for anything else
-    (quotes, prefixes, NOT, brackets, a query word split as a compound), when the KB's shares
-    are not current or no phrase of the query is common: those are left to FTS5."""
+    (quotes, prefixes, NOT, brackets), when the KB's shares are not current or no phrase of the
+    query is common: those are left to FTS5."""
     if any(item in ("NOT", "(", ")") for item in parsed.items):
         return None
     terms = parsed.terms
@@ -491,11 +495,14 @@ def _ranked_by_shares(kb: KB, render: _Renderer, parsed: Query, limit: int, whol
     if relaxed:
         terms = [t for t in terms if not t.function_word]
         parsed = Query(tuple(terms))
-    inside = [[] if whole_only or render.loose(t) is None else render.inside_phrases(t) for t in terms]
-    if not whole_only and any(render.split(t.words[0]) for t in terms):
-        return None
+    has_loose = [not whole_only and render.loose(t) is not None for t in terms]
+    inside = [render.inside_phrases(t) if has_loose[i] else [] for i, t in enumerate(terms)]
+    # a compound in the query: its parts (all of them; any when relaxed), each in its forms
+    parts = [[render.part_phrases(p) for p in render.split(t.words[0]) or ()] if has_loose[i] else []
+             for i, t in enumerate(terms)]
     whole = [render.whole_phrases(t) for t in terms]
-    stored = phrase_shares.load(kb.db, [p for forms in whole + inside for p in forms], kb.path)
+    stored = phrase_shares.load(kb.db, [p for forms in whole + inside + [f for each in parts for f in each] for p in forms],
+                                kb.path)
     if stored is None or not stored.phrases:
         return None
     size = len(stored.order)
@@ -519,10 +526,16 @@ def _ranked_by_shares(kb: KB, render: _Renderer, parsed: Query, limit: int, whol
             render.held[key] = holds, shares
         return render.held[key]
 
-    # a phrase twice in the query counts twice in bm25, so here too
-    here, loose = [pages_of(forms) for forms in whole], [pages_of(forms) for forms in inside]
-    score = sum((shares for _, shares in here + loose), np.zeros(size))
-    here, loose = [holds for holds, _ in here], [holds for holds, _ in loose]
+    # every phrase of the query adds its share where a page holds it (a phrase twice in the
+    # query counts twice in bm25, so here too)
+    groups = [pages_of(forms) for forms in whole + inside + [f for each in parts for f in each]]
+    score = sum((shares for _, shares in groups), np.zeros(size))
+    here = [pages_of(forms)[0] for forms in whole]
+    loose = [pages_of(forms)[0] for forms in inside]
+    for i, each in enumerate(parts):
+        if each:
+            held_parts = [pages_of(forms)[0] for forms in each]
+            loose[i] = loose[i] | (np.logical_or if relaxed else np.logical_and).reduce(held_parts)
     # FTS5 binds AND before OR: the query holds when every term of one of its OR groups does
     matched, group = np.zeros(size, dtype=bool), None
     terms_seen = 0
@@ -550,7 +563,7 @@ def _ranked_by_shares(kb: KB, render: _Renderer, parsed: Query, limit: int, whol
     rows = {r["rid"]: r for r in kb.db.execute(
         """SELECT p.rowid AS rid, p.doc_id, p.file_name, p.page, p.kind, p.title, p.method
            FROM json_each(?) k JOIN pages p ON p.rowid = k.value""", (json.dumps(best),))}
-    has_loose = {j for j, i in enumerate(counted) if inside[i]}
+    loose_terms = {j for j, i in enumerate(counted) if inside[i]}
     out = []
     for rid in best:
         if (r := rows.get(rid)) is None:
@@ -558,7 +571,7 @@ def _ranked_by_shares(kb: KB, render: _Renderer, parsed: Query, limit: int, whol
         found = {**{f"w{j}": whole_only or bool(here[i][rid]) for j, i in enumerate(counted)},
                  **{f"l{j}": bool(loose[i][rid]) for j, i in enumerate(counted)}}
         out.append(Hit(r["doc_id"], r["file_name"], r["page"], r["kind"], r["title"], "", round(float(score[rid]), 4),
-                       r["method"], why=_why(found, len(counted), has_loose, relaxed or not parsed.plain)))
+                       r["method"], why=_why(found, len(counted), loose_terms, relaxed or not parsed.plain)))
     return out
 
 
