@@ -655,17 +655,29 @@ def _wanted(parsed: Query) -> set[str]:
     return {stem(w) for w in words} | set(words)
 
 
+_WORD = re.compile(r"[^\W_]+")
+
+
+@lru_cache(maxsize=1024)
+def _words_starting(heads: tuple[str, ...]) -> re.Pattern[str]:
+    """The words of a text that begin with one of `heads`, in any case (the only words a
+    snippet need look at: a page's other thousands of words cost most of a search)."""
+    if not heads:
+        return re.compile(r"(?!)")
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, heads)) + r")[^\W_]*", re.IGNORECASE)
+
+
 def snippet(text: str, wanted: set[str], width: int = 160, mark: tuple[str, str] = ("[", "]")) -> str:
     """The stretch of text around the first matching word, with matching words marked (and
     compounds holding one of them, when no word matches whole)."""
     flat = " ".join(text.split())
-    words = list(re.finditer(r"[^\W_]+", flat))
     heads = {w[:3] for w in wanted}  # a word's stem begins as the word does: stem only those
-    spans = [m.span() for m in words
+    starting = _words_starting(tuple(sorted(heads)))
+    spans = [m.span() for m in starting.finditer(flat)
              if (low := m.group().lower())[:3] in heads and (low in wanted or _stem(low) in wanted)]
     if not spans and (inside := [re.escape(w) for w in wanted if len(w) >= 4]):
         part = re.compile("|".join(inside))
-        spans = [m.span() for m in words if part.search(m.group().lower())]
+        spans = [m.span() for m in _WORD.finditer(flat) if part.search(m.group().lower())]
     if not spans:
         return flat[:width] + ("…" if len(flat) > width else "")
     start = max(0, spans[0][0] - width // 3)
