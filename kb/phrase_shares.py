@@ -46,10 +46,27 @@ _ONE_TOKEN = re.compile(r"[^\W_]+")
 
 @dataclass(frozen=True)
 class Shares:
-    """A phrase's pages (rowids) and its share of bm25 on each, made positive."""
+    """A phrase's pages (rowids) and its share of bm25 on each, made positive; for a phrase on
+    many pages also both by rowid (`dense`, `held`), which are added whole, where picking its
+    tens of thousands of pages one by one took a third of a millisecond."""
 
     rowids: np.ndarray
     shares: np.ndarray
+    dense: np.ndarray | None = None
+    held: np.ndarray | None = None
+
+    def add_to(self, total: np.ndarray, holds: np.ndarray) -> None:
+        """Add the shares to `total` and mark the pages in `holds` (both by rowid)."""
+        if self.dense is not None and self.held is not None:
+            np.add(total, self.dense, out=total)
+            np.logical_or(holds, self.held, out=holds)
+        else:
+            total[self.rowids] += self.shares
+            holds[self.rowids] = True
+
+    @property
+    def nbytes(self) -> int:
+        return sum(a.nbytes for a in (self.rowids, self.shares, self.dense, self.held) if a is not None)
 
 
 @dataclass(frozen=True)
@@ -159,15 +176,25 @@ def load(db: sqlite3.Connection, phrases: list[str], path: str) -> Stored | None
     _, order, known = _cache[path]
     keys = sorted({p.lower() for p in phrases})
     if missing := [k for k in keys if k not in known]:
-        rows = {r[0]: Shares(np.frombuffer(r[1], dtype=np.int32), np.frombuffer(r[2], dtype=np.float64))
+        rows = {r[0]: _shares(np.frombuffer(r[1], dtype=np.int32), np.frombuffer(r[2], dtype=np.float64), len(order))
                 for r in db.execute(f"SELECT phrase, rowids, shares FROM phrase_shares WHERE phrase IN "
                                     f"({','.join('?' * len(missing))})", missing)}
         for k in missing:
             known[k] = rows.get(k)  # None: a phrase too rare to have shares stored
     for k in keys:
         known.move_to_end(k)
-    held = sum(12 * len(v.rowids) for v in known.values() if v is not None)
+    held = sum(v.nbytes for v in known.values() if v is not None)
     while held > CACHE_BYTES and len(known) > len(keys):
         _, oldest = known.popitem(last=False)
-        held -= 12 * len(oldest.rowids) if oldest is not None else 0
+        held -= oldest.nbytes if oldest is not None else 0
     return Stored({k: v for k in keys if (v := known[k]) is not None}, order)
+
+
+def _shares(rowids: np.ndarray, shares: np.ndarray, size: int) -> Shares:
+    """A phrase's stored shares, also by rowid when it is on a sixteenth of the pages or more."""
+    if len(rowids) * 16 < size:
+        return Shares(rowids, shares)
+    dense, held = np.zeros(size), np.zeros(size, dtype=bool)
+    dense[rowids] = shares
+    held[rowids] = True
+    return Shares(rowids, shares, dense, held)

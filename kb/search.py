@@ -517,8 +517,7 @@ def _ranked_by_shares(kb: KB, render: _Renderer, parsed: Query, limit: int, whol
                 if (common := stored.phrases.get(p.lower())) is None:
                     rare.append(p)
                 else:
-                    shares[common.rowids] += common.shares
-                    holds[common.rowids] = True
+                    common.add_to(shares, holds)
             if rare and len(found := render.rare_shares(rare)):
                 rowids = found[:, 0].astype(np.int64)  # within `order`: the shares are current
                 shares[rowids] += found[:, 1]
