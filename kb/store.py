@@ -224,7 +224,9 @@ class KB:
             self.db.execute("DELETE FROM failures WHERE sha256 = ?", (document.sha256,))
             self.db.executemany("DELETE FROM errors WHERE path = ? AND page IS NULL", [(p,) for p in document.paths])
             self._insert([document, *extraction.records])
-            self._insert_rows("blocks", list(StoredBlock.model_fields), [block.model_dump() for block in extraction.blocks])
+            # blocks are tuples in the table's column order: inserted as they are, no dict per row
+            self.db.executemany(f"INSERT INTO blocks ({','.join(f'[{c}]' for c in StoredBlock._fields)}) "
+                                f"VALUES ({','.join('?' * len(StoredBlock._fields))})", extraction.blocks)
             self._insert_rows("thumbnails", ["doc_id", *Thumbnail.model_fields],
                               [{"doc_id": document.doc_id, **t.model_dump()} for t in extraction.thumbnails])
             works.place(self.db, document.doc_id)
