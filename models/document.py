@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from models.compact import Compact
 from models.errors import Fault
 
 BBox = tuple[float, float, float, float]
@@ -28,7 +29,7 @@ Role = Literal["title", "body", "notes", "table-cell", "furniture"]
 TEXT_ROLES: frozenset[str] = frozenset({"title", "body", "table-cell", "furniture"})
 
 
-class Block(BaseModel):
+class Block(Compact):
     """A run of text in reading order: a title, a bullet, a PDF line, a table cell."""
 
     text: str
