@@ -68,14 +68,15 @@ def extract_to_spool(path: str, sha256: str, ocr: OcrSettings = DEFAULT_SETTINGS
     return read if isinstance(read, ErrorRecord) else spool(read)
 
 
-def spool(extraction: Extraction, folder: str | None = None) -> Spooled:
-    """Write `extraction` to a new spool file (in `folder`, else the temporary folder)."""
+def spool(extraction: Extraction, folder: str | None = None, batch: int = BATCH) -> Spooled:
+    """Write `extraction` to a new spool file (in `folder`, else the temporary folder), `batch`
+    records, blocks or thumbnails to a pickle."""
     records = extraction.records
     fd, path = tempfile.mkstemp(prefix="saman-spool-", suffix=".pickle", dir=folder)
     try:
         with os.fdopen(fd, "wb") as out:
             for part, items in zip(_PARTS, (records, extraction.blocks, extraction.thumbnails)):
-                _write(out, part, items)
+                _write(out, part, items, batch)
     except BaseException:
         os.remove(path)
         raise
@@ -84,9 +85,9 @@ def spool(extraction: Extraction, folder: str | None = None) -> Spooled:
                    errors=[r for r in records if isinstance(r, ErrorRecord)])
 
 
-def _write(out: IO[bytes], part: Part, items: list) -> None:
-    for start in range(0, len(items), BATCH):
-        pickle.dump((part, items[start:start + BATCH]), out, protocol=pickle.HIGHEST_PROTOCOL)
+def _write(out: IO[bytes], part: Part, items: list, batch: int) -> None:
+    for start in range(0, len(items), batch):
+        pickle.dump((part, items[start:start + batch]), out, protocol=pickle.HIGHEST_PROTOCOL)
     pickle.dump((part, None), out, protocol=pickle.HIGHEST_PROTOCOL)
 
 

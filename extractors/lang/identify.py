@@ -2,18 +2,19 @@
 memory-mapped.
 
 py3langid ships its model LZMA-compressed and unpacks it into every process that loads it:
-73 MB of arrays (a 39 MB state machine over bytes, a 28 MB table of feature weights), and
-100 MB at its peak while unpacking, in each worker, for a model of which a document touches
-a small part. So the model is unpacked once per machine into saman's cache folder, as plain
-`.npy` arrays, and mapped from there: a process holds only the pages of it that its texts
-reach, read-only and shared with every other process that maps them. The arrays are the
-package's own, value for value, so every text gets the same language and score as from
-py3langid's loader. Where the cache folder cannot be written, the package's loader is used.
+73 MB of arrays (a 39 MB state machine over bytes, a 28 MB table of feature weights), 100 MB
+at its peak while unpacking, and half a second, in each worker. So the model is unpacked once
+per machine into saman's cache folder, as plain `.npy` arrays, and mapped from there:
+read-only pages of the system's page cache, shared by every process that maps them. The
+arrays are the package's own, value for value, so every text gets the same language and score
+as from py3langid's loader. Where the cache folder cannot be written, the package's loader is
+used.
 
-The model is needed while a file is read, not while its records are made and stored, so
-`release` drops its pages from the process between files (extractors.recognisers.pipeline
-calls it once a file is read): they stay in the system's page cache, and the next text maps
-them again in milliseconds. On a 1,000-page PDF that is 70 MB less at the process's peak.
+A few pages of text reach most of the model (the kernel maps a file in pieces of up to 2 MB),
+but the model is needed only while a file is read, not while its records are made and stored:
+`release` drops its pages from the process (extractors.recognisers.pipeline calls it once a
+file is read). They stay in the page cache, and the next file maps them again in
+milliseconds; on a 1,000-page PDF that takes 52 MB off the process while its records are made.
 
 The readers that ask (the date-and-language step of extractors.readers.metadata, the
 text-layer check of extractors.readers.text_layer) share this one identifier.
@@ -37,12 +38,12 @@ _ARRAYS = ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
 
 
 def cache_folder() -> Path:
-    """Where the unpacked model is kept: saman's cache folder (SAMAN_CACHE, else
-    $XDG_CACHE_HOME/saman or ~/.cache/saman), one subfolder per model file and version."""
-    base = os.environ.get("SAMAN_CACHE") or str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "saman")
+    """Where the unpacked model is kept: saman's cache folder ($XDG_CACHE_HOME/saman, or
+    ~/.cache/saman, beside Prefect's, flows.settings), one subfolder per model file and version."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "saman"
     model = MODEL_DIR / MODEL_FILE
     stat = model.stat()
-    return Path(base) / "langid" / f"{model.name.split('.')[0]}-{stat.st_size}-{int(stat.st_mtime)}"
+    return base / "langid" / f"{model.name.split('.')[0]}-{stat.st_size}-{int(stat.st_mtime)}"
 
 
 def _unpacked(folder: Path) -> Path:
@@ -69,8 +70,8 @@ def _unpacked(folder: Path) -> Path:
     return folder
 
 
-class _Mapped:
-    """The model's arrays mapped from `folder` (unpacked there if missing), read-only."""
+class MappedModel:
+    """py3langid's model mapped from `folder` (unpacked there if missing), read-only."""
 
     def __init__(self, folder: Path) -> None:
         folder = _unpacked(folder)
@@ -89,6 +90,7 @@ class _Mapped:
         return np.frombuffer(mapped, dtype=dtype, count=count, offset=offset).reshape(shape, order="F" if fortran else "C")
 
     def identifier(self) -> LanguageIdentifier:
+        """py3langid's identifier over the mapped model, with probabilities normalised to sum to 1."""
         arrays = self.arrays
         # The state machine is walked a byte at a time in Python: a memoryview gives plain ints
         # as fast as the package's array.array does, without copying the mapped pages.
@@ -97,14 +99,15 @@ class _Mapped:
                                   norm_probs=True, tk_row=memoryview(arrays["nextmove_row"]))
 
     def release(self) -> None:
+        """Drop the model's pages from this process; a text that needs them maps them again."""
         for mapped in self.maps:
             mapped.madvise(mmap.MADV_DONTNEED)
 
 
 @lru_cache(maxsize=1)
-def _model() -> _Mapped | None:
+def _model() -> MappedModel | None:
     try:
-        return _Mapped(cache_folder())
+        return MappedModel(cache_folder())
     except OSError:  # no writable cache folder: the package unpacks the model in memory
         return None
 
