@@ -3,7 +3,8 @@
 Parsing and recognition run in worker processes (PDF parsing is pure Python, so threads would
 share one core); Prefect tasks wrap a file or a few (a run shows each task's state and the
 files it read), and the KB is written only here, from the flow, one transaction per
-document (SQLite has one writer).
+document (SQLite has one writer); a worker hands each file over in a spool file
+(flows.spool), which the flow stores a batch at a time.
 The KB is the cache: a file whose sha256 is stored at the current pipeline version is not
 parsed again, whatever its name or mtime, and neither is one that failed at this version
 (flows.plan says which); an upgraded pipeline re-extracts everything.
