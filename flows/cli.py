@@ -182,12 +182,12 @@ def _start_prefect(plan, workers: int | None, ocr: OcrSettings = DEFAULT_SETTING
     try:
         server = start()
         if workers:
-            from extractors.recognisers.pipeline import extract_file
+            from flows.spool import extract_to_spool
             from flows.workers import file_timeout
 
             largest_first = sorted(plan.todo.items(), key=lambda item: -plan.sizes[item[0]])
             calls = [(same[0], sha, ocr) for sha, same in largest_first]
-            WorkerPool.shared(workers).read_ahead(extract_file, calls, file_timeout())
+            WorkerPool.shared(workers).read_ahead(extract_to_spool, calls, file_timeout())
         import flows.ingest  # noqa: F401  (Prefect loads while the server and the workers start)
 
         word_lists = _load_for_flow(saves=plan is not None)

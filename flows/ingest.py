@@ -3,7 +3,8 @@
 Parsing and recognition run in worker processes (PDF parsing is pure Python, so threads would
 share one core); Prefect tasks wrap a file or a few (a run shows each task's state and the
 files it read), and the KB is written only here, from the flow, one transaction per
-document (SQLite has one writer).
+document (SQLite has one writer); a worker hands each file over in a spool file
+(flows.spool), which the flow stores a batch at a time.
 The KB is the cache: a file whose sha256 is stored at the current pipeline version is not
 parsed again, whatever its name or mtime, and neither is one that failed at this version
 (flows.plan says which); an upgraded pipeline re-extracts everything.
@@ -31,6 +32,7 @@ from extractors.ocr.settings import DEFAULT_SETTINGS, OcrSettings, ocr_settings
 from extractors.readers.base import display_path
 from flows.discover import discover
 from flows.plan import Summary, mark_gone, note, plan, rerun_targets, save_error, settle
+from flows.spool import SpoolError, Spooled, extract_to_spool
 from flows.workers import WorkerPool, file_timeout
 from kb.store import open_kb
 
@@ -48,15 +50,17 @@ _FAILURES: dict[ErrorKind, str] = {
 MAX_FILES_PER_TASK = 4
 
 
-def extract_one(path: str, sha256: str, pool_id: int | None, ocr: OcrSettings = DEFAULT_SETTINGS) -> Extraction | ErrorRecord:
-    """Parse and recognise one file in a worker process; failures come back as an error record.
+def extract_one(path: str, sha256: str, pool_id: int | None,
+                ocr: OcrSettings = DEFAULT_SETTINGS) -> Extraction | Spooled | ErrorRecord:
+    """Parse and recognise one file in a worker process, which hands it over in a spool file
+    (flows.spool); failures come back as an error record.
 
     Without a pool (`pool_id` None: the task runs on a Dask worker, which is a process of its
-    own already) the file is read right here.
+    own already) the file is read right here, and its Extraction returned.
     """
     if pool_id is None:
         return extract_file(path, sha256, ocr)
-    status, result = WorkerPool.by_id(pool_id).run(extract_file, path, sha256, ocr, timeout=file_timeout())
+    status, result = WorkerPool.by_id(pool_id).run(extract_to_spool, path, sha256, ocr, timeout=file_timeout())
     if status == "ok":
         return result
     message = _FAILURES[status].format(timeout=file_timeout())
@@ -65,8 +69,8 @@ def extract_one(path: str, sha256: str, pool_id: int | None, ocr: OcrSettings = 
 
 def extract_files(files: list[tuple[str, str]], label: str, pool_id: int | None,
                   ocr_changes: dict[str, object] | None = None,
-                  hand_over: bool = False) -> list[Extraction | ErrorRecord] | str:
-    """(path, sha256) after (path, sha256), one Extraction (or file error) each; `label` names the task run;
+                  hand_over: bool = False) -> list[Extraction | Spooled | ErrorRecord] | str:
+    """(path, sha256) after (path, sha256), one Extraction or Spooled (or file error) each; `label` names the task run;
     `ocr_changes` are OCR settings changed from their defaults (extractors.ocr.settings).
 
     With `hand_over` (the task runs in the flow's own process) the list is left in this
@@ -93,10 +97,10 @@ def extract_files(files: list[tuple[str, str]], label: str, pool_id: int | None,
 
 
 # What tasks of this process read, by the key each returned, until the flow takes it.
-_HANDED: dict[str, list[Extraction | ErrorRecord]] = {}
+_HANDED: dict[str, list[Extraction | Spooled | ErrorRecord]] = {}
 
 
-def take(result: list[Extraction | ErrorRecord] | str) -> list[Extraction | ErrorRecord]:
+def take(result: list[Extraction | Spooled | ErrorRecord] | str) -> list[Extraction | Spooled | ErrorRecord]:
     """A task's files read: handed over in this process (by key), or returned whole."""
     return _HANDED.pop(result) if isinstance(result, str) else result
 
@@ -184,16 +188,28 @@ def rerun_flow(kb_path: str, workers: int = 2, show_progress: bool = True, retry
     return summary
 
 
-def _load(kb, summary: Summary, sha: str, same: list[str], read: Extraction | ErrorRecord, folders: list[str]) -> None:
-    if isinstance(read, Extraction):
+def _load(kb, summary: Summary, sha: str, same: list[str], read: Extraction | Spooled | ErrorRecord,
+          folders: list[str]) -> None:
+    if isinstance(read, (Extraction, Spooled)):
         document = read.document.model_copy(update={"paths": [display_path(p) for p in same]})
-        kb.save(read.model_copy(update={"document": document}))
+        if isinstance(read, Spooled):
+            try:
+                with read.parts() as (records, blocks, thumbnails):
+                    kb.save_parts(document, records, blocks, thumbnails)
+            except SpoolError as exc:  # ours (or the disk's): it costs this file, stored as nothing but its error
+                error = error_record(same[0], sha, "internal", INTERNAL_MESSAGE, describe(exc))
+                _load(kb, summary, sha, same, error, folders)
+                return
+            summary.records.update(read.record_types)
+            summary.errors += read.errors
+        else:
+            kb.save(read.model_copy(update={"document": document}))
+            summary.records.update([document.type, *(r.type for r in read.records)])
+            summary.errors += [r for r in read.records if isinstance(r, ErrorRecord)]
         for path in same:
             note(kb, path, sha, sha[:16], folders)
         summary.extracted += 1
         summary.pages += document.n_pages
-        summary.records.update([document.type, *(r.type for r in read.records)])
-        summary.errors += [r for r in read.records if isinstance(r, ErrorRecord)]
     else:
         # The same content extracted earlier (by an older pipeline) stays: a failed re-extraction
         # adds its error beside the stored document, it does not take the document's place.

@@ -65,7 +65,7 @@ def _preload() -> list[str]:
 
     recognisers = sorted({target.split(":")[0] for target in COMPONENTS.values()})
     return ["extractors.recognisers.pipeline", "extractors.readers.ocr_pages", "extractors.readers.office", "extractors.readers.image", *recognisers,
-            "flows.fork_warm_up"]
+            "flows.spool", "flows.fork_warm_up"]
 
 
 # The longest path of a UNIX socket (sun_path holds 108 bytes with its NUL).

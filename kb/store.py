@@ -2,7 +2,9 @@
 
 All writes of what was read go through `KB.save`, which takes one typed `models.Extraction` and
 stores it in one transaction that first removes whatever the KB held for that document, so a
-re-ingest replaces records and an interrupted run never leaves half a document behind; a file
+re-ingest replaces records and an interrupted run never leaves half a document behind
+(`save_parts` does the same from the extraction's parts read as they come, so a long file is
+stored without its records all in memory at once); a file
 that could not be read is stored by `save_error` (or `save_failure`, which also remembers that
 its content failed). Rows are inserted by column name, from the models' fields. Readers
 (search, export, Datasette) can read while an ingest writes. The KB is also the ingest cache: a file whose sha256 is stored at the current pipeline version
@@ -13,11 +15,12 @@ pandas is imported only by `frame`, so a command that only looks up the cache st
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sqlite3
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,7 +30,7 @@ from kb import phrase_shares, works
 from kb.schema import FTS_DDL, FTS_DROP, SCHEMA_VERSION, TABLE_OF_TYPE, ddl, json_columns, record_columns
 from extractors.lang.compounds import COMPOUNDS_VERSION, index_parts
 from extractors.lang.stemming import STEMMING_VERSION, stemmed_text
-from models import RECORD_TYPES, ErrorKind, ErrorRecord, Extraction, Record, StoredBlock, Thumbnail
+from models import RECORD_TYPES, DocumentRecord, ErrorKind, ErrorRecord, Extraction, Record, StoredBlock, Thumbnail
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -218,15 +221,22 @@ class KB:
     def save(self, extraction: Extraction) -> None:
         """Store one document (its records, blocks and thumbnails) in a single transaction,
         in place of whatever the KB held for it and of the errors of the paths it was read at."""
-        document = extraction.document
+        self.save_parts(extraction.document, extraction.records, extraction.blocks, extraction.thumbnails)
+
+    def save_parts(self, document: DocumentRecord, records: Iterable[Record], blocks: Iterable[StoredBlock],
+                   thumbnails: Iterable[Thumbnail]) -> None:
+        """`save` of an extraction given as its parts, each read once, in this order: the flow
+        stores a long file's records and blocks as they come from the worker's spool
+        (flows.spool), never all in memory at once. One transaction all the same: a part that
+        fails while it is read leaves the KB as it was."""
         with self.db:
             self._delete_document(document.doc_id)
             self.db.execute("DELETE FROM failures WHERE sha256 = ?", (document.sha256,))
             self.db.executemany("DELETE FROM errors WHERE path = ? AND page IS NULL", [(p,) for p in document.paths])
-            self._insert([document, *extraction.records])
-            self._insert_rows("blocks", list(StoredBlock.model_fields), [block.model_dump() for block in extraction.blocks])
+            self._insert(itertools.chain([document], records))
+            self._insert_rows("blocks", list(StoredBlock._fields), (block._asdict() for block in blocks))
             self._insert_rows("thumbnails", ["doc_id", *Thumbnail.model_fields],
-                              [{"doc_id": document.doc_id, **t.model_dump()} for t in extraction.thumbnails])
+                              ({"doc_id": document.doc_id, **t.model_dump()} for t in thumbnails))
             works.place(self.db, document.doc_id)
 
     @property
@@ -270,7 +280,7 @@ class KB:
         self.db.execute("DELETE FROM blocks WHERE doc_id = ?", (doc_id,))
         self.db.execute("DELETE FROM thumbnails WHERE doc_id = ?", (doc_id,))
 
-    def _insert(self, records: list[Record]) -> None:
+    def _insert(self, records: Iterable[Record]) -> None:
         """Insert records (one document's, or one file's error) by column name, `seq` in their order."""
         for seq, record in enumerate(records):
             values = record.model_dump(mode="json")
@@ -282,12 +292,11 @@ class KB:
                 row["parts"] = index_parts(f"{values['text'] or ''}\n{values['raw_text'] or ''}")
             self._insert_rows(TABLE_OF_TYPE[record.type], list(row), [row])
 
-    def _insert_rows(self, table: str, columns: list[str], rows: list[dict]) -> None:
+    def _insert_rows(self, table: str, columns: list[str], rows: Iterable[dict]) -> None:
         """INSERT rows into `table`, each a dict keyed by the column names."""
-        if rows:
-            column_sql = ",".join(f"[{c}]" for c in columns)
-            placeholders = ",".join(f":{c}" for c in columns)
-            self.db.executemany(f"INSERT INTO [{table}] ({column_sql}) VALUES ({placeholders})", rows)
+        column_sql = ",".join(f"[{c}]" for c in columns)
+        placeholders = ",".join(f":{c}" for c in columns)
+        self.db.executemany(f"INSERT INTO [{table}] ({column_sql}) VALUES ({placeholders})", rows)
 
     # -- reading ----------------------------------------------------------------------------
 

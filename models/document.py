@@ -7,10 +7,12 @@ its bbox (in points, origin top-left) and how it was read (method, confidence).
 
 from __future__ import annotations
 
+import sys
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from models.compact import Compact
 from models.errors import Fault
 
 BBox = tuple[float, float, float, float]
@@ -27,7 +29,7 @@ Role = Literal["title", "body", "notes", "table-cell", "furniture"]
 TEXT_ROLES: frozenset[str] = frozenset({"title", "body", "table-cell", "furniture"})
 
 
-class Block(BaseModel):
+class Block(Compact):
     """A run of text in reading order: a title, a bullet, a PDF line, a table cell."""
 
     text: str
@@ -138,5 +140,7 @@ class Document(BaseModel):
         return "\n\n".join(p.text for p in self.pages)
 
     def provenance(self, page: int | None) -> dict[str, object]:
-        """The identity fields every record of this document starts from."""
-        return {"doc_id": self.doc_id, "file_name": self.file_name, "sha256": self.sha256, "page": page}
+        """The identity fields every record of this document starts from. The strings are
+        interned: the tens of thousands of records of a long document share one copy of each
+        instead of holding one apiece."""
+        return {"doc_id": sys.intern(self.doc_id), "file_name": sys.intern(self.file_name), "sha256": self.sha256, "page": page}

@@ -8,7 +8,8 @@ the KB inserts by name and a field added here cannot land in another field's col
 - `records`: every other record, in the pipeline's order (pages, tables, the page, shape and
   region errors, then each recogniser's facts);
 - `blocks`: the reading-order text runs of every page with their bboxes (`StoredBlock`, one
-  row of the KB's `blocks` table);
+  row of the KB's `blocks` table; a named tuple, not a model: a long PDF has tens of
+  thousands, and a model instance costs four times the memory of the tuple);
 - `thumbnails`: a small PNG per page.
 
 A file that could not be read yields no Extraction but one file-scope `ErrorRecord`.
@@ -18,17 +19,18 @@ This module imports nothing of ours outside `models`.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from pydantic import BaseModel, ConfigDict
 
 from models.document import Method, Role
 from models.records import AnyRecord, DocumentRecord, Record
 
 
-class StoredBlock(BaseModel):
+class StoredBlock(NamedTuple):
     """One block as the KB's `blocks` table holds it: where it stands (document, page, its
-    place in the page's reading order, bbox in points) and how it was read."""
-
-    model_config = ConfigDict(extra="forbid")
+    place in the page's reading order, bbox in points) and how it was read. The field names
+    are the table's columns, in order."""
 
     doc_id: str
     page: int

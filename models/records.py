@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from models.compact import Compact
 from models.document import DateSource
 from models.errors import ErrorKind, Scope
 
 ThemeName = Literal["sykefravaer", "heltid_deltid", "kompetanse_rekruttering", "omdomme", "innovasjon"]
 
 
-class Record(BaseModel):
+class Record(Compact):
     """Fields common to every record."""
 
     model_config = ConfigDict(extra="forbid")

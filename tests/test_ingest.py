@@ -121,7 +121,7 @@ def test_one_extraction_is_stored_whole_by_column_name_and_replaces_what_was_the
         [document] = list(kb.records("document"))
         pages = list(kb.records("page"))
         errors = list(kb.records("error"))
-    assert blocks == [b.model_dump() for b in extraction.blocks]
+    assert blocks == [b._asdict() for b in extraction.blocks]
     assert thumbnails == [t.model_dump() for t in extraction.thumbnails]
     # the KB places the document in its work when it stores it (kb.works): a lone deck is its own work's best copy
     assert document == {**extraction.document.model_dump(mode="json"), "paths": [str(deck)],

@@ -102,3 +102,24 @@ def test_a_year_like_number_before_an_amount_word_is_no_year(text):
     """Dating reads the currency, percent and scale words of lang (words, numbers)."""
     assert named_years(text, date(2026, 12, 1))[0] == []
 
+
+
+def test_the_mapped_language_model_tells_what_py3langid_tells_also_after_its_pages_are_dropped(tmp_path):
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from extractors.lang.identify import MappedModel
+
+    texts = ["Asker kommune har 12 prosjekter om sykefravær og heltid i 2014.", "Kommunen vår skal bli ein betre arbeidsgjevar",
+             "The municipality runs twelve projects.", "Kommunen har nästan tolv projekt", "12 34 %", ""]
+    packaged = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    model = MappedModel(tmp_path / "langid")
+    assert sorted(p.name for p in (tmp_path / "langid").iterdir()) == sorted(
+        f"{name}.npy" for name in ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat"))
+    mapped = model.identifier()
+    assert [mapped.rank(t) for t in texts] == [packaged.rank(t) for t in texts]
+    model.release()
+    assert [mapped.classify(t) for t in texts] == [packaged.classify(t) for t in texts]
+    unpacked = (tmp_path / "langid" / "ptc.npy").stat().st_mtime_ns
+    again = MappedModel(tmp_path / "langid").identifier()
+    assert again.classify(texts[0]) == packaged.classify(texts[0])
+    assert (tmp_path / "langid" / "ptc.npy").stat().st_mtime_ns == unpacked, "the unpacked copy is mapped, not made anew"

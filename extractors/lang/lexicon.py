@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -69,27 +69,30 @@ _CAPITAL_I = re.compile(r"\b([^\W\d_]+)(,? )I(?= [a-zæøå])")
 _TAKES_NUMERAL = frozenset({"pulje", "fase", "del", "trinn", "nivå", "runde", "kapittel", "vedlegg", "tabell", "figur", "type"})
 
 
+def _chunks(path: Path) -> Iterator[list[str]]:
+    """The lower-case lines of a word list, 64 K characters' worth at a time."""
+    with open(path, encoding="latin-1") as text:
+        partial = ""
+        while chunk := text.read(_CHUNK_CHARS):
+            words = (partial + chunk).lower().split("\n")
+            partial = words.pop()  # the end of a word the next chunk goes on with
+            yield words
+        yield [partial]
+
+
 @lru_cache(maxsize=1)
 def _base_hashes() -> np.ndarray:
     """The word lists' hashes, read 64 K characters at a time: holding their 1.3 million words as
     Python strings, even for a moment, took 200 MB of every worker's peak memory. Each
     process reads them once (every worker, and saman's own for the KB's compound index), so
     a chunk is lower-cased, split and hashed whole, in C loops: three quarters of the time
-    of a Python loop over the lines."""
-    parts = []
-    for path in WORDLIST_FILES:
-        if path.exists():
-            with open(path, encoding="latin-1") as text:
-                partial = ""
-                while chunk := text.read(_CHUNK_CHARS):
-                    words = (partial + chunk).lower().split("\n")
-                    partial = words.pop()  # the end of a word the next chunk goes on with
-                    parts.append(np.fromiter(map(hash, filter(None, words)), dtype=np.int64))
-                if partial:
-                    parts.append(np.array([hash(partial)], dtype=np.int64))
+    of a Python loop over the lines. The hashes go into one array that grows as they come
+    (numpy reallocates it in place), not into an array per chunk joined at the end: those
+    left 16 MB of the heap behind, free but held by the process."""
+    chunks = (words for path in WORDLIST_FILES if path.exists() for words in _chunks(path))
+    hashes = np.fromiter(map(hash, filter(None, itertools.chain.from_iterable(chunks))), dtype=np.int64)
     # Sorted unique hashes: a set in 8 bytes a word. Python's str hash is salted per process,
     # which is fine: the array never leaves the process.
-    hashes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
     hashes.sort()
     return hashes[np.concatenate(([True], hashes[1:] != hashes[:-1]))] if len(hashes) else hashes
 

@@ -23,6 +23,7 @@ from functools import lru_cache
 
 from models.errors import INTERNAL_MESSAGE, ReadError, describe
 from extractors.gazetteer.gazetteer import load_gazetteer
+from extractors.lang.identify import release as release_language_model
 from extractors.ocr.settings import DEFAULT_SETTINGS, OcrSettings
 from extractors.readers.base import display_path, open_source, read_source
 from extractors.readers.source import ReadOptions, Source
@@ -179,11 +180,11 @@ def error_record(path: str, sha256: str, kind: ErrorKind, message: str, detail: 
 
 def stored_blocks(doc: Document) -> list[StoredBlock]:
     """Every block with its page, order and bbox: the provenance behind each page's text."""
-    rows = []
+    rows, doc_id = [], doc.doc_id  # one doc_id string for all of them, not a copy each
     for page in doc.pages:
         for seq, b in enumerate(page.blocks):
             x0, top, x1, bottom = b.bbox or (None, None, None, None)
-            rows.append(StoredBlock(doc_id=doc.doc_id, page=page.number, seq=seq, role=b.role, level=b.level, text=b.text,
+            rows.append(StoredBlock(doc_id=doc_id, page=page.number, seq=seq, role=b.role, level=b.level, text=b.text,
                                     x0=x0, top=top, x1=x1, bottom=bottom, method=b.method, confidence=b.confidence))
     return rows
 
@@ -211,6 +212,7 @@ def extract_file(path: str, sha256: str, ocr: OcrSettings = DEFAULT_SETTINGS) ->
     try:
         with open_source(path, sha256) as source:
             doc = read_source(source, reading_options(ocr))
+            release_language_model()  # only reading needs it: its pages go until the next file
             # drawn while the source is open: a PDF's thumbnails come from the pdfium document that read it
             return Extraction.of(recognise(doc), stored_blocks(doc), page_thumbnails(source, doc))
     except ReadError as exc:
