@@ -231,6 +231,23 @@ def serve_flows(folder: str, kb_path: str | None, cron: str) -> None:
     run_serve(os.path.abspath(folder), os.path.abspath(kb_path or default_kb_path()), cron)
 
 
+@main.command("prefect-server")
+@click.option("--stop", is_flag=True, help="Stop it now (it stops by itself once unused for 15 minutes).")
+def prefect_server(stop: bool) -> None:
+    """Say whether the Prefect server saman keeps between commands runs; --stop stops it."""
+    from flows.prefect_server import idle_seconds, shared_status, stop_shared
+
+    status = shared_status()
+    if status is None:
+        out.print("No Prefect server of saman's runs; the next command that runs a flow starts one.")
+    elif stop:
+        stop_shared()
+        out.print(f"Stopped the Prefect server on port {status['port']} (pid {status['pid']}).")
+    else:
+        out.print(f"Prefect server on http://127.0.0.1:{status['port']}/api (pid {status['pid']}), unused for "
+                  f"{status['idle_s']} s; it stops once unused for {idle_seconds():.0f} s.")
+
+
 def _print_summary(s: Summary, kb_path: str, seconds: float) -> None:
     """The run's summary; `seconds`: the command's own time, Prefect's start included."""
     table = RichTable(title=f"Ingested into {escape(printable(kb_path))} in {seconds:.1f} s", show_header=False)

@@ -15,6 +15,11 @@ from tests.gold import load_gold
 if TYPE_CHECKING:
     from flows.plan import Summary
 
+# Each `saman` command the tests run gets a Prefect server of its own, ended with it: a server
+# shared between commands (the default) would outlive the tests (tests/test_prefect_server.py
+# tests that one).
+os.environ.setdefault("SAMAN_PREFECT_SERVER", "temporary")
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 # Files whose every page has a text layer or is a slide: no OCR needed (gold says which).
