@@ -213,7 +213,7 @@ def _running(state: Path) -> tuple[int, int] | None:
         named = json.loads(state.read_text())
     except (OSError, ValueError):
         return None
-    if not _alive(named.get("pid", 0)):
+    if not _alive(named.get("pid", 0)) or not _is_server(named["pid"]):  # ended, or its pid taken since
         state.unlink(missing_ok=True)
         return None
     if named.get("version") != _version():
@@ -232,6 +232,14 @@ def _alive(pid: int) -> bool:
         return os.waitpid(pid, os.WNOHANG) == (0, 0)
     except ChildProcessError:
         return True
+
+
+def _is_server(pid: int) -> bool:
+    """Whether process `pid` is a shared server (Linux: its command line says so)."""
+    try:
+        return b"flows.prefect_server" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
 
 
 def _touch(path: Path) -> None:
