@@ -99,7 +99,7 @@ def ocr_image(image: Image.Image, page_number: int, settings: OcrSettings = DEFA
     grids = grids + unruled_tables([w for w in reading.words if id(w) not in in_ruled], dpi, reading.slope,
                                    settings.tables)
     _read_cells_again(reading, grids, ink, dpi, settings, tesseract)
-    # A lone letter or sign is a tick in a table's cell; elsewhere a bullet, a speck, the tail of a letter.
+    # A lone mark without a digit is a tick in a table's cell; elsewhere it may be a bullet or a speck.
     in_tables = {id(w) for g in grids for r in g.rows for c in r for w in c}
     reading.words[:] = [w for w in reading.words if id(w) not in lone or id(w) in in_tables]
     to_points = PointMapper(reading.turns, scale, page_size_pt[0] / width_px, page_size_pt[1] / height_px,
@@ -136,7 +136,8 @@ def _read_turned(base: Image.Image, turns: list[Turn], dpi: int, settings: OcrSe
         turns = turns + [applied]
     arr = np.asarray(image)
     rules = find_rules(arr, dpi, settings.tables)
-    clean = lift_fill(clean_for_ocr(arr, rules) if rules.mask.any() or rules.bars else arr, dpi, settings.tables)
+    clean = lift_fill(clean_for_ocr(arr, rules) if rules.mask.any() or rules.bars else arr, dpi, rules.shaded,
+                      settings.tables)
     words = spaced_percents(without_bars(tesseract.words(clean, dpi, psm=3), settings), clean, settings)
     return _Reading(words, ruled_tables(rules, words, dpi, settings.tables), turns, clean, slope)
 
@@ -147,11 +148,13 @@ def _read_cells_again(reading: _Reading, grids: list[CellGrid], ink: np.ndarray,
     and those whose words tesseract was unsure of.
 
     Page segmentation drops short lone marks (`x`, `3`) in a narrow cell as noise, and misreads
-    digits on a shaded band. The cells are cut out and read on a strip (`_read_on_strip`); each
-    word found goes back to its cell. A cell that had words keeps them unless the new reading
-    is surer.
+    digits on a shaded band; a lone `x` read as one of settings.mark_misreads (`på`) is read
+    again too. The cells are cut out and read on a strip (`_read_on_strip`); each word found
+    goes back to its cell. A cell that had words keeps them unless the new reading is surer,
+    or they were such a misread.
     """
-    again = [(grid, cell) for grid in grids for cell in grid.cells_to_read_again(settings.reread_cell_below_confidence)]
+    again = [(grid, cell) for grid in grids
+             for cell in grid.cells_to_read_again(settings.reread_cell_below_confidence, settings.mark_misreads)]
     if not again:
         return
     margin = max(2, int(dpi * settings.cell_margin_in))
@@ -165,7 +168,8 @@ def _read_cells_again(reading: _Reading, grids: list[CellGrid], ink: np.ndarray,
     found = _read_on_strip(reading.clean, boxes, dpi, settings.min_cell_word_confidence, settings, tesseract)
     for (grid, r, c), new in zip(cells, found):
         old = grid.rows[r][c]
-        if not new or (old and mean(w.conf for w in new) <= mean(w.conf for w in old)):
+        misread = " ".join(w.text for w in old).lower() in settings.mark_misreads
+        if not new or (old and not misread and mean(w.conf for w in new) <= mean(w.conf for w in old)):
             continue
         new = [Word(w.text, w.conf, w.left, w.top, w.right, w.bottom, (-1, r, c)) for w in new]
         dropped = {id(w) for w in old}
@@ -180,15 +184,16 @@ def _read_lone_marks(reading: _Reading, grids: list[CellGrid], ink: np.ndarray, 
     (extractors.ocr.marks): a lone page number, a lone `x` in a table without rules, which page
     segmentation drops as noise. Each mark read surely enough becomes a line of its own among
     the page's words, before tables without rules are looked for (a row whose ticks were
-    dropped looks like a line of text). Returns the ids of the words that are a lone letter or
-    sign, which are kept only where they fall in a table's cell."""
+    dropped looks like a line of text). Returns the ids of the words read in marks without a
+    digit, which are kept only where they fall in a table's cell: elsewhere such a mark is as
+    often a bullet, a speck or a copier's shadow (`Ni`) as a word."""
     boxes = unread_ink(ink, reading.words, [g.bbox for g in grids], dpi, settings)
     found = _read_on_strip(reading.clean, boxes, dpi, settings.min_mark_confidence, settings, tesseract)
     lone: set[int] = set()
     for k, words in enumerate(found):
-        marks = [Word(w.text, w.conf, w.left, w.top, w.right, w.bottom, (-2, k, 0)) for w in words]
-        text = "".join(w.text for w in marks)
-        if len(text) == 1 and not text.isdigit():
+        marks = [Word(w.text, w.conf, w.left, w.top, w.right, w.bottom, (-2, k, 0)) for w in words
+                 if any(ch.isalnum() for ch in w.text)]  # (`=`, `*--`: a rule's remnant, a speck)
+        if not any(ch.isdigit() for w in marks for ch in w.text):
             lone.update(id(w) for w in marks)
         reading.words.extend(marks)
     return lone

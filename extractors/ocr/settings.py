@@ -42,6 +42,9 @@ class TableSettings:
     bar parted by its line of light letters (a banded table's header bar)."""
     min_column_gap_in: float = 0.12
     """The narrowest blank between the words of two columns."""
+    min_column_gap_heights: float = 1.0
+    """... or, in a table without rules, this many of its text heights when that is less (OCR
+    word boxes leave about 0.7 of one between the words of a line, two cell paddings 1.2 or more)."""
     rule_fill: float = 0.95
     """A run of pixels is a rule when this share of a window of its length is dark (scan noise
     and JPEG blur break a thin line here and there)."""
@@ -73,6 +76,8 @@ class TableSettings:
     fill_reach_in: float = 0.12
     """Shading is lifted to paper before OCR (lift_fill) where the brightest grey within this
     reach is shading: further than a letter's stroke, nearer than a table row's height."""
+    fill_row_in: float = 0.35
+    """... within this reach of the light gaps between shaded cells (a table row's height)."""
     fill_below_paper: int = 10
     """A fill is this many grey levels darker than the paper; the table's outer edge is where
     fill meets paper."""

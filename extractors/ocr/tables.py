@@ -17,7 +17,7 @@ thresholds are the fields of extractors.ocr.settings.TableSettings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from statistics import median
 
 import numpy as np
@@ -68,7 +68,8 @@ class Rule:
 @dataclass
 class Rules:
     """The ruling lines of a page, the pixel mask of the thin ones (to erase before OCR), the
-    ink mask, and dark filled bars (a table header or title bar with light text on it)."""
+    ink mask, dark filled bars (a table header or title bar with light text on it), and the
+    extent (x0, top, x1, bottom) of the light gaps found between shaded cells."""
 
     horizontal: list[Rule]
     vertical: list[Rule]
@@ -76,6 +77,7 @@ class Rules:
     ink: np.ndarray
     bars: list[tuple[int, int, int, int]]
     bar_edge: int = 0
+    shaded: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -91,13 +93,16 @@ class CellGrid:
     slope: float = 0.0
     level_x: float = 0.0
 
-    def cells_to_read_again(self, below_confidence: float) -> list[tuple[int, int, tuple[int, int, int, int]]]:
-        """(row, column, box) of every cell no OCR word fell in, or whose words' mean
-        confidence is below `below_confidence`, in image pixels."""
+    def cells_to_read_again(self, below_confidence: float,
+                            doubtful: frozenset[str] = frozenset()) -> list[tuple[int, int, tuple[int, int, int, int]]]:
+        """(row, column, box) of every cell no OCR word fell in, whose words' mean confidence
+        is below `below_confidence`, or whose text is one of the `doubtful` (lower case), in
+        image pixels."""
         cells = []
         for r, row in enumerate(self.rows):
             for c, cell in enumerate(row):
-                if not cell or sum(w.conf for w in cell) / len(cell) < below_confidence:
+                if not cell or sum(w.conf for w in cell) / len(cell) < below_confidence \
+                        or " ".join(w.text for w in cell).lower() in doubtful:
                     x0, x1 = self.col_edges[c], self.col_edges[c + 1]
                     dy = self.slope * ((x0 + x1) / 2 - self.level_x)
                     cells.append((r, c, (int(x0), int(self.row_edges[r] + dy), int(x1), int(self.row_edges[r + 1] + dy))))
@@ -258,8 +263,11 @@ def find_rules(grey: np.ndarray, dpi: int, settings: TableSettings = DEFAULT_TAB
     horizontal = [r.scaled(factor) for r in horizontal]
     vertical = [r.scaled(factor) for r in vertical]
     bars = [(x0 * factor, top * factor, x1 * factor, bottom * factor) for x0, top, x1, bottom in bars]
+    gaps = [(r.start, r.pos, r.end, r.pos) for r in across] + [(r.pos, r.start, r.pos, r.end) for r in along]
+    shaded = [(int(min(g[0] for g in gaps)) * factor, int(min(g[1] for g in gaps)) * factor,
+               int(max(g[2] for g in gaps)) * factor, int(max(g[3] for g in gaps)) * factor)] if gaps else []
     return Rules(horizontal, vertical, _rule_pixels(grey.shape, horizontal, vertical, dpi, settings.fringe_in), ink, bars,
-                 _bar_cell(sdpi) * factor)
+                 _bar_cell(sdpi) * factor, shaded)
 
 
 def _separators(grey: np.ndarray, ink: np.ndarray, dpi: float, settings: TableSettings) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
@@ -341,9 +349,11 @@ def clean_for_ocr(grey: np.ndarray, rules: Rules) -> np.ndarray:
     return out
 
 
-def lift_fill(grey: np.ndarray, dpi: int, settings: TableSettings = DEFAULT_TABLES) -> np.ndarray:
-    """The page with the shading of table cells lifted to paper, for tesseract to read (a new
-    array; `grey` itself is returned when nothing on it is shaded).
+def lift_fill(grey: np.ndarray, dpi: int, areas: list[tuple[int, int, int, int]],
+              settings: TableSettings = DEFAULT_TABLES) -> np.ndarray:
+    """The page with the shading of table cells in `areas` (Rules.shaded: where the light gaps
+    between shaded cells were found) lifted to paper, for tesseract to read (a new array;
+    `grey` itself is returned when nothing there is shaded).
 
     tesseract binarises a page with one threshold: on a page whose banded rows are shaded a
     little darker than usual, that threshold falls between the shading and the paper, the
@@ -351,12 +361,13 @@ def lift_fill(grey: np.ndarray, dpi: int, settings: TableSettings = DEFAULT_TABL
     each pixel is the brightest grey within settings.fill_reach_in (further than a letter's
     stroke, nearer than a row's height), on cells of a quarter of that; where it is shading
     (at least settings.fill_below_paper darker than the paper) the page is divided by it, so
-    letters keep their contrast to the fill they stand on. Rules are found before this:
+    letters keep their contrast to the fill they stand on. (A shadow along a margin is no
+    table's shading: it has no light gaps in it, and is left as it is.) Rules are found before this:
     the light gaps between shaded cells are their separators."""
     reach = max(4, round(dpi * settings.fill_reach_in))
     cell = max(1, reach // 4)
     h, w = (grey.shape[0] // cell) * cell, (grey.shape[1] // cell) * cell
-    if h == 0 or w == 0:
+    if h == 0 or w == 0 or not areas:
         return grey
     # (Down each cell's rows first, over contiguous memory, then across: ten times faster.)
     light = grey[:h, :w].reshape(h // cell, cell, w).max(axis=1).reshape(h // cell, w // cell, cell).max(axis=2)
@@ -366,6 +377,12 @@ def lift_fill(grey: np.ndarray, dpi: int, settings: TableSettings = DEFAULT_TABL
             light = op.reduce([np.roll(light, k, axis=axis) for k in range(-2, 3)])
     paper = float(np.percentile(light, 90))
     shaded = (light < paper - settings.fill_below_paper) & (light > paper / 2)
+    # The outer rows of a table may have a light gap on one side only: a row's height more.
+    inside = np.zeros_like(shaded)
+    pad = round(dpi * settings.fill_row_in / cell)
+    for x0, top, x1, bottom in areas:
+        inside[max(top // cell - pad, 0):bottom // cell + pad + 1, max(x0 // cell - pad, 0):x1 // cell + pad + 1] = True
+    shaded &= inside
     if not shaded.any():
         return grey
     # Only the rows and columns that hold shading are touched; the gain in 1/256ths.
@@ -630,7 +647,9 @@ def _tables_among(words: list[Word], dpi: int, settings: TableSettings) -> list[
     if len(rows) < settings.min_unruled_rows:
         return []
     heights = [median(w.height for w in r) for r in rows]
-    min_gap = dpi * settings.min_column_gap_in
+    # Columns sized to their widest cell stand two cell paddings apart, about one type size:
+    # in small type that is less than the gap an inch-measure allows.
+    min_gap = min(dpi * settings.min_column_gap_in, settings.min_column_gap_heights * median(heights))
     for run, led in _row_runs(rows, heights, min_gap, settings):
         body, body_cols = _run_table(rows, run[led:], min_gap, settings)
         # (Lone ticks, `x`, would make the body's type look smaller than it is.)
