@@ -178,22 +178,30 @@ def _read_cells_again(reading: _Reading, grids: list[CellGrid], ink: np.ndarray,
         reading.words.extend(new)
 
 
+def _has_digit(words: list[Word]) -> bool:
+    return any(ch.isdigit() for w in words for ch in w.text)
+
+
 def _read_lone_marks(reading: _Reading, grids: list[CellGrid], ink: np.ndarray, dpi: int, settings: OcrSettings,
                      tesseract: Tesseract) -> set[int]:
     """Read on their own the marks of ink no word covers outside the ruled tables
     (extractors.ocr.marks): a lone page number, a lone `x` in a table without rules, which page
     segmentation drops as noise. Each mark read surely enough becomes a line of its own among
     the page's words, before tables without rules are looked for (a row whose ticks were
-    dropped looks like a line of text). Returns the ids of the words read in marks without a
-    digit, which are kept only where they fall in a table's cell: elsewhere such a mark is as
-    often a bullet, a speck or a copier's shadow (`Ni`) as a word."""
+    dropped looks like a line of text). A mark is kept when it holds a digit, or reads as a
+    tick (settings.marks, or one of its misreads): anything else is as often a bullet, a speck
+    or a copier's shadow (`Ni`) as a word. Returns the ids of the ticks, which are kept only
+    where they fall in a table's cell."""
     boxes = unread_ink(ink, reading.words, [g.bbox for g in grids], dpi, settings)
     found = _read_on_strip(reading.clean, boxes, dpi, settings.min_mark_confidence, settings, tesseract)
     lone: set[int] = set()
+    ticks = settings.marks | settings.mark_misreads
     for k, words in enumerate(found):
-        marks = [Word(w.text, w.conf, w.left, w.top, w.right, w.bottom, (-2, k, 0)) for w in words
-                 if any(ch.isalnum() for ch in w.text)]  # (`=`, `*--`: a rule's remnant, a speck)
-        if not any(ch.isdigit() for w in marks for ch in w.text):
+        marks = [Word(w.text, w.conf, w.left, w.top, w.right, w.bottom, (-2, k, 0)) for w in words]
+        if not _has_digit(marks):
+            # A bullet read as `e` or `*` beside a line of text would make the line look like a table's row.
+            if " ".join(w.text for w in marks).lower() not in ticks:
+                continue
             lone.update(id(w) for w in marks)
         reading.words.extend(marks)
     return lone

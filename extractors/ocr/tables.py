@@ -693,7 +693,8 @@ def _sides(words: list[Word], dpi: int, settings: TableSettings) -> list[list[Wo
     paddings apart."""
     if len(words) < 2 * settings.min_unruled_rows:
         return [words]
-    typical = median(w.height for w in words)
+    # (Lone ticks, `x`, and page numbers would make the body's type look smaller than it is.)
+    typical = median([w.height for w in words if len(w.text) > 1] or [w.height for w in words])
     body = [w for w in words if w.height <= 1.3 * typical]
     x0, x1 = min(w.left for w in body), max(w.right for w in body)
     cuts = [x0 + (start + end) / 2 for start, end in _blanks(body, x0, x1) if end - start >= dpi * settings.min_gutter_in]
