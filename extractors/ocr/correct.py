@@ -23,8 +23,9 @@ from extractors.lang.text import clean_line
 from extractors.ocr.settings import OcrSettings
 from extractors.ocr.tables import Word, nonzero_runs
 
-# What tesseract makes of a bullet (•) at the start of a line.
-BULLET = re.compile(r"^(?:[*¢«°·©®]|e(?= [A-ZÆØÅ]))(?= )")
+# What tesseract makes of a bullet (•) at the start of a line: a sign or two, or an `e` before
+# a capital or a number (`e 66 deltakere`).
+BULLET = re.compile(r"^(?:[*¢«°·©®+»]{1,2}|e(?= [A-ZÆØÅ\d]))(?= )")
 # Lone dashes: tesseract reads -, – and — alike.
 DASHES = frozenset({"-", "–", "—"})
 _BARS = frozenset("|¦")

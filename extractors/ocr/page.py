@@ -41,6 +41,7 @@ from extractors.ocr.layout import (
     to_greyscale,
     turn,
 )
+from extractors.ocr.marks import unread_ink
 from extractors.ocr.settings import DEFAULT_SETTINGS, OcrSettings
 from extractors.ocr.tables import (
     CellGrid,
@@ -48,6 +49,7 @@ from extractors.ocr.tables import (
     clean_for_ocr,
     find_rules,
     ink_mask,
+    lift_fill,
     ruled_tables,
     unruled_tables,
 )
@@ -90,10 +92,16 @@ def ocr_image(image: Image.Image, page_number: int, settings: OcrSettings = DEFA
             if again.confidence > reading.confidence:
                 reading = again
     grids = reading.rules_tables
+    # Ink by the page's threshold: a cell's own threshold would split a shaded band in two.
+    ink = ink_mask(reading.clean)
+    lone = _read_lone_marks(reading, grids, ink, dpi, settings, tesseract)
     in_ruled = {id(w) for g in grids for r in g.rows for c in r for w in c}
     grids = grids + unruled_tables([w for w in reading.words if id(w) not in in_ruled], dpi, reading.slope,
                                    settings.tables)
-    _read_cells_again(reading, grids, dpi, settings, tesseract)
+    _read_cells_again(reading, grids, ink, dpi, settings, tesseract)
+    # A lone mark without a digit is a tick in a table's cell; elsewhere it may be a bullet or a speck.
+    in_tables = {id(w) for g in grids for r in g.rows for c in r for w in c}
+    reading.words[:] = [w for w in reading.words if id(w) not in lone or id(w) in in_tables]
     to_points = PointMapper(reading.turns, scale, page_size_pt[0] / width_px, page_size_pt[1] / height_px,
                             page_size_pt)
     lex = corrector(settings)
@@ -122,70 +130,131 @@ class _Reading:
 
 def _read_turned(base: Image.Image, turns: list[Turn], dpi: int, settings: OcrSettings,
                  tesseract: Tesseract) -> _Reading:
-    """Deskew, find and erase rules, and OCR one orientation of the page."""
+    """Deskew, find and erase rules, lift the shading of cells, and OCR one orientation of the page."""
     image, applied, slope = deskew(base, dpi, settings)
     if applied is not None:
         turns = turns + [applied]
     arr = np.asarray(image)
     rules = find_rules(arr, dpi, settings.tables)
-    clean = clean_for_ocr(arr, rules) if rules.mask.any() or rules.bars else arr
+    clean = lift_fill(clean_for_ocr(arr, rules) if rules.mask.any() or rules.bars else arr, dpi, rules.shaded,
+                      settings.tables)
     words = spaced_percents(without_bars(tesseract.words(clean, dpi, psm=3), settings), clean, settings)
     return _Reading(words, ruled_tables(rules, words, dpi, settings.tables), turns, clean, slope)
 
 
-def _read_cells_again(reading: _Reading, grids: list[CellGrid], dpi: int, settings: OcrSettings,
+def _read_cells_again(reading: _Reading, grids: list[CellGrid], ink: np.ndarray, dpi: int, settings: OcrSettings,
                       tesseract: Tesseract) -> None:
     """Read again, all in one tesseract call, the table cells that hold ink but got no words,
     and those whose words tesseract was unsure of.
 
     Page segmentation drops short lone marks (`x`, `3`) in a narrow cell as noise, and misreads
-    digits on a shaded band. The cells are cut out, set on white and stacked on one strip, one
-    below the other, which tesseract reads as lines; each word found goes back to its cell in
-    page coordinates. A cell that had words keeps them unless the new reading is surer.
+    digits on a shaded band; a lone `x` read as one of settings.mark_misreads (`på`) is read
+    again too. The cells are cut out and read on a strip (`_read_on_strip`); each word found
+    goes back to its cell. A cell that had words keeps them unless the new reading is surer,
+    or they were such a misread.
     """
-    again = [(grid, cell) for grid in grids for cell in grid.cells_to_read_again(settings.reread_cell_below_confidence)]
+    again = [(grid, cell) for grid in grids
+             for cell in grid.cells_to_read_again(settings.reread_cell_below_confidence, settings.mark_misreads)]
     if not again:
         return
-    # Ink by the page's threshold: a cell's own threshold would split a shaded band in two.
-    ink = ink_mask(reading.clean)
     margin = max(2, int(dpi * settings.cell_margin_in))
-    gap = max(10, int(dpi * settings.cell_gap_in))
-    pieces: list[tuple[CellGrid, int, int, int, int, np.ndarray]] = []
+    boxes, cells = [], []
     for grid, (r, c, (x0, top, x1, bottom)) in again:
-        box = (slice(max(top + margin, 0), bottom - margin), slice(max(x0 + margin, 0), x1 - margin))
-        if reading.clean[box].size and ink[box].mean() >= settings.min_cell_ink:
-            pieces.append((grid, r, c, box[1].start, box[0].start, reading.clean[box]))
-    if not pieces:
-        return
-    width = max(p[5].shape[1] for p in pieces) + 2 * gap
-    height = sum(p[5].shape[0] + gap for p in pieces) + gap
-    strip = np.full((height, width), 255, dtype=np.uint8)
-    spans = []
-    y = gap
-    for grid, r, c, x0, top, crop in pieces:
-        # Each cell on white: a shaded band, pasted as it is, reads as a black bar.
-        background = max(float(np.median(crop)), 1.0)
-        flat = np.clip(crop.astype(np.float32) * (255.0 / background), 0, 255).astype(np.uint8)
-        strip[y:y + crop.shape[0], gap:gap + crop.shape[1]] = flat
-        spans.append((y, y + crop.shape[0], grid, r, c, x0 - gap, top - y))
-        y += crop.shape[0] + gap
-    found: dict[tuple[int, int, int], list[Word]] = {}
-    for w in without_bars(tesseract.words(strip, dpi, psm=6), settings):
-        if w.conf < settings.min_cell_word_confidence:
+        box = (max(x0 + margin, 0), max(top + margin, 0), x1 - margin, bottom - margin)
+        crop = ink[box[1]:box[3], box[0]:box[2]]
+        if crop.size and crop.mean() >= settings.min_cell_ink:
+            boxes.append(box)
+            cells.append((grid, r, c))
+    found = _read_on_strip(reading.clean, boxes, dpi, settings.min_cell_word_confidence, settings, tesseract)
+    for (grid, r, c), new in zip(cells, found):
+        old = grid.rows[r][c]
+        misread = " ".join(w.text for w in old).lower() in settings.mark_misreads
+        if not new or (old and not misread and mean(w.conf for w in new) <= mean(w.conf for w in old)):
             continue
-        for start, end, grid, r, c, dx, dy in spans:
-            if start <= w.cy < end:
-                moved = Word(w.text, w.conf, w.left + dx, w.top + dy, w.right + dx, w.bottom + dy, (-1, r, c))
-                found.setdefault((id(grid), r, c), []).append(moved)
-                break
-    for _start, _end, grid, r, c, _dx, _dy in spans:
-        new, old = found.get((id(grid), r, c), []), grid.rows[r][c]
-        if not new or (old and mean(w.conf for w in new) <= mean(w.conf for w in old)):
-            continue
+        new = [Word(w.text, w.conf, w.left, w.top, w.right, w.bottom, (-1, r, c)) for w in new]
         dropped = {id(w) for w in old}
         reading.words[:] = [w for w in reading.words if id(w) not in dropped]
         grid.rows[r][c] = new
         reading.words.extend(new)
+
+
+def _has_digit(words: list[Word]) -> bool:
+    return any(ch.isdigit() for w in words for ch in w.text)
+
+
+def _read_lone_marks(reading: _Reading, grids: list[CellGrid], ink: np.ndarray, dpi: int, settings: OcrSettings,
+                     tesseract: Tesseract) -> set[int]:
+    """Read on their own the marks of ink no word covers outside the ruled tables
+    (extractors.ocr.marks): a lone page number, a lone `x` in a table without rules, which page
+    segmentation drops as noise. Each mark read surely enough becomes a line of its own among
+    the page's words, before tables without rules are looked for (a row whose ticks were
+    dropped looks like a line of text). A mark is kept when it holds a digit, or reads as a
+    tick (settings.marks, or one of its misreads): anything else is as often a bullet, a speck
+    or a copier's shadow (`Ni`) as a word. Returns the ids of the ticks, which are kept only
+    where they fall in a table's cell."""
+    boxes = unread_ink(ink, reading.words, [g.bbox for g in grids], dpi, settings)
+    found = _read_on_strip(reading.clean, boxes, dpi, settings.min_mark_confidence, settings, tesseract)
+    lone: set[int] = set()
+    ticks = settings.marks | settings.mark_misreads
+    for k, words in enumerate(found):
+        marks = [Word(w.text, w.conf, w.left, w.top, w.right, w.bottom, (-2, k, 0)) for w in words]
+        if not _has_digit(marks):
+            # A bullet read as `e` or `*` beside a line of text would make the line look like a table's row.
+            if " ".join(w.text for w in marks).lower() not in ticks:
+                continue
+            lone.update(id(w) for w in marks)
+        reading.words.extend(marks)
+    return lone
+
+
+def _read_on_strip(image: np.ndarray, boxes: list[tuple[int, int, int, int]], dpi: int, min_confidence: float,
+                   settings: OcrSettings, tesseract: Tesseract) -> list[list[Word]]:
+    """The words in each box (x0, top, x1, bottom) of the image, read in one tesseract call.
+
+    The boxes are cut out, each to its ink and a margin, set on white, enlarged
+    settings.strip_scale times and stacked on one strip, one below the other, which tesseract
+    reads as lines: a lone small `x`, read where it stands, comes out as `x`, `X` or `Xx`
+    and unsure; enlarged, it is read as a letter. Words are given in page coordinates; those
+    less sure than `min_confidence` are left out."""
+    k = settings.strip_scale
+    margin = max(2, int(dpi * settings.cell_margin_in))
+    pieces = []
+    for x0, top, x1, bottom in boxes:
+        crop = image[max(top, 0):max(bottom, 0), max(x0, 0):max(x1, 0)]
+        dark = np.nonzero(crop < (float(np.median(crop)) + float(crop.min())) / 2) if crop.size else ((), ())
+        if not len(dark[0]):
+            pieces.append(None)
+            continue
+        t, l = max(int(dark[0].min()) - margin, 0), max(int(dark[1].min()) - margin, 0)
+        crop = crop[t:int(dark[0].max()) + margin + 1, l:int(dark[1].max()) + margin + 1]
+        # Each piece on white: a shaded band, pasted as it is, reads as a black bar.
+        background = max(float(np.median(crop)), 1.0)
+        flat = Image.fromarray(np.clip(crop.astype(np.float32) * (255.0 / background), 0, 255).astype(np.uint8))
+        pieces.append((max(x0, 0) + l, max(top, 0) + t, np.asarray(flat.resize((flat.width * k, flat.height * k),
+                                                                                  Image.Resampling.LANCZOS))))
+    shown = [p for p in pieces if p is not None]
+    if not shown:
+        return [[] for _ in boxes]
+    gap = max(10, int(dpi * settings.cell_gap_in)) * k
+    strip = np.full((sum(p[2].shape[0] + gap for p in shown) + gap, max(p[2].shape[1] for p in shown) + 2 * gap),
+                    255, dtype=np.uint8)
+    spans = []
+    y = gap
+    for x0, top, crop in shown:
+        strip[y:y + crop.shape[0], gap:gap + crop.shape[1]] = crop
+        spans.append((y, y + crop.shape[0], x0, top))
+        y += crop.shape[0] + gap
+    found: list[list[Word]] = [[] for _ in shown]
+    for w in without_bars(tesseract.words(strip, dpi * k, psm=6), settings):
+        if w.conf < min_confidence:
+            continue
+        for n, (start, end, x0, top) in enumerate(spans):
+            if start <= w.cy < end:
+                found[n].append(Word(w.text, w.conf, x0 + (w.left - gap) / k, top + (w.top - start) / k,
+                                     x0 + (w.right - gap) / k, top + (w.bottom - start) / k, w.line_key))
+                break
+    read = iter(found)
+    return [next(read) if p is not None else [] for p in pieces]
 
 
 @dataclass

@@ -42,6 +42,9 @@ class TableSettings:
     bar parted by its line of light letters (a banded table's header bar)."""
     min_column_gap_in: float = 0.12
     """The narrowest blank between the words of two columns."""
+    min_column_gap_heights: float = 1.0
+    """... or, in a table without rules, this many of its text heights when that is less (OCR
+    word boxes leave about 0.7 of one between the words of a line, two cell paddings 1.2 or more)."""
     rule_fill: float = 0.95
     """A run of pixels is a rule when this share of a window of its length is dark (scan noise
     and JPEG blur break a thin line here and there)."""
@@ -70,6 +73,11 @@ class TableSettings:
     lines: a separator is this many grey levels lighter than the fill on both sides."""
     separator_reach_in: float = 0.03
     """How far to either side of a separator the fill is looked for."""
+    fill_reach_in: float = 0.12
+    """Shading is lifted to paper before OCR (lift_fill) where the brightest grey within this
+    reach is shading: further than a letter's stroke, nearer than a table row's height."""
+    fill_row_in: float = 0.35
+    """... within this reach of the light gaps between shaded cells (a table row's height)."""
     fill_below_paper: int = 10
     """A fill is this many grey levels darker than the paper; the table's outer edge is where
     fill meets paper."""
@@ -119,8 +127,24 @@ class OcrSettings:
     """A word read in such a cell is kept from this confidence on."""
     cell_margin_in: float = 0.02
     """Margin cut off each side of a cell read again (its rules)."""
+    strip_scale: int = 2
+    """Cells and lone marks read again are enlarged this many times (a lone small `x` read at its
+    own size comes out as `Xx`, unsure)."""
     cell_gap_in: float = 0.1
     """Blank between the cells stacked on one strip for reading again."""
+    min_mark_height_in: float = 0.05
+    """Ink no OCR word covers is read again on its own (a lone page number in a slide's
+    corner) when it stands at least this tall (a 6-point digit; specks are smaller) ..."""
+    max_mark_height_in: float = 0.4
+    """... at most this tall (a shadow or a photo is larger) ..."""
+    max_mark_width_in: float = 1.0
+    """... at most this wide (a short word or number: longer text is read with its page) ..."""
+    min_mark_ink: float = 0.15
+    """... with at least this share of its box inked ..."""
+    mark_edge_in: float = 0.08
+    """... and at least this far from the image's edge (the rim of a turned scan)."""
+    min_mark_confidence: float = 80.0
+    """A word read in such ink is kept from this confidence on (noise reads as unsure letters)."""
     title_height_ratio: float = 1.2
     """A page's title is a line in the top half this much taller than the page's typical line
     (a 14-point heading over 11-point text measures 1.24 in OCR word heights); a `|` between
