@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -14,15 +15,19 @@ import pytest
 
 from tests.searchdeck import write_deck
 
-IDLE_S = 4
+IDLE_S = 3  # for the server that is left to stop by itself; the others wait far longer
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    """A cache folder of its own (so Prefect's folder and the state file are the test's)."""
-    return {**{k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "SAMAN_PREFECT_HOME")},
-            "XDG_CACHE_HOME": str(tmp_path / "cache"), "SAMAN_PREFECT_SERVER": "shared",
-            "SAMAN_PREFECT_SERVER_IDLE_S": str(IDLE_S)}
+def env(tmp_path: Path):
+    """A cache folder of its own (so Prefect's folder and the state file are the test's); a
+    server left by a failing test is stopped."""
+    env = {**{k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "SAMAN_PREFECT_HOME")},
+           "XDG_CACHE_HOME": str(tmp_path / "cache"), "SAMAN_PREFECT_SERVER": "shared",
+           "SAMAN_PREFECT_SERVER_IDLE_S": "600"}
+    yield env
+    if state(env).exists() and alive(pid := json.loads(state(env).read_text())["pid"]):
+        os.kill(pid, signal.SIGTERM)
 
 
 def saman(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
@@ -66,7 +71,7 @@ def test_one_server_serves_later_commands_until_stopped_or_unused(env, tmp_path)
     wait_gone(first, 10)
     assert not state(env).exists()
     assert "No Prefect server" in saman(env, "prefect-server").stdout
-    third = ingest(env, tmp_path, "third")
+    third = ingest({**env, "SAMAN_PREFECT_SERVER_IDLE_S": str(IDLE_S)}, tmp_path, "third")  # the server keeps it
     assert third != first and alive(third)
     wait_gone(third, IDLE_S + 30)  # unused for IDLE_S: it stops by itself
     assert not state(env).exists()
