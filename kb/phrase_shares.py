@@ -159,7 +159,20 @@ def refresh(db: sqlite3.Connection, min_pages: int = MIN_PAGES) -> int:
 # Shares read, kept per KB file while its index stays as it was (a web server, a session in
 # Python and the three rankings of one search ask for the same common phrases again).
 CACHE_BYTES = 64 * 2**20
-_cache: dict[str, tuple[str, np.ndarray, OrderedDict[str, Shares | None]]] = {}
+
+
+@dataclass
+class _Kept:
+    """What is kept of one KB file: its stamp, page order and the shares read (None for a
+    phrase too rare to have any), least recently asked first, and their bytes."""
+
+    stamp: str
+    order: np.ndarray
+    known: OrderedDict[str, Shares | None]
+    nbytes: int = 0
+
+
+_cache: dict[str, _Kept] = {}
 
 
 def load(db: sqlite3.Connection, phrases: list[str], path: str) -> Stored | None:
@@ -170,24 +183,24 @@ def load(db: sqlite3.Connection, phrases: list[str], path: str) -> Stored | None
     now = stamp(db)
     if _stored_stamp(db) != now:
         return None
-    if path not in _cache or _cache[path][0] != now:
+    if path not in _cache or _cache[path].stamp != now:
         ranks = db.execute("SELECT ranks FROM page_order WHERE id = 1").fetchone()[0]
-        _cache[path] = (now, np.frombuffer(ranks, dtype=np.int64), OrderedDict())
-    _, order, known = _cache[path]
+        _cache[path] = _Kept(now, np.frombuffer(ranks, dtype=np.int64), OrderedDict())
+    kept = _cache[path]
     keys = sorted({p.lower() for p in phrases})
-    if missing := [k for k in keys if k not in known]:
-        rows = {r[0]: _shares(np.frombuffer(r[1], dtype=np.int32), np.frombuffer(r[2], dtype=np.float64), len(order))
+    if missing := [k for k in keys if k not in kept.known]:
+        rows = {r[0]: _shares(np.frombuffer(r[1], dtype=np.int32), np.frombuffer(r[2], dtype=np.float64), len(kept.order))
                 for r in db.execute(f"SELECT phrase, rowids, shares FROM phrase_shares WHERE phrase IN "
                                     f"({','.join('?' * len(missing))})", missing)}
         for k in missing:
-            known[k] = rows.get(k)  # None: a phrase too rare to have shares stored
+            kept.known[k] = found = rows.get(k)
+            kept.nbytes += found.nbytes if found is not None else 0
     for k in keys:
-        known.move_to_end(k)
-    held = sum(v.nbytes for v in known.values() if v is not None)
-    while held > CACHE_BYTES and len(known) > len(keys):
-        _, oldest = known.popitem(last=False)
-        held -= oldest.nbytes if oldest is not None else 0
-    return Stored({k: v for k in keys if (v := known[k]) is not None}, order)
+        kept.known.move_to_end(k)
+    while kept.nbytes > CACHE_BYTES and len(kept.known) > len(keys):
+        _, oldest = kept.known.popitem(last=False)
+        kept.nbytes -= oldest.nbytes if oldest is not None else 0
+    return Stored({k: v for k in keys if (v := kept.known[k]) is not None}, kept.order)
 
 
 def _shares(rowids: np.ndarray, shares: np.ndarray, size: int) -> Shares:
