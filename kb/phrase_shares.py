@@ -116,10 +116,13 @@ def _stored_stamp(db: sqlite3.Connection) -> str | None:
 
 
 def refresh(db: sqlite3.Connection, min_pages: int = MIN_PAGES) -> int:
-    """Reckon the shares of the phrases on at least `min_pages` pages again if the index
-    changed since they were; returns for how many phrases (0 when they were current). Commits."""
+    """If the index changed since the shares were reckoned: merge its segments into one (FTS5
+    looks a word up in each; a bulk import leaves a few dozen), and reckon the shares of the
+    words on at least `min_pages` pages again. Returns for how many phrases (0 when they were
+    current). Commits."""
     if current(db):
         return 0
+    db.execute("INSERT INTO pages_fts(pages_fts) VALUES ('optimize')")  # the stamp stays as it is
     has_parts = "parts" in {r[1] for r in db.execute("PRAGMA table_info(pages_fts)")}
     if (db.execute("SELECT max(rowid) FROM pages").fetchone()[0] or 0) >= 2**31:
         return 0  # rowids are stored in 32 bits; such a KB is searched by FTS5 alone

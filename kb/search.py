@@ -458,13 +458,20 @@ def _ranked_here(kb: KB, render: _Renderer, where: str, params: dict, found: lis
         return []
     table = np.array(rows, dtype=np.float64).reshape(len(rows), -1)
     rowids, score = table[:, 0].astype(np.int64), table[:, 1]
-    best = _best(_held_count(table, names, held), score, order[rowids], params["limit"])
-    pages = {r["rid"]: r for r in kb.db.execute(
+    best = _best(_held_count(table, names, held), score, order[rowids], params["limit"]).tolist()
+    return _kept_hits(kb, [(int(rowids[i]), float(score[i]),
+                            _why({name: bool(table[i, 2 + j]) for j, name in enumerate(names)}, terms, loose_terms, measured))
+                           for i in best])
+
+
+def _kept_hits(kb: KB, kept: list[tuple[int, float, tuple[str, ...]]]) -> list[Hit]:
+    """Hits of the pages kept, best first, each (rowid, score, why): joined to their
+    documents' rows only now, once ranked."""
+    rows = {r["rid"]: r for r in kb.db.execute(
         """SELECT p.rowid AS rid, p.doc_id, p.file_name, p.page, p.kind, p.title, p.method
-           FROM json_each(?) k JOIN pages p ON p.rowid = k.value""", (json.dumps(rowids[best].tolist()),))}
-    return [Hit(r["doc_id"], r["file_name"], r["page"], r["kind"], r["title"], "", round(float(score[i]), 4), r["method"],
-                why=_why({name: bool(table[i, 2 + j]) for j, name in enumerate(names)}, terms, loose_terms, measured))
-            for i in best.tolist() if (r := pages.get(int(rowids[i])))]
+           FROM json_each(?) k JOIN pages p ON p.rowid = k.value""", (json.dumps([rid for rid, _, _ in kept]),))}
+    return [Hit(r["doc_id"], r["file_name"], r["page"], r["kind"], r["title"], "", round(score, 4), r["method"], why=why)
+            for rid, score, why in kept if (r := rows.get(rid))]
 
 
 def _held_count(table: np.ndarray, names: list[str], held: list[str]) -> np.ndarray:
@@ -559,19 +566,14 @@ def _ranked_by_shares(kb: KB, render: _Renderer, parsed: Query, limit: int, whol
     pages = np.nonzero(matched)[0]
     keep = limit * PAGES_PER_HIT
     best = pages[_best(held[pages], score[pages], stored.order[pages], keep)].tolist()
-    rows = {r["rid"]: r for r in kb.db.execute(
-        """SELECT p.rowid AS rid, p.doc_id, p.file_name, p.page, p.kind, p.title, p.method
-           FROM json_each(?) k JOIN pages p ON p.rowid = k.value""", (json.dumps(best),))}
     loose_terms = {j for j, i in enumerate(counted) if inside[i]}
-    out = []
-    for rid in best:
-        if (r := rows.get(rid)) is None:
-            continue
+
+    def why(rid: int) -> tuple[str, ...]:
         found = {**{f"w{j}": whole_only or bool(here[i][rid]) for j, i in enumerate(counted)},
                  **{f"l{j}": bool(loose[i][rid]) for j, i in enumerate(counted)}}
-        out.append(Hit(r["doc_id"], r["file_name"], r["page"], r["kind"], r["title"], "", round(float(score[rid]), 4),
-                       r["method"], why=_why(found, len(counted), loose_terms, relaxed or not parsed.plain)))
-    return out
+        return _why(found, len(counted), loose_terms, relaxed or not parsed.plain)
+
+    return _kept_hits(kb, [(rid, float(score[rid]), why(rid)) for rid in best])
 
 
 def _best(held: np.ndarray, score: np.ndarray, rank: np.ndarray, keep: int) -> np.ndarray:

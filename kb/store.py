@@ -257,9 +257,6 @@ class KB:
         import leaves a few dozen) and reckon the stored bm25 shares of the common words again
         (kb.phrase_shares; until then a search for common words is right but slow). Returns
         for how many phrases (0 when current)."""
-        if phrase_shares.current(self.db):
-            return 0
-        self.db.execute("INSERT INTO pages_fts(pages_fts) VALUES ('optimize')")
         return phrase_shares.refresh(self.db, min_pages)
 
     def save_error(self, error: ErrorRecord) -> None:

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.generate.build import generate
-from extractors.readers.base import read_document, sha256_of
-from extractors.recognisers.pipeline import reading_options
+from tests.generated_docs import make, read
 
 # Train seeds, photocopies.
 SHADOWED_SLIDES, SHADOWED_HANDOUT, RULED_HANDOUT, ASKEW_HANDOUT, EMPTY_ROW_SLIDES = 79, 25, 247, 193, 199
@@ -25,29 +23,22 @@ SHADOWED_SLIDES, SHADOWED_HANDOUT, RULED_HANDOUT, ASKEW_HANDOUT, EMPTY_ROW_SLIDE
 
 @pytest.fixture(scope="module")
 def made(tmp_path_factory):
-    dest = tmp_path_factory.mktemp("photocopies")
-    return {seed: generate(seed, "train", dest) for seed in (SHADOWED_SLIDES, SHADOWED_HANDOUT, RULED_HANDOUT, ASKEW_HANDOUT, EMPTY_ROW_SLIDES)}, dest
-
-
-def _read(made, seed: int):
-    docs, dest = made
-    path = str(dest / docs[seed].file_name)
-    return docs[seed], read_document(path, sha256_of(path), reading_options())
+    return make(tmp_path_factory, "photocopies", (SHADOWED_SLIDES, SHADOWED_HANDOUT, RULED_HANDOUT, ASKEW_HANDOUT, EMPTY_ROW_SLIDES))
 
 
 def test_a_shadowed_margin_reads_as_no_line_of_junk(made):
-    drawn, doc = _read(made, SHADOWED_SLIDES)
+    drawn, doc = read(made, SHADOWED_SLIDES)
     words = {w.strip("-.") for w in drawn.pages[0].text.split()}
     page = doc.pages[0]
     # Every line read is mostly words the slide shows (the shadow's ramp is none).
     for block in page.blocks:
-        read = [w.strip("-.") for w in block.text.split()]
-        assert sum(w in words for w in read) >= len(read) / 2, block.text
+        seen = [w.strip("-.") for w in block.text.split()]
+        assert sum(w in words for w in seen) >= len(seen) / 2, block.text
     assert "Saman om ein betre kommune" in [b.text for b in page.blocks]
 
 
 def test_a_handout_with_a_shadowed_foot_keeps_its_text_and_table(made):
-    drawn, doc = _read(made, SHADOWED_HANDOUT)
+    drawn, doc = read(made, SHADOWED_HANDOUT)
     text = "\n".join(b.text for b in doc.pages[0].blocks)
     for line in drawn.pages[0].lines[:5]:
         assert line.replace("\xa0", " ") in text
@@ -55,7 +46,7 @@ def test_a_handout_with_a_shadowed_foot_keeps_its_text_and_table(made):
 
 
 def test_every_inner_vertical_rule_of_a_soft_ruled_table_is_found(made):
-    drawn, doc = _read(made, RULED_HANDOUT)
+    drawn, doc = read(made, RULED_HANDOUT)
     gold = drawn.tables[0].rows
     assert len(doc.tables) == 1
     rows = doc.tables[0].rows
@@ -64,7 +55,7 @@ def test_every_inner_vertical_rule_of_a_soft_ruled_table_is_found(made):
 
 
 def test_a_table_without_rules_on_a_page_copied_askew_is_found(made):
-    drawn, doc = _read(made, ASKEW_HANDOUT)
+    drawn, doc = read(made, ASKEW_HANDOUT)
     assert abs(drawn.capture["angle"]) > 1.0
     gold = drawn.tables[0].rows
     assert len(doc.tables) == 1
@@ -73,7 +64,7 @@ def test_a_table_without_rules_on_a_page_copied_askew_is_found(made):
 
 
 def test_a_ruled_table_with_an_empty_row_costs_no_page(made):
-    drawn, doc = _read(made, EMPTY_ROW_SLIDES)
+    drawn, doc = read(made, EMPTY_ROW_SLIDES)
     assert doc.faults == []
     table_page = drawn.tables[0].pages[0]
     assert "Tiltak i kommunene" in "\n".join(b.text for b in doc.pages[table_page - 1].blocks)

@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import pytest
 
-from bench.generate.build import generate
 from extractors.lang.lexicon import lexicon
 from extractors.ocr.correct import line_text
 from extractors.ocr.settings import DEFAULT_SETTINGS
 from extractors.ocr.tables import Word
-from extractors.readers.base import read_document, sha256_of
-from extractors.recognisers.pipeline import reading_options
+from tests.generated_docs import make, read
 
 # Train seeds: clean scans of decks; scanned table pages of reports (mixed PDFs).
 DECK, BESIDE_BULLETS, TICKS, SMALL_TYPE, DARK_BANDS = 402, 540, 419, 491, 683
@@ -28,14 +26,7 @@ DECK, BESIDE_BULLETS, TICKS, SMALL_TYPE, DARK_BANDS = 402, 540, 419, 491, 683
 
 @pytest.fixture(scope="module")
 def made(tmp_path_factory):
-    dest = tmp_path_factory.mktemp("unread")
-    return {seed: generate(seed, "train", dest) for seed in (DECK, BESIDE_BULLETS, TICKS, SMALL_TYPE, DARK_BANDS)}, dest
-
-
-def _read(made, seed: int):
-    docs, dest = made
-    path = str(dest / docs[seed].file_name)
-    return docs[seed], read_document(path, sha256_of(path), reading_options())
+    return make(tmp_path_factory, "unread", (DECK, BESIDE_BULLETS, TICKS, SMALL_TYPE, DARK_BANDS))
 
 
 def _cells(table) -> list[list[str]]:
@@ -43,7 +34,7 @@ def _cells(table) -> list[list[str]]:
 
 
 def test_a_lone_page_number_in_a_slides_corner_is_read(made):
-    drawn, doc = _read(made, DECK)
+    drawn, doc = read(made, DECK)
     assert len(doc.pages) == len(drawn.pages) >= 3
     for page in doc.pages:
         assert str(page.number) in [b.text for b in page.blocks], page.number
@@ -52,7 +43,7 @@ def test_a_lone_page_number_in_a_slides_corner_is_read(made):
 def test_lone_ticks_read_again_leave_a_table_beside_bullets_whole(made):
     # Read again, the table's lone `x` are small words: had they set the page's type size, the
     # table's header and its last column would have stood apart from the rest as if past a gutter.
-    drawn, doc = _read(made, BESIDE_BULLETS)
+    drawn, doc = read(made, BESIDE_BULLETS)
     gold = drawn.tables[0].rows
     tables = [t for t in doc.tables if t.page == 3]
     assert len(tables) == 1
@@ -62,7 +53,7 @@ def test_lone_ticks_read_again_leave_a_table_beside_bullets_whole(made):
 
 
 def test_rows_whose_lone_ticks_were_dropped_stay_in_their_table(made):
-    drawn, doc = _read(made, TICKS)
+    drawn, doc = read(made, TICKS)
     gold = drawn.tables[0].rows
     assert len(doc.tables) == 1
     found = _cells(doc.tables[0])
@@ -72,7 +63,7 @@ def test_rows_whose_lone_ticks_were_dropped_stay_in_their_table(made):
 
 
 def test_columns_of_small_type_two_paddings_apart_are_parted_and_the_header_found(made):
-    drawn, doc = _read(made, SMALL_TYPE)
+    drawn, doc = read(made, SMALL_TYPE)
     gold = drawn.tables[0].rows
     assert len(doc.tables) == 1
     found = _cells(doc.tables[0])
@@ -83,7 +74,7 @@ def test_columns_of_small_type_two_paddings_apart_are_parted_and_the_header_foun
 
 
 def test_a_banded_table_shaded_darker_than_usual_is_read(made):
-    drawn, doc = _read(made, DARK_BANDS)
+    drawn, doc = read(made, DARK_BANDS)
     gold = drawn.tables[0].rows
     assert len(doc.tables) == 1
     found = _cells(doc.tables[0])
