@@ -174,6 +174,22 @@ def score(gold: list[dict], read: list[dict]) -> dict[str, dict]:
     return rows
 
 
+
+def add_ocr_setting_option(parser: argparse.ArgumentParser) -> None:
+    """`--ocr-setting NAME=VALUE` (repeatable), as `saman ingest` has it."""
+    parser.add_argument("--ocr-setting", action="append", default=[], metavar="NAME=VALUE",
+                        help="change an OCR setting (extractors.ocr.settings), e.g. dpi=200; repeatable")
+
+
+def parsed_ocr_changes(parser: argparse.ArgumentParser, args: argparse.Namespace) -> dict[str, str]:
+    """The --ocr-setting changes, checked against OcrSettings (a wrong one ends the command)."""
+    try:
+        changes = parse_assignments(args.ocr_setting)
+        ocr_settings(changes)
+    except SettingError as exc:
+        parser.error(f"--ocr-setting: {exc}")
+    return changes
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(prog="python -m bench.generalise", description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=sorted(SPLITS), default="train")
@@ -181,14 +197,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--conditions", default=",".join(CONDITIONS), help="comma-separated conditions to read")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", type=Path, default=None)
-    parser.add_argument("--ocr-setting", action="append", default=[], metavar="NAME=VALUE",
-                        help="change an OCR setting (extractors.ocr.settings), e.g. dpi=200; repeatable")
+    add_ocr_setting_option(parser)
     args = parser.parse_args(argv)
-    try:
-        ocr_changes = parse_assignments(args.ocr_setting)
-        ocr_settings(ocr_changes)
-    except SettingError as exc:
-        parser.error(f"--ocr-setting: {exc}")
+    ocr_changes = parsed_ocr_changes(parser, args)
     dest, gold = ensure_split(args.split, args.limit)
     wanted = set(args.conditions.split(","))
     docs = [g for g in gold if g["type"] == "document" and g["condition"] in wanted]

@@ -2,11 +2,12 @@
 
     python -m bench.generalise_fresh 400 700 /tmp/fresh --json /tmp/fresh.json
     python -m bench.generalise_fresh 121 355 /tmp/seen --only train-402-clean_scan.pdf,...
+    python -m bench.generalise_fresh 701 760 /tmp/fresh --ocr-setting text_height_px=0 --workers 2
 
 The train split (seeds 1-120) and the seeds a helper has tuned on wear out: a rule written
 while looking at them scores well on them. This makes the documents of any range of seeds
 below the test split's with the split generator (bench.generate.build.generate, as
-build_split does), keeps the scanned conditions (clean scan, photocopy, mixed PDF), reads
+build_split does), keeps the scanned conditions (clean scan, photocopy, photo, mixed PDF), reads
 them in one worker (bench.generalise.read_one) and prints bench.generalise.score's figures
 per condition. The documents and their gold are made once in DEST and reused.
 """
@@ -14,15 +15,16 @@ per condition. The documents and their gold are made once in DEST and reused.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from bench.generalise import read_one, score
+from bench.generalise import add_ocr_setting_option, parsed_ocr_changes, read_one, score
 from bench.generate.build import SPLITS, condition_of, generate
 
-KEPT = ("clean_scan", "photocopy", "mixed_pdf")
+KEPT = ("clean_scan", "photocopy", "photo", "mixed_pdf")
 
 
 def build(first: int, last: int, dest: Path) -> list[dict]:
@@ -45,15 +47,19 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("dest", type=Path)
     parser.add_argument("--only", default=None, help="comma-separated file names to read")
     parser.add_argument("--json", type=Path, default=None, help="where to write the figures and what was read")
+    add_ocr_setting_option(parser)
+    parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     args = parser.parse_args(argv)
+    ocr_changes = parsed_ocr_changes(parser, args)
     gold = build(args.first, args.last, args.dest)
     docs = [g for g in gold if g["type"] == "document"]
     if args.only:
         wanted = set(args.only.split(","))
         docs = [d for d in docs if d["file_name"] in wanted]
     names = {d["file_name"] for d in docs}
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        read = list(pool.map(read_one, [str(args.dest / d["file_name"]) for d in docs]))
+    with ProcessPoolExecutor(max(1, args.workers), mp_context=multiprocessing.get_context("spawn")) as pool:
+        read = list(pool.map(functools.partial(read_one, ocr_changes=ocr_changes),
+                             [str(args.dest / d["file_name"]) for d in docs]))
     rows = score([g for g in gold if g["file_name"] in names], read)
     for condition, r in rows.items():
         print(f"{condition:11s} docs {r['documents']:3d} pages {r['pages']:4d} cells {r['table_cell_accuracy']} "

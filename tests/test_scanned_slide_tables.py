@@ -5,7 +5,8 @@ step, so these tables were not made by the hands that wrote the table rules: a b
 whose comment column wraps beside one-line cells, and a table with a dark header bar whose
 header wraps and whose digit column OCR leaves blank at first; a table beside bullets, a header bar over a
 body without rules, a header cell wrapped over two lines, a lone small `x` in a tick cell; a banded
-table whose header bar's line of large light letters parts the bar in two (train seed 174).
+table whose header bar's line of large light letters parts the bar in two (train seed 174);
+a table beside bullets set larger than its cells, whose lines run up to it (train seed 798).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from bench.generate.draw import SLIDE, Look, Sheet, fonts
 from extractors.ocr.page import ocr_image
 from extractors.readers.base import read_document, sha256_of
 from extractors.recognisers.pipeline import reading_options
+from tests.generated_docs import make, read
 
 DPI = 200
 
@@ -96,6 +98,17 @@ def test_a_table_beside_bullets_is_found_apart_from_them(tmp_path, style):
         "Sykefraværet i Hitra gikk ned med 8 prosent fra 2012 til 2014.",
         "Tilsammen 19 prosjekter er med i pulje 3."])
     assert rows == THEMES.rows
+
+
+def test_a_table_beside_larger_bullets_whose_lines_reach_it_keeps_them_out(tmp_path_factory):
+    # The gutter between bullets and table is found among the table's smaller type; its middle
+    # fell inside the first bullet's line, whose last word (`økt`) joined the table as a column
+    # of one cell, and no table was found.
+    drawn, doc = read(make(tmp_path_factory, "larger-bullets", (798,)), 798)
+    (gold,) = drawn.tables
+    found = [t for t in doc.tables if t.pages == gold.pages]
+    assert len(found) == 1
+    assert [(r[0] or "").strip() for r in found[0].rows] == [r[0] for r in gold.rows]
 
 
 TICKS = TableSpec(

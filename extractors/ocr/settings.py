@@ -94,7 +94,7 @@ class OcrSettings:
     page_timeout_s: float = 120
     """Time budget of one page; a page over it becomes a page error."""
     workers: int = 2
-    """Pages OCR'd at a time (one tesseract process each)."""
+    """Pages OCR'd at a time (threads, each lent a loaded tesseract of its own)."""
     known_words: frozenset[str] = frozenset()
     """Words the æ/ø/å correction knows beside the word lists (theme terms as written)."""
     place_names: frozenset[str] = frozenset()
