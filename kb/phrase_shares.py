@@ -23,6 +23,7 @@ refreshing them is still searched right, by FTS5 alone.
 
 from __future__ import annotations
 
+import math
 import re
 import sqlite3
 from collections import OrderedDict
@@ -68,14 +69,38 @@ class Shares:
     def nbytes(self) -> int:
         return sum(a.nbytes for a in (self.rowids, self.shares, self.dense, self.held) if a is not None)
 
+    def holding(self, size: int) -> np.ndarray:
+        """By rowid, whether the page holds the phrase."""
+        if self.held is not None:
+            return self.held
+        out = np.zeros(size, dtype=bool)
+        out[self.rowids] = True
+        return out
+
+    def per_idf(self, pages: int, size: int) -> np.ndarray:
+        """By rowid, the share on each page divided by the phrase's idf (an index of `pages`
+        pages): the part of bm25 that depends on the page alone, which grows with how often
+        the page holds the phrase."""
+        out = np.zeros(size)
+        out[self.rowids] = self.shares / idf(len(self.rowids), pages)
+        return out
+
+
+def idf(holding: int, pages: int) -> float:
+    """FTS5's idf of a phrase on `holding` of the index's `pages` pages (its bm25, in
+    fts5_aux.c): a phrase on half the pages or more counts almost nothing."""
+    value = math.log((pages - holding + 0.5) / (holding + 0.5))
+    return value if value > 0 else 1e-6
+
 
 @dataclass(frozen=True)
 class Stored:
-    """The shares of the common phrases asked for, and each page's place in the order of
-    (doc_id, page) by rowid, that ties are broken in."""
+    """The shares of the common phrases asked for, each page's place in the order of
+    (doc_id, page) by rowid, that ties are broken in, and the index's page count."""
 
     phrases: dict[str, Shares]
     order: np.ndarray
+    pages: int
 
 
 def phrase(columns: str, word: str) -> str:
@@ -93,6 +118,17 @@ def weights(has_parts: bool) -> str:
     return ", ".join(str(w) for w in WEIGHTS[:4 + has_parts])
 
 
+def _pages_indexed(averages: bytes) -> int:
+    """The page count FTS5's averages record begins with (a varint: 7 bits a byte, high bit set
+    on all but the last)."""
+    value = 0
+    for byte in averages[:9]:
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            break
+    return value
+
+
 def stamp(db: sqlite3.Connection) -> str:
     """What the shares were reckoned from: the index's page count and token totals (FTS5's
     averages record) and the highest page rowid (a page deleted and added again is new)."""
@@ -107,7 +143,16 @@ def _tables(db: sqlite3.Connection) -> bool:
 
 def current(db: sqlite3.Connection) -> bool:
     """Whether the KB has shares reckoned from its index as it is now."""
-    return _tables(db) and _stored_stamp(db) == stamp(db)
+    return current_stamp(db) is not None
+
+
+def current_stamp(db: sqlite3.Connection) -> str | None:
+    """The index's stamp when the KB's shares were reckoned from the index as it is now, else
+    None (then none may be used)."""
+    if not _tables(db):
+        return None
+    now = stamp(db)
+    return now if _stored_stamp(db) == now else None
 
 
 def _stored_stamp(db: sqlite3.Connection) -> str | None:
@@ -171,6 +216,7 @@ class _Kept:
 
     stamp: str
     order: np.ndarray
+    pages: int
     known: OrderedDict[str, Shares | None]
     nbytes: int = 0
 
@@ -178,17 +224,13 @@ class _Kept:
 _cache: dict[str, _Kept] = {}
 
 
-def load(db: sqlite3.Connection, phrases: list[str], path: str) -> Stored | None:
-    """The stored shares of those of `phrases` that are common, for the KB file at `path`, or
-    None when the KB's shares are not current (then none may be used)."""
-    if not _tables(db):
-        return None
-    now = stamp(db)
-    if _stored_stamp(db) != now:
-        return None
+def load(db: sqlite3.Connection, phrases: list[str], path: str, now: str) -> Stored:
+    """The stored shares of those of `phrases` that are common, for the KB file at `path`
+    whose shares are current at the stamp `now` (current_stamp: a search checks it once)."""
     if path not in _cache or _cache[path].stamp != now:
         ranks = db.execute("SELECT ranks FROM page_order WHERE id = 1").fetchone()[0]
-        _cache[path] = _Kept(now, np.frombuffer(ranks, dtype=np.int64), OrderedDict())
+        _cache[path] = _Kept(now, np.frombuffer(ranks, dtype=np.int64), _pages_indexed(bytes.fromhex(now.split(":")[0])),
+                             OrderedDict())
     kept = _cache[path]
     keys = sorted({p.lower() for p in phrases})
     if missing := [k for k in keys if k not in kept.known]:
@@ -203,7 +245,7 @@ def load(db: sqlite3.Connection, phrases: list[str], path: str) -> Stored | None
     while kept.nbytes > CACHE_BYTES and len(kept.known) > len(keys):
         _, oldest = kept.known.popitem(last=False)
         kept.nbytes -= oldest.nbytes if oldest is not None else 0
-    return Stored({k: v for k in keys if (v := kept.known[k]) is not None}, kept.order)
+    return Stored({k: v for k in keys if (v := kept.known[k]) is not None}, kept.order, kept.pages)
 
 
 def _shares(rowids: np.ndarray, shares: np.ndarray, size: int) -> Shares:

@@ -31,7 +31,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -40,7 +40,7 @@ from extractors.lang.stemming import STEMMING_VERSION, stem
 from kb import phrase_shares, vectors, works
 from kb.query import Query, QueryError, Term, parse
 from kb.store import KB
-from kb.vocabulary import index_columns, known_parts, suggestions, unknown_words
+from kb.vocabulary import index_columns, known_parts, starting, suggestions, unknown_words
 
 # What a word found only inside a compound, or a compound found only as its parts, counts
 # towards how many of the query's words a page holds.
@@ -131,6 +131,18 @@ class _Renderer:
         # a search's phrase groups: by rowid, which pages hold one, and their bm25 shares
         self.held: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
 
+    @cached_property
+    def shares_stamp(self) -> str | None:
+        """The index's stamp if the KB's stored shares are current: checked once a search."""
+        return phrase_shares.current_stamp(self.kb.db)
+
+    def shares(self, phrases: list[str]) -> phrase_shares.Stored | None:
+        """The stored shares of those of `phrases` that are common (kb.phrase_shares), or None
+        when the KB's shares are not current."""
+        if self.shares_stamp is None:
+            return None
+        return phrase_shares.load(self.kb.db, phrases, self.kb.path, self.shares_stamp)
+
     def rare_shares(self, phrases: list[str]) -> np.ndarray:
         """(rowid, bm25 share) of each page holding any of `phrases`, phrases too rare for
         stored shares: FTS5's bm25 of them alone."""
@@ -143,12 +155,18 @@ class _Renderer:
 
     def whole(self, term: Term) -> str:
         """The term as written or stemmed (a single word: the stems of its inflections too)."""
-        star = "*" if term.prefix else ""
-        phrase = " ".join(term.words)
         if term.phrase or term.prefix:
-            stems = " ".join(self.stem(w) for w in term.words)
-            return f'{{title text raw_text}} : "{phrase}"{star} OR stemmed : "{stems}"{star}'
+            return " OR ".join(self.quoted_phrases(term))
         return " OR ".join(self.whole_phrases(term))
+
+    def quoted_phrases(self, term: Term) -> list[str]:
+        """The FTS5 phrases of a quoted phrase or a prefix: as written, and stemmed."""
+        return [phrase_shares.phrase(columns, " ".join(words)) + ("*" if term.prefix else "")
+                for columns, words in self.quoted_forms(term)]
+
+    def quoted_forms(self, term: Term) -> list[tuple[str, tuple[str, ...]]]:
+        """The column set and words of each of quoted_phrases."""
+        return [(phrase_shares.WRITTEN, term.words), (phrase_shares.STEMMED, tuple(self.stem(w) for w in term.words))]
 
     def whole_phrases(self, term: Term) -> list[str]:
         """The FTS5 phrases of a single word's `whole` forms: as written, and each stem of its
@@ -434,8 +452,10 @@ def _ranked(kb: KB, render: _Renderer, parsed: Query, relaxed: bool, limit: int,
                 found.append(f"(pages_fts.rowid IN (SELECT rowid FROM pages_fts WHERE pages_fts MATCH :l{i})) AS l{i}")
                 held += [f"{PART_WEIGHT} * l{i}"] if relaxed else []
     measured = relaxed or not parsed.plain
-    if len(where) == 1 and (stored := phrase_shares.load(kb.db, [], kb.path)) is not None:
-        return _ranked_here(kb, render, where[0], params, found, held, stored.order, len(counted), loose_terms, measured)
+    if len(where) == 1 and (stored := render.shares([])) is not None:
+        bounds = _upper_bounds(kb, render, parsed, params["limit"]) if whole_only else None
+        return _ranked_here(kb, render, where[0], params, found, held, stored.order, len(counted), loose_terms, measured,
+                            bounds)
     sql = f"""SELECT p.doc_id, p.file_name, p.page, p.kind, p.title, p.method,
                      bm25(pages_fts, {_bm25_weights(render)}) AS score{''.join(', ' + f for f in found)}
               FROM pages_fts JOIN pages p ON p.rowid = pages_fts.rowid
@@ -445,15 +465,21 @@ def _ranked(kb: KB, render: _Renderer, parsed: Query, relaxed: bool, limit: int,
 
 
 def _ranked_here(kb: KB, render: _Renderer, where: str, params: dict, found: list[str], held: list[str],
-                 order: np.ndarray, terms: int, loose_terms: set[int], measured: bool) -> list[Hit]:
+                 order: np.ndarray, terms: int, loose_terms: set[int], measured: bool,
+                 bounds: tuple[np.ndarray, np.ndarray] | None = None) -> list[Hit]:
     """_ranked's query without a theme or county, ranked here rather than by SQL: SQL joined
     every matching page to its document before sorting, to break ties by (doc_id, page) (a
     third of the time of a phrase on 60,000 pages; copies of a slide tie by the thousand);
     here the index rows alone are read, ranked in the page order kept beside the stored
-    shares (kb.phrase_shares), and only the pages kept are joined."""
+    shares (kb.phrase_shares), and only the pages kept are joined. With `bounds` (of a query
+    ranked by bm25 alone, _upper_bounds) bm25 is reckoned only for the pages that can be kept."""
     names = [f.rsplit(" AS ", 1)[1] for f in found]
-    rows = _fts(kb, f"SELECT pages_fts.rowid, -bm25(pages_fts, {_bm25_weights(render)})"
-                    f"{''.join(', ' + f for f in found)} FROM pages_fts WHERE {where}", params, plain=True)
+    sql = (f"SELECT pages_fts.rowid, -bm25(pages_fts, {_bm25_weights(render)})"
+           f"{''.join(', ' + f for f in found)} FROM pages_fts WHERE {where}")
+    if bounds is None:
+        rows = _fts(kb, sql, params, plain=True)
+    else:
+        rows = _within_bounds(kb, sql, params, bounds, params["limit"])
     if not rows:
         return []
     table = np.array(rows, dtype=np.float64).reshape(len(rows), -1)
@@ -462,6 +488,117 @@ def _ranked_here(kb: KB, render: _Renderer, where: str, params: dict, found: lis
     return _kept_hits(kb, [(int(rowids[i]), float(score[i]),
                             _why({name: bool(table[i, 2 + j]) for j, name in enumerate(names)}, terms, loose_terms, measured))
                            for i in best])
+
+
+# A quoted phrase or a prefix whose words are on more pages than this many times the pages
+# kept is ranked within bounds of its bm25 (_upper_bounds): FTS5 reckons bm25 on every page
+# of a phrase at a microsecond and a half each, and on fewer pages that costs less than
+# counting the pages of each FTS5 phrase first, which the bounds need.
+BOUND_FROM = 50
+# A prefix of more words of the index than this is left to FTS5 (its bound would need them all).
+MAX_PREFIX_WORDS = 64
+# Where this many times more pages hold a phrase's words than the phrase (`"kommunane i"`: 31,000
+# and 6,400), the phrase is left to FTS5: how often a page holds the words says little of how
+# often it holds the phrase, and the bounds would leave most of its pages to be reckoned.
+LOOSE = 2
+
+
+def _upper_bounds(kb: KB, render: _Renderer, parsed: Query, keep: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """For a query of one quoted phrase or one prefix whose words are on many pages: the pages
+    that may match it (rowids) and a bound above its bm25 on each; None for any other query,
+    for one on fewer pages, or when the KB's shares are not current.
+
+    bm25 adds, for each FTS5 phrase of the query (as written, stemmed), its idf times a part
+    that depends on the page alone and grows with how often the page holds the phrase
+    (Shares.per_idf). A page holds a phrase no more often than any of its words, and a prefix
+    no more often than all the words it begins together (and that part of a sum is at most
+    the sum of the parts): so the words' own shares, stored or reckoned by FTS5 for a rare
+    word, bound the phrase's. FTS5 spent most of a phrase's time reckoning bm25 on every page
+    holding it (`"og regionaldepartementet"`: 41,000 pages, 100 ms); within the bounds it
+    reckons it on those of the best bounds."""
+    if len(parsed.items) != 1 or parsed.terms[0].negated or not (parsed.terms[0].phrase or parsed.terms[0].prefix):
+        return None
+    term = parsed.terms[0]
+    # each FTS5 phrase's words whose parts bound it: the least of them for a phrase, the sum
+    # of them for a prefix (the index's words it begins, and the pages holding each)
+    forms = []
+    for columns, words in render.quoted_forms(term):
+        if term.prefix and len(words) == 1:
+            started = starting(kb, words[0])
+            if len(started) > MAX_PREFIX_WORDS:
+                return None
+            forms.append((columns, started, True))
+        else:
+            forms.append((columns, dict.fromkeys(words[:-1] if term.prefix else words, 0), False))
+    stored = render.shares([phrase_shares.phrase(c, w) for c, words, _ in forms for w in words])
+    if stored is None:
+        return None
+    size = len(stored.order)
+    if max(_most_pages(stored, columns, words, summed) for columns, words, summed in forms) <= BOUND_FROM * keep:
+        return None
+    bounds = []
+    for columns, words, summed in forms:
+        parts = [stored.phrases[key].per_idf(stored.pages, size) for w in words
+                 if (key := phrase_shares.phrase(columns, w).lower()) in stored.phrases]
+        rare = [w for w in words if phrase_shares.phrase(columns, w).lower() not in stored.phrases]
+        if rare and (summed or not parts):
+            # a rare word's shares from FTS5 (quick: it is rare), divided by the least idf of
+            # such words (the idf of the most pages any of them is on): at least their parts
+            found = render.rare_shares([phrase_shares.phrase(columns, w) for w in (rare if summed else rare[:1])])
+            part = np.zeros(size)
+            part[found[:, 0].astype(np.int64)] = found[:, 1]
+            parts.append(part / phrase_shares.idf(max(words[w] for w in rare) if summed else len(found), stored.pages))
+        bounds.append((np.sum if summed else np.min)(parts, axis=0) if parts else np.zeros(size))
+    if max(np.count_nonzero(b) for b in bounds) <= BOUND_FROM * keep:
+        return None
+    total = np.zeros(size)
+    for (_, _, summed), bound, fts_phrase in zip(forms, bounds, render.quoted_phrases(term)):
+        count = _fts(kb, "SELECT count(*) FROM pages_fts WHERE pages_fts MATCH ?", (fts_phrase,), plain=True)[0][0]
+        bounded = np.count_nonzero(bound)
+        # every page holding a prefix holds one of the words listed for it (if not, the
+        # index's words and the list disagree, and the bound is not one)
+        if (summed and count != bounded) or bounded > LOOSE * count:
+            return None
+        total += phrase_shares.idf(count, stored.pages) * bound
+    pages = np.nonzero(total)[0]
+    return pages, total[pages] * (1 + 1e-9)  # above rounding in the shares' sums
+
+
+def _most_pages(stored: phrase_shares.Stored, columns: str, words: dict[str, int], summed: bool) -> float:
+    """At most how many pages hold an FTS5 phrase of `words` in `columns` (for a prefix any of
+    them, each on as many pages as given), from the stored shares alone: those holding every
+    stored word of a phrase, the sum of the pages of each for a prefix."""
+    stored_words = [shares for w in words if (shares := stored.phrases.get(phrase_shares.phrase(columns, w).lower()))]
+    if summed:
+        return sum(len(stored.phrases[k].rowids) if (k := phrase_shares.phrase(columns, w).lower()) in stored.phrases
+                   else pages for w, pages in words.items())
+    if not stored_words:
+        return float("inf")
+    holding = np.ones(len(stored.order), dtype=bool)
+    for shares in stored_words:
+        holding &= shares.holding(len(stored.order))
+    return int(np.count_nonzero(holding))
+
+
+def _within_bounds(kb: KB, sql: str, params: dict, bounds: tuple[np.ndarray, np.ndarray], keep: int) -> list:
+    """The rows of `sql` (rowid and score first) for the pages that can be among the first
+    `keep` by score: for the pages whose bound is as good as the `keep`-th best (copies of
+    a slide tie by the hundred), then, unless the `keep`-th score found is above the bound
+    of every other page, for those whose bound reaches it, or when fewer than `keep` of the
+    pages asked for hold the query, for all."""
+    pages, bound = bounds
+    restricted = sql + " AND +pages_fts.rowid IN (SELECT value FROM json_each(:within))"
+    cut = np.partition(bound, len(bound) - keep)[len(bound) - keep] * (1 - 1e-6) if len(bound) > keep else 0.0
+    while True:
+        asked = bound >= cut
+        rows = _fts(kb, restricted, {**params, "within": json.dumps(pages[asked].tolist())}, plain=True)
+        if cut <= 0.0:
+            return rows
+        scores = np.array([r[1] for r in rows])
+        score = np.partition(scores, len(scores) - keep)[len(scores) - keep] if len(scores) >= keep else 0.0
+        if score > 0.0 and not np.any(bound[~asked] >= score):
+            return rows
+        cut = score if score < cut else 0.0
 
 
 def _kept_hits(kb: KB, kept: list[tuple[int, float, tuple[str, ...]]]) -> list[Hit]:
@@ -508,8 +645,7 @@ def _ranked_by_shares(kb: KB, render: _Renderer, parsed: Query, limit: int, whol
     parts = [[render.part_phrases(p) for p in render.split(t.words[0]) or ()] if has_loose[i] else []
              for i, t in enumerate(terms)]
     whole = [render.whole_phrases(t) for t in terms]
-    stored = phrase_shares.load(kb.db, [p for forms in whole + inside + [f for each in parts for f in each] for p in forms],
-                                kb.path)
+    stored = render.shares([p for forms in whole + inside + [f for each in parts for f in each] for p in forms])
     if stored is None or not stored.phrases:
         return None
     size = len(stored.order)
@@ -535,7 +671,6 @@ def _ranked_by_shares(kb: KB, render: _Renderer, parsed: Query, limit: int, whol
     # every phrase of the query adds its share where a page holds it (a phrase twice in the
     # query counts twice in bm25, so here too)
     groups = [pages_of(forms) for forms in whole + inside + [f for each in parts for f in each]]
-    score = sum((shares for _, shares in groups), np.zeros(size))
     here = [pages_of(forms)[0] for forms in whole]
     loose = [pages_of(forms)[0] for forms in inside]
     for i, each in enumerate(parts):
@@ -555,6 +690,10 @@ def _ranked_by_shares(kb: KB, render: _Renderer, parsed: Query, limit: int, whol
         if item == "OR" and group is not None:
             matched |= group
             group = None
+    pages = np.nonzero(matched)[0]
+    if not len(pages):  # as a query of words no page holds all of is, at first
+        return []
+    score = sum((shares for _, shares in groups), np.zeros(size))
     counted = [i for i, t in enumerate(terms) if not t.function_word]
     # how many of the words a page holds (_ranked's `held`): whole words, and when relaxed
     # the words found only inside compounds at PART_WEIGHT
@@ -563,17 +702,21 @@ def _ranked_by_shares(kb: KB, render: _Renderer, parsed: Query, limit: int, whol
         held += sum((here[i] for i in counted), np.zeros(size))
     if relaxed:
         held += PART_WEIGHT * sum((loose[i] for i in counted), np.zeros(size))
-    pages = np.nonzero(matched)[0]
     keep = limit * PAGES_PER_HIT
     best = pages[_best(held[pages], score[pages], stored.order[pages], keep)].tolist()
     loose_terms = {j for j, i in enumerate(counted) if inside[i]}
+    # which words each kept page holds whole and loosely: the pages share a few such marks
+    marks = np.array([here[i][best] for i in counted] + [loose[i][best] for i in counted], dtype=bool).reshape(-1, len(best))
+    whys: dict[bytes, tuple[str, ...]] = {}
 
-    def why(rid: int) -> tuple[str, ...]:
-        found = {**{f"w{j}": whole_only or bool(here[i][rid]) for j, i in enumerate(counted)},
-                 **{f"l{j}": bool(loose[i][rid]) for j, i in enumerate(counted)}}
-        return _why(found, len(counted), loose_terms, relaxed or not parsed.plain)
+    def why(mark: np.ndarray) -> tuple[str, ...]:
+        if (key := mark.tobytes()) not in whys:
+            found = {**{f"w{j}": whole_only or bool(mark[j]) for j in range(len(counted))},
+                     **{f"l{j}": bool(mark[len(counted) + j]) for j in range(len(counted))}}
+            whys[key] = _why(found, len(counted), loose_terms, relaxed or not parsed.plain)
+        return whys[key]
 
-    return _kept_hits(kb, [(rid, float(score[rid]), why(rid)) for rid in best])
+    return _kept_hits(kb, [(rid, float(score[rid]), why(mark)) for rid, mark in zip(best, marks.T)])
 
 
 def _best(held: np.ndarray, score: np.ndarray, rank: np.ndarray, keep: int) -> np.ndarray:
