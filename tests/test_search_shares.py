@@ -130,3 +130,73 @@ def test_shares_of_an_index_that_changed_since_are_not_used(kbs, tmp_path):
     assert tuple(page) in shown
     with open_kb(changed) as kb:
         assert kb.refresh_search(min_pages=3) > 50 and kb.search_current
+
+
+# A quoted phrase or a prefix on many pages is ranked within bounds of its bm25 from its words'
+# stored shares (kb.search._upper_bounds): above BOUND_FROM pages kept, 400 pages for one hit.
+BOUNDED = ('"ekstra tilskudd"', '"tilskudd ekstra"', '"tilskudd"', "tilsk*", "ekstr*")
+COPIES = 40
+
+
+@pytest.fixture(scope="module")
+def many(corpus_kb, tmp_path_factory) -> tuple[Path, Path]:
+    """The corpus pages copied COPIES times (each copy its own document), every copy holding
+    `ekstra tilskudd` one to four times, a third of them also both words three times apart
+    (where the words' shares bound the phrase loosely, and the pages of the best bounds are
+    not enough): phrases on 2,000 pages, copies tying by the ten; with and without stored shares."""
+
+    from extractors.lang.stemming import stem
+
+    folder = tmp_path_factory.mktemp("many")
+    with_shares, without = folder / "with.db", folder / "without.db"
+    shutil.copy(corpus_kb, with_shares)
+    db = sqlite3.connect(with_shares)
+    columns = [r[1] for r in db.execute("PRAGMA table_info(pages)")]
+    for k in range(COPIES):
+        added = " ekstra tilskudd." * (1 + k % 4) + " tilskudd og tilskudd og tilskudd. Det ekstra og ekstra og ekstra." * (k % 3 == 0)
+        stems = (f" {stem('ekstra')} {stem('tilskudd')}" * (1 + k % 4)
+                 + f" {stem('tilskudd')} og {stem('tilskudd')} og {stem('tilskudd')} det {stem('ekstra')} og {stem('ekstra')} og {stem('ekstra')}" * (k % 3 == 0))
+        picked = ", ".join({"doc_id": f"doc_id || '-{k}'", "text": "coalesce(text, '') || :added",
+                            "stemmed": "coalesce(stemmed, '') || :stems"}.get(c, c) for c in columns)
+        db.execute(f"INSERT INTO pages ({', '.join(columns)}) SELECT {picked} FROM pages WHERE doc_id NOT LIKE '%-%'",
+                   {"added": added, "stems": stems})
+    db.commit()
+    assert db.execute("SELECT count(*) FROM pages_fts WHERE pages_fts MATCH '\"ekstra tilskudd\"'").fetchone()[0] > 2000
+    assert phrase_shares.refresh(db, min_pages=3) > 50
+    db.close()
+    shutil.copy(with_shares, without)
+    db = sqlite3.connect(without)
+    db.execute("DROP TABLE phrase_shares")
+    db.commit()
+    db.close()
+    return with_shares, without
+
+
+@pytest.mark.parametrize("limit", [1, 5])
+@pytest.mark.parametrize("query", BOUNDED)
+def test_a_phrase_or_prefix_on_many_pages_gets_the_hits_fts5_alone_gives(many, query, limit):
+    with_shares, without = many
+    matched, hits = results(with_shares, query, limit)
+    assert hits and matched == "all", query
+    assert (matched, hits) == results(without, query, limit)
+
+
+@pytest.mark.parametrize("query", ['"ekstra tilskudd"', "ekstr*"])
+def test_the_bounds_of_a_phrase_or_prefix_come_from_the_stored_shares(many, query, tmp_path):
+    """The first page's stored shares of `ekstra` (as written and stemmed) made nearly nothing
+    on purpose: its bound is then below the pages FTS5 is asked to rank, and it is not a hit
+    any more. Search bounds the phrase by its words' stored shares rather than asking FTS5."""
+    with_shares, _ = many
+    _, hits = results(with_shares, query, 1)
+    changed = shutil.copy(with_shares, tmp_path / "changed.db")
+    db = sqlite3.connect(changed)
+    first = db.execute("SELECT rowid FROM pages WHERE doc_id = ? AND page = ?", hits[0][:2]).fetchone()[0]
+    for key in (phrase_shares.phrase(phrase_shares.WRITTEN, "ekstra"), phrase_shares.phrase(phrase_shares.STEMMED, "ekstr")):
+        rowids, shares = db.execute("SELECT rowids, shares FROM phrase_shares WHERE phrase = ?", (key,)).fetchone()
+        shares = np.frombuffer(shares, dtype=np.float64).copy()
+        shares[np.frombuffer(rowids, dtype=np.int32) == first] = 1e-12
+        db.execute("UPDATE phrase_shares SET shares = ? WHERE phrase = ?", (shares.tobytes(), key))
+    db.commit()
+    db.close()
+    _, now = results(changed, query, 1)
+    assert now and now[0][:2] != hits[0][:2]
