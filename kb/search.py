@@ -128,6 +128,7 @@ class _Renderer:
         self.bridge = kb.stemming_version == STEMMING_VERSION
         self.has_parts = "parts" in index_columns(kb)
         self._splits: dict[str, tuple[str, ...] | None] = {}
+        self._stem_forms: dict[str, list[str]] = {}
         # a search's phrase groups: by rowid, which pages hold one, and their bm25 shares
         self.held: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
 
@@ -180,8 +181,11 @@ class _Renderer:
         return "(" + " OR ".join(f'"{s}"' for s in self.stem_forms(word)) + ")"
 
     def stem_forms(self, word: str) -> list[str]:
-        """The stems of the word's inflections, in order."""
-        return sorted({self.stem(f) for f in inflections(word)})
+        """The stems of the word's inflections, in order (once a search: each ranking writes
+        them for every form of the word)."""
+        if word not in self._stem_forms:
+            self._stem_forms[word] = sorted({self.stem(f) for f in inflections(word)})
+        return self._stem_forms[word]
 
     def loose(self, term: Term, relaxed: bool = False) -> str | None:
         """The word inside a page's compounds, or the query's compound as its parts (all of
@@ -693,15 +697,18 @@ def _ranked_by_shares(kb: KB, render: _Renderer, parsed: Query, limit: int, whol
     pages = np.nonzero(matched)[0]
     if not len(pages):  # as a query of words no page holds all of is, at first
         return []
-    score = sum((shares for _, shares in groups), np.zeros(size))
+    score = np.zeros(size)
+    for _, shares in groups:  # in place: a new array a phrase cost more than the adding
+        score += shares
     counted = [i for i, t in enumerate(terms) if not t.function_word]
     # how many of the words a page holds (_ranked's `held`): whole words, and when relaxed
     # the words found only inside compounds at PART_WEIGHT
     held = np.zeros(size)
-    if not whole_only:
-        held += sum((here[i] for i in counted), np.zeros(size))
-    if relaxed:
-        held += PART_WEIGHT * sum((loose[i] for i in counted), np.zeros(size))
+    for i in counted:
+        if not whole_only:
+            held += here[i]
+        if relaxed:
+            held += PART_WEIGHT * loose[i]
     keep = limit * PAGES_PER_HIT
     best = pages[_best(held[pages], score[pages], stored.order[pages], keep)].tolist()
     loose_terms = {j for j, i in enumerate(counted) if inside[i]}
@@ -811,6 +818,26 @@ def _words_starting(heads: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, heads)) + r")[^\W_]*", re.IGNORECASE)
 
 
+def _words_holding(flat: str, part: re.Pattern[str]) -> list[tuple[int, int]]:
+    """The spans of the words of `flat` holding `part` in lower case, in order: found where the
+    part is in the text, and widened to their words (a word `[^\W_]+` is a run of letters and
+    digits), rather than by looking in each of a page's words."""
+    low = flat.lower()
+    if len(low) != len(flat):  # a letter lowered to two: look word by word
+        return [m.span() for m in _WORD.finditer(flat) if part.search(m.group().lower())]
+    spans = []
+    for m in part.finditer(low):
+        start, end = m.start(), m.end()
+        if spans and start < spans[-1][1]:
+            continue
+        while start and flat[start - 1].isalnum():
+            start -= 1
+        while end < len(flat) and flat[end].isalnum():
+            end += 1
+        spans.append((start, end))
+    return spans
+
+
 def snippet(text: str, wanted: set[str], width: int = 160, mark: tuple[str, str] = ("[", "]")) -> str:
     """The stretch of text around the first matching word, with matching words marked (and
     compounds holding one of them, when no word matches whole)."""
@@ -820,8 +847,7 @@ def snippet(text: str, wanted: set[str], width: int = 160, mark: tuple[str, str]
     spans = [m.span() for m in starting.finditer(flat)
              if (low := m.group().lower())[:3] in heads and (low in wanted or _stem(low) in wanted)]
     if not spans and (inside := [re.escape(w) for w in wanted if len(w) >= 4]):
-        part = re.compile("|".join(inside))
-        spans = [m.span() for m in _WORD.finditer(flat) if part.search(m.group().lower())]
+        spans = _words_holding(flat, re.compile("|".join(inside)))
     if not spans:
         return flat[:width] + ("…" if len(flat) > width else "")
     start = max(0, spans[0][0] - width // 3)
