@@ -32,6 +32,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property, lru_cache
+from itertools import takewhile
 
 import numpy as np
 
@@ -818,24 +819,25 @@ def _words_starting(heads: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, heads)) + r")[^\W_]*", re.IGNORECASE)
 
 
-def _words_holding(flat: str, part: re.Pattern[str]) -> list[tuple[int, int]]:
+def _words_holding(flat: str, part: re.Pattern[str]) -> Iterator[tuple[int, int]]:
     """The spans of the words of `flat` holding `part` in lower case, in order: found where the
-    part is in the text, and widened to their words (a word `[^\W_]+` is a run of letters and
-    digits), rather than by looking in each of a page's words."""
+    part is in the text, and widened to their words (a word is a run of letters and digits,
+    as _WORD reads it), rather than by looking in each of a page's words."""
     low = flat.lower()
     if len(low) != len(flat):  # a letter lowered to two: look word by word
-        return [m.span() for m in _WORD.finditer(flat) if part.search(m.group().lower())]
-    spans = []
+        yield from (m.span() for m in _WORD.finditer(flat) if part.search(m.group().lower()))
+        return
+    last = 0
     for m in part.finditer(low):
         start, end = m.start(), m.end()
-        if spans and start < spans[-1][1]:
+        if start < last:  # in the word just given
             continue
         while start and flat[start - 1].isalnum():
             start -= 1
         while end < len(flat) and flat[end].isalnum():
             end += 1
-        spans.append((start, end))
-    return spans
+        last = end
+        yield start, end
 
 
 def snippet(text: str, wanted: set[str], width: int = 160, mark: tuple[str, str] = ("[", "]")) -> str:
@@ -844,17 +846,20 @@ def snippet(text: str, wanted: set[str], width: int = 160, mark: tuple[str, str]
     flat = " ".join(text.split())
     heads = {w[:3] for w in wanted}  # a word's stem begins as the word does: stem only those
     starting = _words_starting(tuple(sorted(heads)))
-    spans = [m.span() for m in starting.finditer(flat)
-             if (low := m.group().lower())[:3] in heads and (low in wanted or _stem(low) in wanted)]
-    if not spans and (inside := [re.escape(w) for w in wanted if len(w) >= 4]):
+    # the matching words, looked for only until past the stretch shown (pages run to thousands of words)
+    spans = (m.span() for m in starting.finditer(flat)
+             if (low := m.group().lower())[:3] in heads and (low in wanted or _stem(low) in wanted))
+    first = next(spans, None)
+    if first is None and (inside := [re.escape(w) for w in wanted if len(w) >= 4]):
         spans = _words_holding(flat, re.compile("|".join(inside)))
-    if not spans:
+        first = next(spans, None)
+    if first is None:
         return flat[:width] + ("…" if len(flat) > width else "")
-    start = max(0, spans[0][0] - width // 3)
+    start = max(0, first[0] - width // 3)
     end = min(len(flat), start + width)
     out, pos = [], start
-    for s, e in spans:
-        if s < start or e > end:
+    for s, e in (first, *takewhile(lambda span: span[0] < end, spans)):
+        if e > end:
             continue
         out += [flat[pos:s], mark[0], flat[s:e], mark[1]]
         pos = e
