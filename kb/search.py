@@ -459,8 +459,7 @@ def _ranked(kb: KB, render: _Renderer, parsed: Query, relaxed: bool, limit: int,
     measured = relaxed or not parsed.plain
     if len(where) == 1 and (stored := render.shares([])) is not None:
         bounds = _upper_bounds(kb, render, parsed, params["limit"]) if whole_only else None
-        return _ranked_here(kb, render, where[0], params, found, held, stored.order, len(counted), loose_terms, measured,
-                            bounds)
+        return _ranked_here(kb, render, where[0], params, found, held, stored, len(counted), loose_terms, measured, bounds)
     sql = f"""SELECT p.doc_id, p.file_name, p.page, p.kind, p.title, p.method,
                      bm25(pages_fts, {_bm25_weights(render)}) AS score{''.join(', ' + f for f in found)}
               FROM pages_fts JOIN pages p ON p.rowid = pages_fts.rowid
@@ -470,29 +469,46 @@ def _ranked(kb: KB, render: _Renderer, parsed: Query, relaxed: bool, limit: int,
 
 
 def _ranked_here(kb: KB, render: _Renderer, where: str, params: dict, found: list[str], held: list[str],
-                 order: np.ndarray, terms: int, loose_terms: set[int], measured: bool,
+                 stored: phrase_shares.Stored, terms: int, loose_terms: set[int], measured: bool,
                  bounds: tuple[np.ndarray, np.ndarray] | None = None) -> list[Hit]:
     """_ranked's query without a theme or county, ranked here rather than by SQL: SQL joined
     every matching page to its document before sorting, to break ties by (doc_id, page) (a
     third of the time of a phrase on 60,000 pages; copies of a slide tie by the thousand);
     here the index rows alone are read, ranked in the page order kept beside the stored
     shares (kb.phrase_shares), and only the pages kept are joined. With `bounds` (of a query
-    ranked by bm25 alone, _upper_bounds) bm25 is reckoned only for the pages that can be kept."""
+    ranked by bm25 alone, _upper_bounds) bm25 is reckoned only for the pages that can be kept;
+    otherwise, where many of the pages are copies of others, once for each text."""
     names = [f.rsplit(" AS ", 1)[1] for f in found]
     sql = (f"SELECT pages_fts.rowid, -bm25(pages_fts, {_bm25_weights(render)})"
            f"{''.join(', ' + f for f in found)} FROM pages_fts WHERE {where}")
-    if bounds is None:
-        rows = _fts(kb, sql, params, plain=True)
-    else:
-        rows = _within_bounds(kb, sql, params, bounds, params["limit"])
-    if not rows:
+    if bounds is not None:
+        table = _within_bounds(kb, sql, params, bounds, params["limit"], stored.copies)
+    elif stored.copies is None or (table := _once_a_text(kb, sql, params, stored.copies)) is None:
+        table = _table(_fts(kb, sql, params, plain=True))
+    if not len(table):
         return []
-    table = np.array(rows, dtype=np.float64).reshape(len(rows), -1)
     rowids, score = table[:, 0].astype(np.int64), table[:, 1]
-    best = _best(_held_count(table, names, held), score, order[rowids], params["limit"]).tolist()
+    best = _best(_held_count(table, names, held), score, stored.order[rowids], params["limit"]).tolist()
     return _kept_hits(kb, [(int(rowids[i]), float(score[i]),
                             _why({name: bool(table[i, 2 + j]) for j, name in enumerate(names)}, terms, loose_terms, measured))
                            for i in best])
+
+
+# Pages matching a query are read first, to reckon bm25 once a text, when they are more than
+# this many times the pages kept; and bm25 is reckoned so when they hold at most three texts
+# for four pages (else it saves less than it costs to spread the rows to the copies).
+COPIES_FROM = 4
+
+
+def _once_a_text(kb: KB, sql: str, params: dict, copies: np.ndarray) -> np.ndarray | None:
+    """The rows of `sql` (rowid, score, its columns) for every page it matches, reckoned by
+    FTS5 once a text (_reckoned); None when the pages matching are few or hardly copies of
+    each other, or the copies are not as kept (every page copied must match as its copy does)."""
+    matching = _rowids(kb, params["match"])
+    if len(matching) <= COPIES_FROM * params["limit"] or 4 * len(np.unique(copies[matching])) > 3 * len(matching):
+        return None
+    table = _reckoned(kb, sql, params, matching, copies)
+    return table if len(table) == len(matching) else None
 
 
 # A quoted phrase or a prefix whose words are on more pages than this many times the pages
@@ -585,25 +601,50 @@ def _most_pages(stored: phrase_shares.Stored, columns: str, words: dict[str, int
     return int(np.count_nonzero(holding))
 
 
-def _within_bounds(kb: KB, sql: str, params: dict, bounds: tuple[np.ndarray, np.ndarray], keep: int) -> list:
-    """The rows of `sql` (rowid and score first) for the pages that can be among the first
-    `keep` by score: for the pages whose bound is as good as the `keep`-th best (copies of
-    a slide tie by the hundred), then, unless the `keep`-th score found is above the bound
-    of every other page, for those whose bound reaches it, or when fewer than `keep` of the
-    pages asked for hold the query, for all."""
+def _within_bounds(kb: KB, sql: str, params: dict, bounds: tuple[np.ndarray, np.ndarray], keep: int,
+                   copies: np.ndarray | None) -> np.ndarray:
+    """The rows of `sql` (rowid and score first; _reckoned) for the pages that can be among
+    the first `keep` by score: for the pages whose bound is as good as the `keep`-th best
+    (copies of a slide tie by the hundred), then, unless the `keep`-th score found is above
+    the bound of every other page, for those whose bound reaches it, or when fewer than
+    `keep` of the pages asked for hold the query, for all."""
     pages, bound = bounds
-    restricted = sql + " AND +pages_fts.rowid IN (SELECT value FROM json_each(:within))"
     cut = np.partition(bound, len(bound) - keep)[len(bound) - keep] * (1 - 1e-6) if len(bound) > keep else 0.0
     while True:
         asked = bound >= cut
-        rows = _fts(kb, restricted, {**params, "within": json.dumps(pages[asked].tolist())}, plain=True)
+        table = _reckoned(kb, sql, params, pages[asked], copies)
         if cut <= 0.0:
-            return rows
-        scores = np.array([r[1] for r in rows])
+            return table
+        scores = table[:, 1]
         score = np.partition(scores, len(scores) - keep)[len(scores) - keep] if len(scores) >= keep else 0.0
         if score > 0.0 and not np.any(bound[~asked] >= score):
-            return rows
+            return table
         cut = score if score < cut else 0.0
+
+
+def _table(rows: list[tuple]) -> np.ndarray:
+    """Rows of numbers (rowid, score, its columns) as an array, also none."""
+    return np.array(rows, dtype=np.float64).reshape(len(rows), -1) if rows else np.zeros((0, 2))
+
+
+def _reckoned(kb: KB, sql: str, params: dict, pages: np.ndarray, copies: np.ndarray | None) -> np.ndarray:
+    """The rows of `sql` (rowid, score, its columns) for those of `pages` it matches, as an
+    array: with `copies` (kb.phrase_shares keeps which pages are copies of which), FTS5
+    reckons them for the first page of each text only, and a copy gets the row of the page
+    it copies: the same words, the same score."""
+    restricted = sql + " AND +pages_fts.rowid IN (SELECT value FROM json_each(:within))"
+    firsts = pages if copies is None else copies[pages]
+    texts = firsts if copies is None else np.unique(firsts)
+    table = _table(_fts(kb, restricted, {**params, "within": json.dumps(texts.tolist())}, plain=True))
+    if copies is None or not len(table):
+        return table
+    table = table[np.argsort(table[:, 0], kind="stable")]
+    found = table[:, 0].astype(np.int64)
+    at = np.minimum(np.searchsorted(found, firsts), len(found) - 1)
+    held = found[at] == firsts
+    table = table[at[held]]
+    table[:, 0] = pages[held]
+    return table
 
 
 def _kept_hits(kb: KB, kept: list[tuple[int, float, tuple[str, ...]]]) -> list[Hit]:

@@ -133,8 +133,11 @@ def test_shares_of_an_index_that_changed_since_are_not_used(kbs, tmp_path):
 
 
 # A quoted phrase or a prefix on many pages is ranked within bounds of its bm25 from its words'
-# stored shares (kb.search._upper_bounds): above BOUND_FROM pages kept, 400 pages for one hit.
-BOUNDED = ('"ekstra tilskudd"', '"tilskudd ekstra"', '"tilskudd"', "tilsk*", "ekstr*")
+# stored shares (kb.search._upper_bounds): above BOUND_FROM pages kept, 400 pages for one hit;
+# and FTS5 reckons bm25 once for each text of the pages a query left to it matches (copies of
+# a page score as it does), bounded or not (NOT, brackets).
+MANY_PAGES = ('"ekstra tilskudd"', '"tilskudd ekstra"', '"tilskudd"', "tilsk*", "ekstr*",
+              "ekstra NOT kommune", "(ekstra OR tilskudd) AND kommune")
 COPIES = 40
 
 
@@ -173,8 +176,8 @@ def many(corpus_kb, tmp_path_factory) -> tuple[Path, Path]:
 
 
 @pytest.mark.parametrize("limit", [1, 5])
-@pytest.mark.parametrize("query", BOUNDED)
-def test_a_phrase_or_prefix_on_many_pages_gets_the_hits_fts5_alone_gives(many, query, limit):
+@pytest.mark.parametrize("query", MANY_PAGES)
+def test_a_query_on_many_pages_and_their_copies_gets_the_hits_fts5_alone_gives(many, query, limit):
     with_shares, without = many
     matched, hits = results(with_shares, query, limit)
     assert hits and matched == "all", query
@@ -200,3 +203,26 @@ def test_the_bounds_of_a_phrase_or_prefix_come_from_the_stored_shares(many, quer
     db.close()
     _, now = results(changed, query, 1)
     assert now and now[0][:2] != hits[0][:2]
+
+
+def test_a_kb_whose_shares_predate_the_copies_is_searched_without_them_until_refreshed(many, tmp_path):
+    """Shares reckoned before search kept which pages are copies: search reckons bm25 on every
+    page as before, and a refresh (as after an ingest) keeps the copies without reckoning the
+    shares again."""
+    with_shares, without = many
+    older = shutil.copy(with_shares, tmp_path / "older.db")
+    db = sqlite3.connect(older)
+    db.execute("DROP TABLE page_copies")
+    db.commit()
+    assert phrase_shares.current(db)
+    db.close()
+    for query in ("ekstra NOT kommune", '"ekstra tilskudd"'):
+        assert results(older, query, 5) == results(without, query, 5)
+    with open_kb(older) as kb:
+        assert kb.refresh_search(min_pages=3) == 0
+        firsts = np.frombuffer(kb.db.execute("SELECT firsts FROM page_copies").fetchone()[0], dtype=np.int64)
+        # the copies -4 and -8 of a page hold the same text (as -0 and -12 do, and not -0 and -4)
+        first, copy, other = (kb.db.execute("SELECT min(rowid) FROM pages WHERE doc_id LIKE ?", (f"%-{k}",)).fetchone()[0]
+                              for k in (4, 8, 0))
+    assert firsts[copy] == first and firsts[first] == first and firsts[other] != first
+    assert results(older, "ekstra NOT kommune", 5) == results(without, "ekstra NOT kommune", 5)
