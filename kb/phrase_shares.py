@@ -104,6 +104,7 @@ class Stored:
     order: np.ndarray
     pages: int
     copies: np.ndarray | None = None  # by rowid, the first page of the same text (_keep_copies)
+    many_copies: bool = False  # a quarter of the pages or more are copies of another
 
 
 def phrase(columns: str, word: str) -> str:
@@ -247,6 +248,7 @@ class _Kept:
     order: np.ndarray
     pages: int
     copies: np.ndarray | None
+    many_copies: bool
     known: OrderedDict[str, Shares | None]
     nbytes: int = 0
 
@@ -259,9 +261,11 @@ def load(db: sqlite3.Connection, phrases: list[str], path: str, now: str) -> Sto
     whose shares are current at the stamp `now` (current_stamp: a search checks it once)."""
     if path not in _cache or _cache[path].stamp != now:
         ranks = db.execute("SELECT ranks FROM page_order WHERE id = 1").fetchone()[0]
-        firsts = db.execute("SELECT firsts FROM page_copies WHERE id = 1").fetchone() if _has_copies(db) else None
-        _cache[path] = _Kept(now, np.frombuffer(ranks, dtype=np.int64), _pages_indexed(bytes.fromhex(now.split(":")[0])),
-                             np.frombuffer(firsts[0], dtype=np.int64) if firsts else None, OrderedDict())
+        row = db.execute("SELECT firsts FROM page_copies WHERE id = 1").fetchone() if _has_copies(db) else None
+        firsts = np.frombuffer(row[0], dtype=np.int64) if row else None
+        pages = _pages_indexed(bytes.fromhex(now.split(":")[0]))
+        many = firsts is not None and 4 * int(np.count_nonzero(firsts != np.arange(len(firsts)))) >= pages
+        _cache[path] = _Kept(now, np.frombuffer(ranks, dtype=np.int64), pages, firsts, many, OrderedDict())
     kept = _cache[path]
     keys = sorted({p.lower() for p in phrases})
     if missing := [k for k in keys if k not in kept.known]:
@@ -276,7 +280,8 @@ def load(db: sqlite3.Connection, phrases: list[str], path: str, now: str) -> Sto
     while kept.nbytes > CACHE_BYTES and len(kept.known) > len(keys):
         _, oldest = kept.known.popitem(last=False)
         kept.nbytes -= oldest.nbytes if oldest is not None else 0
-    return Stored({k: v for k in keys if (v := kept.known[k]) is not None}, kept.order, kept.pages, kept.copies)
+    return Stored({k: v for k in keys if (v := kept.known[k]) is not None}, kept.order, kept.pages, kept.copies,
+                  kept.many_copies)
 
 
 def _shares(rowids: np.ndarray, shares: np.ndarray, size: int) -> Shares:

@@ -483,7 +483,7 @@ def _ranked_here(kb: KB, render: _Renderer, where: str, params: dict, found: lis
            f"{''.join(', ' + f for f in found)} FROM pages_fts WHERE {where}")
     if bounds is not None:
         table = _within_bounds(kb, sql, params, bounds, params["limit"], stored.copies)
-    elif stored.copies is None or (table := _once_a_text(kb, sql, params, stored.copies)) is None:
+    elif not stored.many_copies or (table := _once_a_text(kb, sql, params, stored.copies)) is None:
         table = _table(_fts(kb, sql, params, plain=True))
     if not len(table):
         return []
@@ -554,8 +554,10 @@ def _upper_bounds(kb: KB, render: _Renderer, parsed: Query, keep: int) -> tuple[
     stored = render.shares([phrase_shares.phrase(c, w) for c, words, _ in forms for w in words])
     if stored is None:
         return None
-    size = len(stored.order)
-    if max(_most_pages(stored, columns, words, summed) for columns, words, summed in forms) <= BOUND_FROM * keep:
+    size, phrases = len(stored.order), render.quoted_phrases(term)
+    # how many pages hold each: a prefix counted by FTS5 (quick), a phrase at most those holding its words
+    counts = {p: _count(kb, p) for (_, _, summed), p in zip(forms, phrases) if summed}
+    if max(counts.get(p, _most_pages(stored, c, words)) for (c, words, _), p in zip(forms, phrases)) <= BOUND_FROM * keep:
         return None
     bounds = []
     for columns, words, summed in forms:
@@ -573,8 +575,8 @@ def _upper_bounds(kb: KB, render: _Renderer, parsed: Query, keep: int) -> tuple[
     if max(np.count_nonzero(b) for b in bounds) <= BOUND_FROM * keep:
         return None
     total = np.zeros(size)
-    for (_, _, summed), bound, fts_phrase in zip(forms, bounds, render.quoted_phrases(term)):
-        count = _fts(kb, "SELECT count(*) FROM pages_fts WHERE pages_fts MATCH ?", (fts_phrase,), plain=True)[0][0]
+    for (_, _, summed), bound, fts_phrase in zip(forms, bounds, phrases):
+        count = counts[fts_phrase] if fts_phrase in counts else _count(kb, fts_phrase)
         bounded = np.count_nonzero(bound)
         # every page holding a prefix holds one of the words listed for it (if not, the
         # index's words and the list disagree, and the bound is not one)
@@ -585,20 +587,21 @@ def _upper_bounds(kb: KB, render: _Renderer, parsed: Query, keep: int) -> tuple[
     return pages, total[pages] * (1 + 1e-9)  # above rounding in the shares' sums
 
 
-def _most_pages(stored: phrase_shares.Stored, columns: str, words: dict[str, int], summed: bool) -> float:
-    """At most how many pages hold an FTS5 phrase of `words` in `columns` (for a prefix any of
-    them, each on as many pages as given), from the stored shares alone: those holding every
-    stored word of a phrase, the sum of the pages of each for a prefix."""
+def _most_pages(stored: phrase_shares.Stored, columns: str, words: dict[str, int]) -> float:
+    """At most how many pages hold an FTS5 phrase of `words` in `columns`, from the stored
+    shares alone: those holding every stored word of it."""
     stored_words = [shares for w in words if (shares := stored.phrases.get(phrase_shares.phrase(columns, w).lower()))]
-    if summed:
-        return sum(len(stored.phrases[k].rowids) if (k := phrase_shares.phrase(columns, w).lower()) in stored.phrases
-                   else pages for w, pages in words.items())
     if not stored_words:
         return float("inf")
     holding = np.ones(len(stored.order), dtype=bool)
     for shares in stored_words:
         holding &= shares.holding(len(stored.order))
     return int(np.count_nonzero(holding))
+
+
+def _count(kb: KB, match: str) -> int:
+    """How many pages an FTS5 expression matches."""
+    return _fts(kb, "SELECT count(*) FROM pages_fts WHERE pages_fts MATCH ?", (match,), plain=True)[0][0]
 
 
 def _within_bounds(kb: KB, sql: str, params: dict, bounds: tuple[np.ndarray, np.ndarray], keep: int,
