@@ -13,7 +13,15 @@ column set search writes it in (as written, stemmed, inside compounds), by FTS5 
 of that phrase alone), and stored: also where the word is rare or absent in a column set, since
 FTS5 reads all of a common word's pages to find it in any column. A search adds the stored shares of its common phrases to the shares FTS5 gives for its rare ones
 (quick, since they are rare), and gets the same scores FTS5 would: the same hits in the same
-order.
+order. A phrase of several words or a prefix is not stored, but a page holds it no more often
+than its rarest word, or than all the words it begins together: the words' shares bound its
+bm25 (Shares.per_idf), and FTS5 reckons it only on the pages whose bound could place them
+among the hits (kb.search).
+
+Beside the shares the refresh keeps which pages are copies of which (`page_copies`: by rowid,
+the first page whose indexed columns hold the same text): a slide in many decks, a re-saved
+deck. A copy has the same bm25 as the page it copies for any query, so FTS5 need reckon it
+once a text (in the 5,000-document benchmark 63,546 pages hold 16,670 texts).
 
 The shares are reckoned again after an ingest that changed the index (`refresh`); whether
 they are current is told by a stamp of the index (its page count and token totals, and the

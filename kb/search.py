@@ -22,6 +22,13 @@ and a query no page and no suggestion matches by words gets the pages nearest in
 holding every word stay first and unfused. The result says whether vectors were used and how many
 pages had no current vector (`vectors_used`, `without_vectors`); without vectors search works by
 words alone.
+
+Speed on an archive: FTS5's bm25 is the cost of a search (a microsecond and a half a page
+matched, tens of thousands of pages for a common word), so where the KB's stored shares are
+current (kb.phrase_shares) single words are ranked from them, a quoted phrase or a prefix on
+many pages within bounds of its bm25 from its words' shares, and what is left to FTS5 is
+reckoned once for each text where many pages are copies: always with the scores, hits and
+order FTS5 alone gives.
 """
 
 from __future__ import annotations
