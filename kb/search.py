@@ -425,9 +425,10 @@ def _fts(kb: KB, sql: str, params: object, plain: bool = False) -> list:
 
 def _rowids(kb: KB, match: str) -> np.ndarray:
     """The rowids of the pages an FTS5 expression matches (one string from SQLite, where a row
-    a page cost a microsecond each: a common word matches tens of thousands)."""
-    listed = kb.db.execute("SELECT group_concat(rowid) FROM pages_fts WHERE pages_fts MATCH ?", (match,)).fetchone()[0]
-    return np.array(listed.split(","), dtype=np.int64) if listed else np.zeros(0, dtype=np.int64)
+    a page cost a microsecond each: a common word matches tens of thousands; read by numpy,
+    where splitting it in Python cost a tenth of a microsecond a page more)."""
+    listed = _fts(kb, "SELECT group_concat(rowid) FROM pages_fts WHERE pages_fts MATCH ?", (match,), plain=True)[0][0]
+    return np.fromstring(listed, dtype=np.int64, sep=",") if listed else np.zeros(0, dtype=np.int64)
 
 
 def _ranked(kb: KB, render: _Renderer, parsed: Query, relaxed: bool, limit: int,
