@@ -22,6 +22,13 @@ and a query no page and no suggestion matches by words gets the pages nearest in
 holding every word stay first and unfused. The result says whether vectors were used and how many
 pages had no current vector (`vectors_used`, `without_vectors`); without vectors search works by
 words alone.
+
+Speed on an archive: FTS5's bm25 is the cost of a search (a microsecond and a half a page
+matched, tens of thousands of pages for a common word), so where the KB's stored shares are
+current (kb.phrase_shares) single words are ranked from them, a quoted phrase or a prefix on
+many pages within bounds of its bm25 from its words' shares, and what is left to FTS5 is
+reckoned once for each text where many pages are copies: always with the scores, hits and
+order FTS5 alone gives.
 """
 
 from __future__ import annotations
@@ -31,7 +38,8 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from itertools import takewhile
 
 import numpy as np
 
@@ -40,7 +48,7 @@ from extractors.lang.stemming import STEMMING_VERSION, stem
 from kb import phrase_shares, vectors, works
 from kb.query import Query, QueryError, Term, parse
 from kb.store import KB
-from kb.vocabulary import index_columns, known_parts, suggestions, unknown_words
+from kb.vocabulary import index_columns, known_parts, starting, suggestions, unknown_words
 
 # What a word found only inside a compound, or a compound found only as its parts, counts
 # towards how many of the query's words a page holds.
@@ -128,8 +136,21 @@ class _Renderer:
         self.bridge = kb.stemming_version == STEMMING_VERSION
         self.has_parts = "parts" in index_columns(kb)
         self._splits: dict[str, tuple[str, ...] | None] = {}
+        self._stem_forms: dict[str, list[str]] = {}
         # a search's phrase groups: by rowid, which pages hold one, and their bm25 shares
         self.held: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
+
+    @cached_property
+    def shares_stamp(self) -> str | None:
+        """The index's stamp if the KB's stored shares are current: checked once a search."""
+        return phrase_shares.current_stamp(self.kb.db)
+
+    def shares(self, phrases: list[str]) -> phrase_shares.Stored | None:
+        """The stored shares of those of `phrases` that are common (kb.phrase_shares), or None
+        when the KB's shares are not current."""
+        if self.shares_stamp is None:
+            return None
+        return phrase_shares.load(self.kb.db, phrases, self.kb.path, self.shares_stamp)
 
     def rare_shares(self, phrases: list[str]) -> np.ndarray:
         """(rowid, bm25 share) of each page holding any of `phrases`, phrases too rare for
@@ -143,12 +164,18 @@ class _Renderer:
 
     def whole(self, term: Term) -> str:
         """The term as written or stemmed (a single word: the stems of its inflections too)."""
-        star = "*" if term.prefix else ""
-        phrase = " ".join(term.words)
         if term.phrase or term.prefix:
-            stems = " ".join(self.stem(w) for w in term.words)
-            return f'{{title text raw_text}} : "{phrase}"{star} OR stemmed : "{stems}"{star}'
+            return " OR ".join(self.quoted_phrases(term))
         return " OR ".join(self.whole_phrases(term))
+
+    def quoted_phrases(self, term: Term) -> list[str]:
+        """The FTS5 phrases of a quoted phrase or a prefix: as written, and stemmed."""
+        return [phrase_shares.phrase(columns, " ".join(words)) + ("*" if term.prefix else "")
+                for columns, words in self.quoted_forms(term)]
+
+    def quoted_forms(self, term: Term) -> list[tuple[str, tuple[str, ...]]]:
+        """The column set and words of each of quoted_phrases."""
+        return [(phrase_shares.WRITTEN, term.words), (phrase_shares.STEMMED, tuple(self.stem(w) for w in term.words))]
 
     def whole_phrases(self, term: Term) -> list[str]:
         """The FTS5 phrases of a single word's `whole` forms: as written, and each stem of its
@@ -162,8 +189,11 @@ class _Renderer:
         return "(" + " OR ".join(f'"{s}"' for s in self.stem_forms(word)) + ")"
 
     def stem_forms(self, word: str) -> list[str]:
-        """The stems of the word's inflections, in order."""
-        return sorted({self.stem(f) for f in inflections(word)})
+        """The stems of the word's inflections, in order (once a search: each ranking writes
+        them for every form of the word)."""
+        if word not in self._stem_forms:
+            self._stem_forms[word] = sorted({self.stem(f) for f in inflections(word)})
+        return self._stem_forms[word]
 
     def loose(self, term: Term, relaxed: bool = False) -> str | None:
         """The word inside a page's compounds, or the query's compound as its parts (all of
@@ -395,9 +425,10 @@ def _fts(kb: KB, sql: str, params: object, plain: bool = False) -> list:
 
 def _rowids(kb: KB, match: str) -> np.ndarray:
     """The rowids of the pages an FTS5 expression matches (one string from SQLite, where a row
-    a page cost a microsecond each: a common word matches tens of thousands)."""
-    listed = kb.db.execute("SELECT group_concat(rowid) FROM pages_fts WHERE pages_fts MATCH ?", (match,)).fetchone()[0]
-    return np.array(listed.split(","), dtype=np.int64) if listed else np.zeros(0, dtype=np.int64)
+    a page cost a microsecond each: a common word matches tens of thousands; read by numpy,
+    where splitting it in Python cost a tenth of a microsecond a page more)."""
+    listed = _fts(kb, "SELECT group_concat(rowid) FROM pages_fts WHERE pages_fts MATCH ?", (match,), plain=True)[0][0]
+    return np.fromstring(listed, dtype=np.int64, sep=",") if listed else np.zeros(0, dtype=np.int64)
 
 
 def _ranked(kb: KB, render: _Renderer, parsed: Query, relaxed: bool, limit: int,
@@ -434,8 +465,9 @@ def _ranked(kb: KB, render: _Renderer, parsed: Query, relaxed: bool, limit: int,
                 found.append(f"(pages_fts.rowid IN (SELECT rowid FROM pages_fts WHERE pages_fts MATCH :l{i})) AS l{i}")
                 held += [f"{PART_WEIGHT} * l{i}"] if relaxed else []
     measured = relaxed or not parsed.plain
-    if len(where) == 1 and (stored := phrase_shares.load(kb.db, [], kb.path)) is not None:
-        return _ranked_here(kb, render, where[0], params, found, held, stored.order, len(counted), loose_terms, measured)
+    if len(where) == 1 and (stored := render.shares([])) is not None:
+        bounds = _upper_bounds(kb, render, parsed, params["limit"]) if whole_only else None
+        return _ranked_here(kb, render, where[0], params, found, held, stored, len(counted), loose_terms, measured, bounds)
     sql = f"""SELECT p.doc_id, p.file_name, p.page, p.kind, p.title, p.method,
                      bm25(pages_fts, {_bm25_weights(render)}) AS score{''.join(', ' + f for f in found)}
               FROM pages_fts JOIN pages p ON p.rowid = pages_fts.rowid
@@ -445,23 +477,185 @@ def _ranked(kb: KB, render: _Renderer, parsed: Query, relaxed: bool, limit: int,
 
 
 def _ranked_here(kb: KB, render: _Renderer, where: str, params: dict, found: list[str], held: list[str],
-                 order: np.ndarray, terms: int, loose_terms: set[int], measured: bool) -> list[Hit]:
+                 stored: phrase_shares.Stored, terms: int, loose_terms: set[int], measured: bool,
+                 bounds: tuple[np.ndarray, np.ndarray] | None = None) -> list[Hit]:
     """_ranked's query without a theme or county, ranked here rather than by SQL: SQL joined
     every matching page to its document before sorting, to break ties by (doc_id, page) (a
     third of the time of a phrase on 60,000 pages; copies of a slide tie by the thousand);
     here the index rows alone are read, ranked in the page order kept beside the stored
-    shares (kb.phrase_shares), and only the pages kept are joined."""
+    shares (kb.phrase_shares), and only the pages kept are joined. With `bounds` (of a query
+    ranked by bm25 alone, _upper_bounds) bm25 is reckoned only for the pages that can be kept;
+    otherwise, where many of the pages are copies of others, once for each text."""
     names = [f.rsplit(" AS ", 1)[1] for f in found]
-    rows = _fts(kb, f"SELECT pages_fts.rowid, -bm25(pages_fts, {_bm25_weights(render)})"
-                    f"{''.join(', ' + f for f in found)} FROM pages_fts WHERE {where}", params, plain=True)
-    if not rows:
+    sql = (f"SELECT pages_fts.rowid, -bm25(pages_fts, {_bm25_weights(render)})"
+           f"{''.join(', ' + f for f in found)} FROM pages_fts WHERE {where}")
+    if bounds is not None:
+        table = _within_bounds(kb, sql, params, bounds, params["limit"], stored.copies)
+    elif not stored.many_copies or (table := _once_a_text(kb, sql, params, stored.copies)) is None:
+        table = _table(_fts(kb, sql, params, plain=True))
+    if not len(table):
         return []
-    table = np.array(rows, dtype=np.float64).reshape(len(rows), -1)
     rowids, score = table[:, 0].astype(np.int64), table[:, 1]
-    best = _best(_held_count(table, names, held), score, order[rowids], params["limit"]).tolist()
+    best = _best(_held_count(table, names, held), score, stored.order[rowids], params["limit"]).tolist()
     return _kept_hits(kb, [(int(rowids[i]), float(score[i]),
                             _why({name: bool(table[i, 2 + j]) for j, name in enumerate(names)}, terms, loose_terms, measured))
                            for i in best])
+
+
+# Pages matching a query are read first, to reckon bm25 once a text, when they are more than
+# this many times the pages kept; and bm25 is reckoned so when they hold at most three texts
+# for four pages (else it saves less than it costs to spread the rows to the copies).
+COPIES_FROM = 4
+
+
+def _once_a_text(kb: KB, sql: str, params: dict, copies: np.ndarray) -> np.ndarray | None:
+    """The rows of `sql` (rowid, score, its columns) for every page it matches, reckoned by
+    FTS5 once a text (_reckoned); None when the pages matching are few or hardly copies of
+    each other, or the copies are not as kept (every page copied must match as its copy does)."""
+    matching = _rowids(kb, params["match"])
+    if len(matching) <= COPIES_FROM * params["limit"] or 4 * len(np.unique(copies[matching])) > 3 * len(matching):
+        return None
+    table = _reckoned(kb, sql, params, matching, copies)
+    return table if len(table) == len(matching) else None
+
+
+# A quoted phrase or a prefix whose words are on more pages than this many times the pages
+# kept is ranked within bounds of its bm25 (_upper_bounds): FTS5 reckons bm25 on every page
+# of a phrase at a microsecond and a half each, and on fewer pages that costs less than
+# counting the pages of each FTS5 phrase first, which the bounds need.
+BOUND_FROM = 50
+# A prefix of more words of the index than this is left to FTS5 (its bound would need them all).
+MAX_PREFIX_WORDS = 64
+# Where this many times more pages hold a phrase's words than the phrase (`"kommunane i"`: 31,000
+# and 6,400), the phrase is left to FTS5: how often a page holds the words says little of how
+# often it holds the phrase, and the bounds would leave most of its pages to be reckoned.
+LOOSE = 2
+
+
+def _upper_bounds(kb: KB, render: _Renderer, parsed: Query, keep: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """For a query of one quoted phrase or one prefix whose words are on many pages: the pages
+    that may match it (rowids) and a bound above its bm25 on each; None for any other query,
+    for one on fewer pages, or when the KB's shares are not current.
+
+    bm25 adds, for each FTS5 phrase of the query (as written, stemmed), its idf times a part
+    that depends on the page alone and grows with how often the page holds the phrase
+    (Shares.per_idf). A page holds a phrase no more often than any of its words, and a prefix
+    no more often than all the words it begins together (and that part of a sum is at most
+    the sum of the parts): so the words' own shares, stored or reckoned by FTS5 for a rare
+    word, bound the phrase's. FTS5 spent most of a phrase's time reckoning bm25 on every page
+    holding it (`"og regionaldepartementet"`: 41,000 pages, 100 ms); within the bounds it
+    reckons it on those of the best bounds."""
+    if len(parsed.items) != 1 or parsed.terms[0].negated or not (parsed.terms[0].phrase or parsed.terms[0].prefix):
+        return None
+    term = parsed.terms[0]
+    # each FTS5 phrase's words whose parts bound it: the least of them for a phrase, the sum
+    # of them for a prefix (the index's words it begins, and the pages holding each)
+    forms = []
+    for columns, words in render.quoted_forms(term):
+        if term.prefix and len(words) == 1:
+            started = starting(kb, words[0])
+            if len(started) > MAX_PREFIX_WORDS:
+                return None
+            forms.append((columns, started, True))
+        else:
+            forms.append((columns, dict.fromkeys(words[:-1] if term.prefix else words, 0), False))
+    stored = render.shares([phrase_shares.phrase(c, w) for c, words, _ in forms for w in words])
+    if stored is None:
+        return None
+    size, phrases = len(stored.order), render.quoted_phrases(term)
+    # how many pages hold each: a prefix counted by FTS5 (quick), a phrase at most those holding its words
+    counts = {p: _count(kb, p) for (_, _, summed), p in zip(forms, phrases) if summed}
+    if max(counts.get(p, _most_pages(stored, c, words)) for (c, words, _), p in zip(forms, phrases)) <= BOUND_FROM * keep:
+        return None
+    bounds = []
+    for columns, words, summed in forms:
+        parts = [stored.phrases[key].per_idf(stored.pages, size) for w in words
+                 if (key := phrase_shares.phrase(columns, w).lower()) in stored.phrases]
+        rare = [w for w in words if phrase_shares.phrase(columns, w).lower() not in stored.phrases]
+        if rare and (summed or not parts):
+            # a rare word's shares from FTS5 (quick: it is rare), divided by the least idf of
+            # such words (the idf of the most pages any of them is on): at least their parts
+            found = render.rare_shares([phrase_shares.phrase(columns, w) for w in (rare if summed else rare[:1])])
+            part = np.zeros(size)
+            part[found[:, 0].astype(np.int64)] = found[:, 1]
+            parts.append(part / phrase_shares.idf(max(words[w] for w in rare) if summed else len(found), stored.pages))
+        bounds.append((np.sum if summed else np.min)(parts, axis=0) if parts else np.zeros(size))
+    if max(np.count_nonzero(b) for b in bounds) <= BOUND_FROM * keep:
+        return None
+    total = np.zeros(size)
+    for (_, _, summed), bound, fts_phrase in zip(forms, bounds, phrases):
+        count = counts[fts_phrase] if fts_phrase in counts else _count(kb, fts_phrase)
+        bounded = np.count_nonzero(bound)
+        # every page holding a prefix holds one of the words listed for it (if not, the
+        # index's words and the list disagree, and the bound is not one)
+        if (summed and count != bounded) or bounded > LOOSE * count:
+            return None
+        total += phrase_shares.idf(count, stored.pages) * bound
+    pages = np.nonzero(total)[0]
+    return pages, total[pages] * (1 + 1e-9)  # above rounding in the shares' sums
+
+
+def _most_pages(stored: phrase_shares.Stored, columns: str, words: dict[str, int]) -> float:
+    """At most how many pages hold an FTS5 phrase of `words` in `columns`, from the stored
+    shares alone: those holding every stored word of it."""
+    stored_words = [shares for w in words if (shares := stored.phrases.get(phrase_shares.phrase(columns, w).lower()))]
+    if not stored_words:
+        return float("inf")
+    holding = np.ones(len(stored.order), dtype=bool)
+    for shares in stored_words:
+        holding &= shares.holding(len(stored.order))
+    return int(np.count_nonzero(holding))
+
+
+def _count(kb: KB, match: str) -> int:
+    """How many pages an FTS5 expression matches."""
+    return _fts(kb, "SELECT count(*) FROM pages_fts WHERE pages_fts MATCH ?", (match,), plain=True)[0][0]
+
+
+def _within_bounds(kb: KB, sql: str, params: dict, bounds: tuple[np.ndarray, np.ndarray], keep: int,
+                   copies: np.ndarray | None) -> np.ndarray:
+    """The rows of `sql` (rowid and score first; _reckoned) for the pages that can be among
+    the first `keep` by score: for the pages whose bound is as good as the `keep`-th best
+    (copies of a slide tie by the hundred), then, unless the `keep`-th score found is above
+    the bound of every other page, for those whose bound reaches it, or when fewer than
+    `keep` of the pages asked for hold the query, for all."""
+    pages, bound = bounds
+    cut = np.partition(bound, len(bound) - keep)[len(bound) - keep] * (1 - 1e-6) if len(bound) > keep else 0.0
+    while True:
+        asked = bound >= cut
+        table = _reckoned(kb, sql, params, pages[asked], copies)
+        if cut <= 0.0:
+            return table
+        scores = table[:, 1]
+        score = np.partition(scores, len(scores) - keep)[len(scores) - keep] if len(scores) >= keep else 0.0
+        if score > 0.0 and not np.any(bound[~asked] >= score):
+            return table
+        cut = score if score < cut else 0.0
+
+
+def _table(rows: list[tuple]) -> np.ndarray:
+    """Rows of numbers (rowid, score, its columns) as an array, also none."""
+    return np.array(rows, dtype=np.float64).reshape(len(rows), -1) if rows else np.zeros((0, 2))
+
+
+def _reckoned(kb: KB, sql: str, params: dict, pages: np.ndarray, copies: np.ndarray | None) -> np.ndarray:
+    """The rows of `sql` (rowid, score, its columns) for those of `pages` it matches, as an
+    array: with `copies` (kb.phrase_shares keeps which pages are copies of which), FTS5
+    reckons them for the first page of each text only, and a copy gets the row of the page
+    it copies: the same words, the same score."""
+    restricted = sql + " AND +pages_fts.rowid IN (SELECT value FROM json_each(:within))"
+    firsts = pages if copies is None else copies[pages]
+    texts = firsts if copies is None else np.unique(firsts)
+    table = _table(_fts(kb, restricted, {**params, "within": json.dumps(texts.tolist())}, plain=True))
+    if copies is None or not len(table):
+        return table
+    table = table[np.argsort(table[:, 0], kind="stable")]
+    found = table[:, 0].astype(np.int64)
+    at = np.minimum(np.searchsorted(found, firsts), len(found) - 1)
+    held = found[at] == firsts
+    table = table[at[held]]
+    table[:, 0] = pages[held]
+    return table
 
 
 def _kept_hits(kb: KB, kept: list[tuple[int, float, tuple[str, ...]]]) -> list[Hit]:
@@ -508,8 +702,7 @@ def _ranked_by_shares(kb: KB, render: _Renderer, parsed: Query, limit: int, whol
     parts = [[render.part_phrases(p) for p in render.split(t.words[0]) or ()] if has_loose[i] else []
              for i, t in enumerate(terms)]
     whole = [render.whole_phrases(t) for t in terms]
-    stored = phrase_shares.load(kb.db, [p for forms in whole + inside + [f for each in parts for f in each] for p in forms],
-                                kb.path)
+    stored = render.shares([p for forms in whole + inside + [f for each in parts for f in each] for p in forms])
     if stored is None or not stored.phrases:
         return None
     size = len(stored.order)
@@ -535,7 +728,6 @@ def _ranked_by_shares(kb: KB, render: _Renderer, parsed: Query, limit: int, whol
     # every phrase of the query adds its share where a page holds it (a phrase twice in the
     # query counts twice in bm25, so here too)
     groups = [pages_of(forms) for forms in whole + inside + [f for each in parts for f in each]]
-    score = sum((shares for _, shares in groups), np.zeros(size))
     here = [pages_of(forms)[0] for forms in whole]
     loose = [pages_of(forms)[0] for forms in inside]
     for i, each in enumerate(parts):
@@ -555,25 +747,36 @@ def _ranked_by_shares(kb: KB, render: _Renderer, parsed: Query, limit: int, whol
         if item == "OR" and group is not None:
             matched |= group
             group = None
+    pages = np.nonzero(matched)[0]
+    if not len(pages):  # as a query of words no page holds all of is, at first
+        return []
+    score = np.zeros(size)
+    for _, shares in groups:  # in place: a new array a phrase cost more than the adding
+        score += shares
     counted = [i for i, t in enumerate(terms) if not t.function_word]
     # how many of the words a page holds (_ranked's `held`): whole words, and when relaxed
     # the words found only inside compounds at PART_WEIGHT
     held = np.zeros(size)
-    if not whole_only:
-        held += sum((here[i] for i in counted), np.zeros(size))
-    if relaxed:
-        held += PART_WEIGHT * sum((loose[i] for i in counted), np.zeros(size))
-    pages = np.nonzero(matched)[0]
+    for i in counted:
+        if not whole_only:
+            held += here[i]
+        if relaxed:
+            held += PART_WEIGHT * loose[i]
     keep = limit * PAGES_PER_HIT
     best = pages[_best(held[pages], score[pages], stored.order[pages], keep)].tolist()
     loose_terms = {j for j, i in enumerate(counted) if inside[i]}
+    # which words each kept page holds whole and loosely: the pages share a few such marks
+    marks = np.array([here[i][best] for i in counted] + [loose[i][best] for i in counted], dtype=bool).reshape(-1, len(best))
+    whys: dict[bytes, tuple[str, ...]] = {}
 
-    def why(rid: int) -> tuple[str, ...]:
-        found = {**{f"w{j}": whole_only or bool(here[i][rid]) for j, i in enumerate(counted)},
-                 **{f"l{j}": bool(loose[i][rid]) for j, i in enumerate(counted)}}
-        return _why(found, len(counted), loose_terms, relaxed or not parsed.plain)
+    def why(mark: np.ndarray) -> tuple[str, ...]:
+        if (key := mark.tobytes()) not in whys:
+            found = {**{f"w{j}": whole_only or bool(mark[j]) for j in range(len(counted))},
+                     **{f"l{j}": bool(mark[len(counted) + j]) for j in range(len(counted))}}
+            whys[key] = _why(found, len(counted), loose_terms, relaxed or not parsed.plain)
+        return whys[key]
 
-    return _kept_hits(kb, [(rid, float(score[rid]), why(rid)) for rid in best])
+    return _kept_hits(kb, [(rid, float(score[rid]), why(mark)) for rid, mark in zip(best, marks.T)])
 
 
 def _best(held: np.ndarray, score: np.ndarray, rank: np.ndarray, keep: int) -> np.ndarray:
@@ -668,24 +871,47 @@ def _words_starting(heads: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, heads)) + r")[^\W_]*", re.IGNORECASE)
 
 
+def _words_holding(flat: str, part: re.Pattern[str]) -> Iterator[tuple[int, int]]:
+    """The spans of the words of `flat` holding `part` in lower case, in order: found where the
+    part is in the text, and widened to their words (a word is a run of letters and digits,
+    as _WORD reads it), rather than by looking in each of a page's words."""
+    low = flat.lower()
+    if len(low) != len(flat):  # a letter lowered to two: look word by word
+        yield from (m.span() for m in _WORD.finditer(flat) if part.search(m.group().lower()))
+        return
+    last = 0
+    for m in part.finditer(low):
+        start, end = m.start(), m.end()
+        if start < last:  # in the word just given
+            continue
+        while start and flat[start - 1].isalnum():
+            start -= 1
+        while end < len(flat) and flat[end].isalnum():
+            end += 1
+        last = end
+        yield start, end
+
+
 def snippet(text: str, wanted: set[str], width: int = 160, mark: tuple[str, str] = ("[", "]")) -> str:
     """The stretch of text around the first matching word, with matching words marked (and
     compounds holding one of them, when no word matches whole)."""
     flat = " ".join(text.split())
     heads = {w[:3] for w in wanted}  # a word's stem begins as the word does: stem only those
     starting = _words_starting(tuple(sorted(heads)))
-    spans = [m.span() for m in starting.finditer(flat)
-             if (low := m.group().lower())[:3] in heads and (low in wanted or _stem(low) in wanted)]
-    if not spans and (inside := [re.escape(w) for w in wanted if len(w) >= 4]):
-        part = re.compile("|".join(inside))
-        spans = [m.span() for m in _WORD.finditer(flat) if part.search(m.group().lower())]
-    if not spans:
+    # the matching words, looked for only until past the stretch shown (pages run to thousands of words)
+    spans = (m.span() for m in starting.finditer(flat)
+             if (low := m.group().lower())[:3] in heads and (low in wanted or _stem(low) in wanted))
+    first = next(spans, None)
+    if first is None and (inside := [re.escape(w) for w in wanted if len(w) >= 4]):
+        spans = _words_holding(flat, re.compile("|".join(inside)))
+        first = next(spans, None)
+    if first is None:
         return flat[:width] + ("…" if len(flat) > width else "")
-    start = max(0, spans[0][0] - width // 3)
+    start = max(0, first[0] - width // 3)
     end = min(len(flat), start + width)
     out, pos = [], start
-    for s, e in spans:
-        if s < start or e > end:
+    for s, e in (first, *takewhile(lambda span: span[0] < end, spans)):
+        if e > end:
             continue
         out += [flat[pos:s], mark[0], flat[s:e], mark[1]]
         pos = e

@@ -59,6 +59,15 @@ def known_parts(kb: KB, words: list[str]) -> list[bool]:
     return [w in found or s in found for w, s in zip(words, stems)]
 
 
+def starting(kb: KB, head: str) -> dict[str, int]:
+    """The index's terms that begin with `head` (what FTS5 matches `head*` with), each with the
+    pages holding it in any column, summed over the columns: at least the pages holding it in
+    any set of them."""
+    rows = kb.db.execute(f"SELECT term, sum(doc) FROM {_vocab(kb)} WHERE term >= ? AND term < ? GROUP BY term",
+                         (head, head + "\U0010ffff"))
+    return {term: docs for term, docs in rows if term.startswith(head)}
+
+
 def unknown_words(kb: KB, words: list[str]) -> list[str]:
     """The words no page holds, as written, stemmed or as a compound part."""
     found = _held(kb, set(words) | {stem(w) for w in words})

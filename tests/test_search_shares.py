@@ -130,3 +130,99 @@ def test_shares_of_an_index_that_changed_since_are_not_used(kbs, tmp_path):
     assert tuple(page) in shown
     with open_kb(changed) as kb:
         assert kb.refresh_search(min_pages=3) > 50 and kb.search_current
+
+
+# A quoted phrase or a prefix on many pages is ranked within bounds of its bm25 from its words'
+# stored shares (kb.search._upper_bounds): above BOUND_FROM pages kept, 400 pages for one hit;
+# and FTS5 reckons bm25 once for each text of the pages a query left to it matches (copies of
+# a page score as it does), bounded or not (NOT, brackets).
+MANY_PAGES = ('"ekstra tilskudd"', '"tilskudd ekstra"', '"tilskudd"', "tilsk*", "ekstr*",
+              "ekstra NOT kommune", "(ekstra OR tilskudd) AND kommune")
+COPIES = 40
+
+
+@pytest.fixture(scope="module")
+def many(corpus_kb, tmp_path_factory) -> tuple[Path, Path]:
+    """The corpus pages copied COPIES times (each copy its own document), every copy holding
+    `ekstra tilskudd` one to four times, a third of them also both words three times apart
+    (where the words' shares bound the phrase loosely, and the pages of the best bounds are
+    not enough): phrases on 2,000 pages, copies tying by the ten; with and without stored shares."""
+
+    from extractors.lang.stemming import stem
+
+    folder = tmp_path_factory.mktemp("many")
+    with_shares, without = folder / "with.db", folder / "without.db"
+    shutil.copy(corpus_kb, with_shares)
+    db = sqlite3.connect(with_shares)
+    columns = [r[1] for r in db.execute("PRAGMA table_info(pages)")]
+    for k in range(COPIES):
+        added = " ekstra tilskudd." * (1 + k % 4) + " tilskudd og tilskudd og tilskudd. Det ekstra og ekstra og ekstra." * (k % 3 == 0)
+        stems = (f" {stem('ekstra')} {stem('tilskudd')}" * (1 + k % 4)
+                 + f" {stem('tilskudd')} og {stem('tilskudd')} og {stem('tilskudd')} det {stem('ekstra')} og {stem('ekstra')} og {stem('ekstra')}" * (k % 3 == 0))
+        picked = ", ".join({"doc_id": f"doc_id || '-{k}'", "text": "coalesce(text, '') || :added",
+                            "stemmed": "coalesce(stemmed, '') || :stems"}.get(c, c) for c in columns)
+        db.execute(f"INSERT INTO pages ({', '.join(columns)}) SELECT {picked} FROM pages WHERE doc_id NOT LIKE '%-%'",
+                   {"added": added, "stems": stems})
+    db.commit()
+    assert db.execute("SELECT count(*) FROM pages_fts WHERE pages_fts MATCH '\"ekstra tilskudd\"'").fetchone()[0] > 2000
+    assert phrase_shares.refresh(db, min_pages=3) > 50
+    db.close()
+    shutil.copy(with_shares, without)
+    db = sqlite3.connect(without)
+    db.execute("DROP TABLE phrase_shares")
+    db.commit()
+    db.close()
+    return with_shares, without
+
+
+@pytest.mark.parametrize("limit", [1, 5])
+@pytest.mark.parametrize("query", MANY_PAGES)
+def test_a_query_on_many_pages_and_their_copies_gets_the_hits_fts5_alone_gives(many, query, limit):
+    with_shares, without = many
+    matched, hits = results(with_shares, query, limit)
+    assert hits and matched == "all", query
+    assert (matched, hits) == results(without, query, limit)
+
+
+@pytest.mark.parametrize("query", ['"ekstra tilskudd"', "ekstr*"])
+def test_the_bounds_of_a_phrase_or_prefix_come_from_the_stored_shares(many, query, tmp_path):
+    """The first page's stored shares of `ekstra` (as written and stemmed) made nearly nothing
+    on purpose: its bound is then below the pages FTS5 is asked to rank, and it is not a hit
+    any more. Search bounds the phrase by its words' stored shares rather than asking FTS5."""
+    with_shares, _ = many
+    _, hits = results(with_shares, query, 1)
+    changed = shutil.copy(with_shares, tmp_path / "changed.db")
+    db = sqlite3.connect(changed)
+    first = db.execute("SELECT rowid FROM pages WHERE doc_id = ? AND page = ?", hits[0][:2]).fetchone()[0]
+    for key in (phrase_shares.phrase(phrase_shares.WRITTEN, "ekstra"), phrase_shares.phrase(phrase_shares.STEMMED, "ekstr")):
+        rowids, shares = db.execute("SELECT rowids, shares FROM phrase_shares WHERE phrase = ?", (key,)).fetchone()
+        shares = np.frombuffer(shares, dtype=np.float64).copy()
+        shares[np.frombuffer(rowids, dtype=np.int32) == first] = 1e-12
+        db.execute("UPDATE phrase_shares SET shares = ? WHERE phrase = ?", (shares.tobytes(), key))
+    db.commit()
+    db.close()
+    _, now = results(changed, query, 1)
+    assert now and now[0][:2] != hits[0][:2]
+
+
+def test_a_kb_whose_shares_predate_the_copies_is_searched_without_them_until_refreshed(many, tmp_path):
+    """Shares reckoned before search kept which pages are copies: search reckons bm25 on every
+    page as before, and a refresh (as after an ingest) keeps the copies without reckoning the
+    shares again."""
+    with_shares, without = many
+    older = shutil.copy(with_shares, tmp_path / "older.db")
+    db = sqlite3.connect(older)
+    db.execute("DROP TABLE page_copies")
+    db.commit()
+    assert phrase_shares.current(db)
+    db.close()
+    for query in ("ekstra NOT kommune", '"ekstra tilskudd"'):
+        assert results(older, query, 5) == results(without, query, 5)
+    with open_kb(older) as kb:
+        assert kb.refresh_search(min_pages=3) == 0
+        firsts = np.frombuffer(kb.db.execute("SELECT firsts FROM page_copies").fetchone()[0], dtype=np.int64)
+        # the copies -4 and -8 of a page hold the same text (as -0 and -12 do, and not -0 and -4)
+        first, copy, other = (kb.db.execute("SELECT min(rowid) FROM pages WHERE doc_id LIKE ?", (f"%-{k}",)).fetchone()[0]
+                              for k in (4, 8, 0))
+    assert firsts[copy] == first and firsts[first] == first and firsts[other] != first
+    assert results(older, "ekstra NOT kommune", 5) == results(without, "ekstra NOT kommune", 5)
