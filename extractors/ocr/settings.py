@@ -48,6 +48,12 @@ class TableSettings:
     rule_fill: float = 0.95
     """A run of pixels is a rule when this share of a window of its length is dark (scan noise
     and JPEG blur break a thin line here and there)."""
+    letter_reach_in: float = 0.02
+    """How far above and below a horizontal rule its sides are looked at for ink ..."""
+    max_letters_beside_rule: float = 0.5
+    """... and a dark run with ink on both sides along more than this share of its length runs
+    through a line of letters (blurred together on a soft copy), not a rule, which has a cell's
+    padding on at least one side."""
     rule_group_reach_in: float = 1.5
     """Horizontal rules of about the same extent this close belong to one table."""
     min_ruled_filled_share: float = 0.3

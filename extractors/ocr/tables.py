@@ -236,7 +236,8 @@ def find_rules(grey: np.ndarray, dpi: int, settings: TableSettings = DEFAULT_TAB
     max_thickness = max(2, int(sdpi * settings.max_rule_thickness_in))
     tol = max(2, int(sdpi * settings.join_tolerance_in))
     min_h, min_v = int(sdpi * settings.min_horizontal_rule_in), int(sdpi * settings.min_vertical_rule_in)
-    horizontal = _rules_along(_runs_mask(small, min_h, settings.rule_fill), max_thickness, tol)
+    horizontal = [r for r in _rules_along(_runs_mask(small, min_h, settings.rule_fill), max_thickness, tol)
+                  if not _through_letters(r, small, sdpi, settings)]
     bars = _bars(small, sdpi, settings)
     for x0, top, x1, bottom in bars:
         horizontal += [Rule(float(top), float(x0), float(x1)), Rule(float(bottom), float(x0), float(x1))]
@@ -268,6 +269,22 @@ def find_rules(grey: np.ndarray, dpi: int, settings: TableSettings = DEFAULT_TAB
                int(max(g[2] for g in gaps)) * factor, int(max(g[3] for g in gaps)) * factor)] if gaps else []
     return Rules(horizontal, vertical, _rule_pixels(grey.shape, horizontal, vertical, dpi, settings.fringe_in), ink, bars,
                  _bar_cell(sdpi) * factor, shaded)
+
+
+def _through_letters(rule: Rule, ink: np.ndarray, dpi: float, settings: TableSettings) -> bool:
+    """Whether a thin dark run goes through a line of letters rather than being a rule: on a
+    soft copy the letters of a line, shaded behind, blur into a dark band whose thinnest
+    stretch is as long as a rule, with ink on both sides along most of its length, where a
+    rule has a cell's padding on at least one side. (Erased as a rule, it took half of the
+    line's letters with it.)"""
+    reach = max(2, round(dpi * settings.letter_reach_in))
+    half = max(rule.thickness, 1) / 2
+    cols = slice(int(rule.start), int(rule.end))
+    above = ink[max(int(rule.pos - half) - reach, 0):max(int(rule.pos - half), 0), cols]
+    below = ink[int(rule.pos + half) + 1:int(rule.pos + half) + 1 + reach, cols]
+    if not above.size or not below.size:
+        return False
+    return min(above.any(axis=0).mean(), below.any(axis=0).mean()) > settings.max_letters_beside_rule
 
 
 def _separators(grey: np.ndarray, ink: np.ndarray, dpi: float, settings: TableSettings) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
