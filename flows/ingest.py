@@ -31,8 +31,8 @@ from extractors.recognisers.pipeline import error_record, extract_file
 from extractors.ocr.settings import DEFAULT_SETTINGS, OcrSettings, ocr_settings
 from extractors.readers.base import display_path
 from flows.discover import discover
-from flows.plan import Summary, mark_gone, note, plan, rerun_targets, save_error, settle
-from flows.spool import SpoolError, Spooled, extract_to_spool
+from flows.plan import Plan, Summary, mark_gone, note, plan, rerun_targets, save_error, settle
+from flows.spool import SpoolError, Spooled, extract_to_spool, read_ahead
 from flows.workers import WorkerPool, file_timeout
 from kb.store import open_kb
 
@@ -109,14 +109,18 @@ def take(result: list[Extraction | Spooled | ErrorRecord] | str) -> list[Extract
 extract = task(name="extract", task_run_name="extract {label}", cache_policy=NO_CACHE)(extract_files)
 
 
-def _batches(todo: dict[str, list[str]], sizes: dict[str, int], workers: int) -> list[list[tuple[str, list[str]]]]:
-    """The files to read dealt into the tasks' batches: one file each until there are four
-    tasks per worker, then up to MAX_FILES_PER_TASK. Largest first and dealt like cards, so
-    each of the first tasks starts with one of the biggest files (the run does not end
-    waiting on one big file while the other workers idle) and no task holds two of them."""
-    items = sorted(todo.items(), key=lambda item: -sizes[item[0]])
+def _batches(plan: Plan, workers: int, in_turn: bool) -> list[list[tuple[str, list[str]]]]:
+    """The files to read in the tasks' batches: one file each until there are four tasks per
+    worker, then up to MAX_FILES_PER_TASK, the longest to read first. `in_turn`: the pool
+    reads the files ahead in that order whatever order the tasks ask in (flows.spool.read_ahead),
+    so a batch holds files read one after another, and is done and stored as soon as they
+    are. Otherwise (Dask: each task reads its own files) they are dealt like cards, so each
+    of the first tasks starts with one of the longest files and no task holds two of them."""
+    items = plan.longest_first()
     size = max(1, min(MAX_FILES_PER_TASK, len(items) // (4 * max(1, workers))))
     n_batches = -(-len(items) // size)
+    if in_turn:
+        return [items[k * size:(k + 1) * size] for k in range(n_batches)]
     return [items[k::n_batches] for k in range(n_batches)]
 
 
@@ -148,12 +152,12 @@ def ingest_flow(paths: list[str], kb_path: str, workers: int = 2, show_progress:
         summary = Summary.of(todo)
         settle(kb, todo, summary)
         pool = WorkerPool.shared(workers) if local_workers and todo.todo else None
-        if pool is not None:
-            pool.stop_reading_ahead()  # what `saman` read while Prefect started is handed over, the rest is read by the tasks
+        if pool is not None:  # what `saman` began reading while Prefect started is not read again
+            read_ahead(pool, todo.longest_first(), ocr_settings(changes))
         futures = {
             extract.submit([(paths_[0], sha) for sha, paths_ in batch], _label(batch), id(pool) if pool else None, changes,
                            hand_over=pool is not None): batch
-            for batch in _batches(todo.todo, todo.sizes, workers)
+            for batch in _batches(todo, workers, in_turn=pool is not None)
         }
         with _progress(show_progress) as progress:
             bar = progress.add_task("extracting", total=len(todo.todo))
