@@ -44,10 +44,13 @@ _FAILURES: dict[ErrorKind, str] = {
 }
 
 
-# Prefect's server spends about 30 ms of CPU on every task run, a fifth of a large import's
-# time when each small file is a task of its own; so a task reads up to this many files in
-# turn, and fewer when a batch is too small to keep every worker busy otherwise.
-MAX_FILES_PER_TASK = 4
+# Prefect's server spends 30-40 ms of CPU on every task run, a fifth of a large import's
+# time when each small file is a task of its own; so a task reads several files in turn:
+# about a fourth of a worker's share of the run, and at most this many files (fewer files
+# where each task reads its own, so that the files are spread over the workers).
+TASKS_PER_WORKER = 4
+MAX_FILES_PER_TASK = 16
+MAX_FILES_PER_DEALT_TASK = 4
 
 
 def extract_one(path: str, sha256: str, pool_id: int | None,
@@ -110,17 +113,31 @@ extract = task(name="extract", task_run_name="extract {label}", cache_policy=NO_
 
 
 def _batches(plan: Plan, workers: int, in_turn: bool) -> list[list[tuple[str, list[str]]]]:
-    """The files to read in the tasks' batches: one file each until there are four tasks per
-    worker, then up to MAX_FILES_PER_TASK, the longest to read first. `in_turn`: the pool
-    reads the files ahead in that order whatever order the tasks ask in (flows.spool.read_ahead),
-    so a batch holds files read one after another, and is done and stored as soon as they
-    are. Otherwise (Dask: each task reads its own files) they are dealt like cards, so each
-    of the first tasks starts with one of the longest files and no task holds two of them."""
+    """The files to read in the tasks' batches, about TASKS_PER_WORKER per worker, the
+    longest to read first.
+
+    `in_turn`: the pool reads the files ahead in that order whatever order the tasks ask in
+    (flows.spool.read_ahead), so a batch holds files read one after another, as many as make
+    a task's share of the reading (flows.plan.reading_cost), up to MAX_FILES_PER_TASK: it is
+    done, and stored, as soon as they are read, and a long file is a task of its own.
+    Otherwise (Dask: each task reads its own files) one file a task until there are enough
+    tasks, then up to MAX_FILES_PER_DEALT_TASK, dealt like cards, so each of the first
+    tasks starts with one of the longest files and no task holds two of them."""
     items = plan.longest_first()
-    size = max(1, min(MAX_FILES_PER_TASK, len(items) // (4 * max(1, workers))))
-    n_batches = -(-len(items) // size)
+    n_tasks = TASKS_PER_WORKER * max(1, workers)
     if in_turn:
-        return [items[k * size:(k + 1) * size] for k in range(n_batches)]
+        share = sum(plan.costs[sha] for sha, _ in items) / n_tasks
+        batches: list[list[tuple[str, list[str]]]] = []
+        cost = 0
+        for item in items:
+            if not batches or cost >= share or len(batches[-1]) >= MAX_FILES_PER_TASK:
+                batches.append([])
+                cost = 0
+            batches[-1].append(item)
+            cost += plan.costs[item[0]]
+        return batches
+    size = max(1, min(MAX_FILES_PER_DEALT_TASK, len(items) // n_tasks))
+    n_batches = -(-len(items) // size)
     return [items[k::n_batches] for k in range(n_batches)]
 
 
