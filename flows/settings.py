@@ -49,9 +49,13 @@ def without_heartbeats() -> Iterator[None]:
     if "PREFECT_FLOWS_HEARTBEAT_FREQUENCY" in os.environ:
         yield
         return
-    from prefect.settings import temporary_settings
+    from prefect.context import SettingsContext, get_settings_context
 
-    with temporary_settings(updates={"flows.heartbeat_frequency": None}):
+    # A copy of the current settings with one field changed: Prefect's temporary_settings
+    # builds and validates them anew from the environment (0.15 s of CPU).
+    context = get_settings_context()
+    flows = context.settings.flows.model_copy(update={"heartbeat_frequency": None})
+    with SettingsContext(profile=context.profile, settings=context.settings.model_copy(update={"flows": flows})):
         yield
 
 

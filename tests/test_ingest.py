@@ -199,3 +199,25 @@ def test_the_deck_longest_to_read_is_read_first_though_it_is_smaller_on_disk(tmp
     broken = tmp_path / "broken.pptx"
     broken.write_bytes(b"PK\x03\x04" + b"\0" * 100)
     assert reading_cost(str(broken), 104) == 104, "a damaged zip is the reader's to judge"
+
+
+def test_saman_runs_its_flows_without_prefects_heartbeat_unless_the_user_asks_for_it(monkeypatch):
+    """The heartbeat thread's join held every command up to a second after its last file."""
+    from prefect import flow
+    from prefect.settings import get_current_settings
+
+    from flows.settings import without_heartbeats
+
+    @flow
+    def heartbeat() -> int | None:
+        return get_current_settings().flows.heartbeat_frequency
+
+    monkeypatch.delenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", raising=False)
+    before = get_current_settings()
+    with without_heartbeats():
+        assert heartbeat() is None
+        assert get_current_settings().model_dump(exclude={"flows"}) == before.model_dump(exclude={"flows"}), "the rest as it was"
+    assert heartbeat() == get_current_settings().flows.heartbeat_frequency is not None, "only inside"
+    monkeypatch.setenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "60")
+    with without_heartbeats():
+        assert heartbeat() is not None
