@@ -34,9 +34,11 @@ from models import PIPELINE_VERSION, ErrorKind, ErrorRecord
 NOT_REMEMBERED: frozenset[ErrorKind] = frozenset({"internal", "unreadable"})
 UNREADABLE = "the file could not be opened (check that it exists and that saman may read it)"
 
-# sha256 of files hashed in this process, by (path, size, mtime): the flow plans again what the
-# command planned before it started Prefect, and must not read every new file twice.
+# sha256 and reading cost of files planned in this process, by (path, size, mtime): the flow
+# plans again what the command planned before it started Prefect, and must not read every new
+# file twice.
 _hashes: dict[tuple[str, int, int], str] = {}
+_costs: dict[tuple[str, int, int], int] = {}
 
 
 @dataclass
@@ -111,7 +113,7 @@ def plan(paths: list[str], kb: KB, *, retry_errors: bool = False) -> Plan:
             out.failed_before.append((path, sha, failure))
         else:
             out.todo[sha] = [path]
-            out.costs[sha] = reading_cost(path, stat.st_size)
+            out.costs[sha] = _cost(path, stat)
     return out
 
 
@@ -139,6 +141,13 @@ def _sha256(path: str, stat: os.stat_result) -> str:
     if key not in _hashes:
         _hashes[key] = sha256_of(path)
     return _hashes[key]
+
+
+def _cost(path: str, stat: os.stat_result) -> int:
+    key = (path, stat.st_size, stat.st_mtime_ns)
+    if key not in _costs:
+        _costs[key] = reading_cost(path, stat.st_size)
+    return _costs[key]
 
 
 def _worth_retrying(failure: Failure, retry_errors: bool) -> bool:
