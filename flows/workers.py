@@ -50,8 +50,9 @@ def file_timeout() -> float:
     """Seconds a file may take to read (SAMAN_FILE_TIMEOUT, default 900)."""
     return float(os.environ.get("SAMAN_FILE_TIMEOUT", "900"))
 
-_CLOSED = "the worker pool was closed before the file was read"
 
+# What a call that a closed pool never read ends with.
+_CLOSED = "the worker pool was closed before the file was read"
 # How often a worker checks that the run's process is still there, where pidfds are missing.
 RUN_CHECK_S = 0.5
 # One thread per process (the pool is the parallelism): BLAS and pyarrow's allocator would
@@ -219,7 +220,8 @@ class WorkerPool:
         self._closed = False
         self._ahead_lock = threading.Lock()
         self._ahead: dict[tuple, Future] = {}  # (fn, *args) read ahead → its result, until taken
-        self._ahead_queue: deque[tuple[tuple, Future]] = deque()  # the calls not begun yet
+        self._ahead_queue: deque[tuple[tuple, Future, float]] = deque()  # the calls not begun yet, with their timeouts
+        self._readers = 0  # threads reading the queue
 
     def _current(self) -> tuple[ProcessPoolExecutor | None, int]:
         """The live pool (started on first use), or None once the pool is closed."""
@@ -261,22 +263,27 @@ class WorkerPool:
                 call = (fn, *args)
                 if call not in self._ahead:
                     future = self._ahead[call] = Future()
-                    self._ahead_queue.append((call, future))
+                    self._ahead_queue.append((call, future, timeout))
+            # One reader a worker, however often calls are added: each takes the next call
+            # and a slot, so the calls begin in order. A reader stops being counted, under
+            # the lock, as it finds the queue empty: none is counted that will not read.
+            while self._readers < self.workers:
+                self._readers += 1
+                threading.Thread(target=self._reader, name="saman-read-ahead", daemon=True).start()
 
-        def reader() -> None:
-            while True:
-                with self._ahead_lock:
-                    if not self._ahead_queue:
-                        return
-                    call, future = self._ahead_queue.popleft()
-                try:
-                    result = self._run(call[0], *call[1:], timeout=timeout)
-                except Exception as exc:  # noqa: BLE001 — ours (the pool would not start): the flow waits for every result
-                    result = ("internal", describe(exc))
-                future.set_result(result)
-
-        for _ in range(self.workers):
-            threading.Thread(target=reader, name="saman-read-ahead", daemon=True).start()
+    def _reader(self) -> None:
+        """Read the queued calls one after another until none is left."""
+        while True:
+            with self._ahead_lock:
+                if not self._ahead_queue:
+                    self._readers -= 1
+                    return
+                call, future, timeout = self._ahead_queue.popleft()
+            try:
+                result = self._run(call[0], *call[1:], timeout=timeout)
+            except Exception as exc:  # noqa: BLE001 — ours (the pool would not start): the flow waits for every result
+                result = ("internal", describe(exc))
+            future.set_result(result)
 
     def run(self, fn: Callable, *args: object, timeout: float) -> tuple[Outcome, object]:
         """("ok", result), ("timeout", None), ("crash", detail) or ("internal", detail); never
@@ -316,7 +323,7 @@ class WorkerPool:
         with self._lock:
             self._closed = True
         with self._ahead_lock:
-            for _, future in self._ahead_queue:  # not begun: nothing to wait for
+            for _, future, _ in self._ahead_queue:  # not begun: nothing to wait for
                 future.set_result(("internal", _CLOSED))
             self._ahead_queue.clear()
             abandoned = any(not future.done() for future in self._ahead.values())
