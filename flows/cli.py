@@ -8,6 +8,8 @@ non-zero exit, never a traceback.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import json
 import os
 import re
@@ -50,6 +52,10 @@ def _open_readonly(kb_path: str | None):
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """saman: turn the Saman om ein betre kommune archive into a searchable knowledge base."""
+    # Python's teardown collects every object Prefect and pydantic made, 0.4-0.6 s after a
+    # command is done; their memory goes back to the system at exit all the same. Frozen in
+    # the last exit handler (registered first), they are left to it.
+    atexit.register(gc.freeze)
 
 
 @main.command()
@@ -92,16 +98,16 @@ def ingest(paths: tuple[str, ...], kb_path: str | None, workers: int, quiet: boo
     if summary is None:
         _start_prefect(todo, workers if task_runner == "local" else None, ocr)
         from flows.ingest import ingest_flow
+        from flows.settings import without_heartbeats
 
+        run = ingest_flow
         if task_runner == "dask":
             from prefect_dask import DaskTaskRunner
 
             run = ingest_flow.with_options(task_runner=DaskTaskRunner(address=dask_address))
-            summary = run(list(paths), kb_path, workers=workers, show_progress=not quiet, local_workers=False,
+        with without_heartbeats():
+            summary = run(list(paths), kb_path, workers=workers, show_progress=not quiet, local_workers=task_runner == "local",
                           retry_errors=retry_errors, ocr_changes=ocr_changes)
-        else:
-            summary = ingest_flow(list(paths), kb_path, workers=workers, show_progress=not quiet, retry_errors=retry_errors,
-                                  ocr_changes=ocr_changes)
     _print_summary(summary, kb_path, time.monotonic() - started)
 
 
@@ -127,8 +133,10 @@ def rerun(kb_path: str | None, workers: int, quiet: bool, retry_errors: bool) ->
     if summary is None:
         _start_prefect(todo, workers)
         from flows.ingest import rerun_flow
+        from flows.settings import without_heartbeats
 
-        summary = rerun_flow(kb_path, workers=workers, show_progress=not quiet, retry_errors=retry_errors)
+        with without_heartbeats():
+            summary = rerun_flow(kb_path, workers=workers, show_progress=not quiet, retry_errors=retry_errors)
     if targets:
         _print_summary(summary, kb_path, time.monotonic() - started)
     for path in summary.gone:
@@ -152,8 +160,10 @@ def embed(kb_path: str | None, batch: int, quiet: bool) -> None:
     if todo:
         _start_prefect(None, 0)
         from flows.embed import embed_flow
+        from flows.settings import without_heartbeats
 
-        summary = embed_flow(kb_path, batch=batch, show_progress=not quiet)
+        with without_heartbeats():
+            summary = embed_flow(kb_path, batch=batch, show_progress=not quiet)
         rate = f", {summary.embedded / summary.seconds:.1f} pages/s" if summary.seconds and summary.embedded else ""
         out.print(f"{summary.embedded + summary.reused} of {summary.pages} pages given a vector in {summary.seconds:.1f} s: "
                   f"{summary.embedded} embedded{rate}, {summary.reused} reused (same passage as a page embedded before)")
@@ -172,8 +182,9 @@ def _start_prefect(plan, workers: int | None, ocr: OcrSettings = DEFAULT_SETTING
     """Start Prefect's server and the workers side by side, then load Prefect while they boot.
 
     The server takes seconds to start, and so do the workers: started here, they do so while
-    this process imports Prefect, and the workers read the plan's largest files meanwhile (the
-    flow's tasks take those results over), instead of waiting for the flow to start them.
+    this process imports Prefect, and the workers begin reading the plan's files, the longest
+    first, and go on in that order (the flow's tasks take the results over), instead of
+    waiting for the flow to start them.
     What the flow would load only once the server answers is loaded while it boots too
     (_load_for_flow)."""
     from flows.prefect_server import ServerError, start
@@ -182,12 +193,9 @@ def _start_prefect(plan, workers: int | None, ocr: OcrSettings = DEFAULT_SETTING
     try:
         server = start()
         if workers:
-            from flows.spool import extract_to_spool
-            from flows.workers import file_timeout
+            from flows.spool import read_ahead
 
-            largest_first = sorted(plan.todo.items(), key=lambda item: -plan.sizes[item[0]])
-            calls = [(same[0], sha, ocr) for sha, same in largest_first]
-            WorkerPool.shared(workers).read_ahead(extract_to_spool, calls, file_timeout())
+            read_ahead(WorkerPool.shared(workers), plan.longest_first(), ocr)
         import flows.ingest  # noqa: F401  (Prefect loads while the server and the workers start)
 
         word_lists = _load_for_flow(saves=plan is not None)

@@ -31,8 +31,8 @@ from extractors.recognisers.pipeline import error_record, extract_file
 from extractors.ocr.settings import DEFAULT_SETTINGS, OcrSettings, ocr_settings
 from extractors.readers.base import display_path
 from flows.discover import discover
-from flows.plan import Summary, mark_gone, note, plan, rerun_targets, save_error, settle
-from flows.spool import SpoolError, Spooled, extract_to_spool
+from flows.plan import Plan, Summary, mark_gone, note, plan, rerun_targets, save_error, settle
+from flows.spool import SpoolError, Spooled, extract_to_spool, read_ahead
 from flows.workers import WorkerPool, file_timeout
 from kb.store import open_kb
 
@@ -44,10 +44,13 @@ _FAILURES: dict[ErrorKind, str] = {
 }
 
 
-# Prefect's server spends about 30 ms of CPU on every task run, a fifth of a large import's
-# time when each small file is a task of its own; so a task reads up to this many files in
-# turn, and fewer when a batch is too small to keep every worker busy otherwise.
-MAX_FILES_PER_TASK = 4
+# Prefect's server spends 30-40 ms of CPU on every task run, a fifth of a large import's
+# time when each small file is a task of its own; so a task reads several files in turn:
+# about a fourth of a worker's share of the run, and at most this many files (fewer files
+# where each task reads its own, so that the files are spread over the workers).
+TASKS_PER_WORKER = 4
+MAX_FILES_PER_TASK = 16
+MAX_FILES_PER_DEALT_TASK = 4
 
 
 def extract_one(path: str, sha256: str, pool_id: int | None,
@@ -109,13 +112,31 @@ def take(result: list[Extraction | Spooled | ErrorRecord] | str) -> list[Extract
 extract = task(name="extract", task_run_name="extract {label}", cache_policy=NO_CACHE)(extract_files)
 
 
-def _batches(todo: dict[str, list[str]], sizes: dict[str, int], workers: int) -> list[list[tuple[str, list[str]]]]:
-    """The files to read dealt into the tasks' batches: one file each until there are four
-    tasks per worker, then up to MAX_FILES_PER_TASK. Largest first and dealt like cards, so
-    each of the first tasks starts with one of the biggest files (the run does not end
-    waiting on one big file while the other workers idle) and no task holds two of them."""
-    items = sorted(todo.items(), key=lambda item: -sizes[item[0]])
-    size = max(1, min(MAX_FILES_PER_TASK, len(items) // (4 * max(1, workers))))
+def _batches(plan: Plan, workers: int, in_turn: bool) -> list[list[tuple[str, list[str]]]]:
+    """The files to read in the tasks' batches, about TASKS_PER_WORKER per worker, the
+    longest to read first.
+
+    `in_turn`: the pool reads the files ahead in that order whatever order the tasks ask in
+    (flows.spool.read_ahead), so a batch holds files read one after another, as many as make
+    a task's share of the reading (flows.plan.reading_cost), up to MAX_FILES_PER_TASK: it is
+    done, and stored, as soon as they are read, and a long file is a task of its own.
+    Otherwise (Dask: each task reads its own files) one file a task until there are enough
+    tasks, then up to MAX_FILES_PER_DEALT_TASK, dealt like cards, so each of the first
+    tasks starts with one of the longest files and no task holds two of them."""
+    items = plan.longest_first()
+    n_tasks = TASKS_PER_WORKER * max(1, workers)
+    if in_turn:
+        share = sum(plan.costs[sha] for sha, _ in items) / n_tasks
+        batches: list[list[tuple[str, list[str]]]] = []
+        cost = 0
+        for item in items:
+            if not batches or cost >= share or len(batches[-1]) >= MAX_FILES_PER_TASK:
+                batches.append([])
+                cost = 0
+            batches[-1].append(item)
+            cost += plan.costs[item[0]]
+        return batches
+    size = max(1, min(MAX_FILES_PER_DEALT_TASK, len(items) // n_tasks))
     n_batches = -(-len(items) // size)
     return [items[k::n_batches] for k in range(n_batches)]
 
@@ -148,12 +169,12 @@ def ingest_flow(paths: list[str], kb_path: str, workers: int = 2, show_progress:
         summary = Summary.of(todo)
         settle(kb, todo, summary)
         pool = WorkerPool.shared(workers) if local_workers and todo.todo else None
-        if pool is not None:
-            pool.stop_reading_ahead()  # what `saman` read while Prefect started is handed over, the rest is read by the tasks
+        if pool is not None:  # what `saman` began reading while Prefect started is not read again
+            read_ahead(pool, todo.longest_first(), ocr_settings(changes))
         futures = {
             extract.submit([(paths_[0], sha) for sha, paths_ in batch], _label(batch), id(pool) if pool else None, changes,
                            hand_over=pool is not None): batch
-            for batch in _batches(todo.todo, todo.sizes, workers)
+            for batch in _batches(todo, workers, in_turn=pool is not None)
         }
         with _progress(show_progress) as progress:
             bar = progress.add_task("extracting", total=len(todo.todo))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import time
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -33,20 +34,27 @@ from models import PIPELINE_VERSION, ErrorKind, ErrorRecord
 NOT_REMEMBERED: frozenset[ErrorKind] = frozenset({"internal", "unreadable"})
 UNREADABLE = "the file could not be opened (check that it exists and that saman may read it)"
 
-# sha256 of files hashed in this process, by (path, size, mtime): the flow plans again what the
-# command planned before it started Prefect, and must not read every new file twice.
+# sha256 and reading cost of files planned in this process, by (path, size, mtime): the flow
+# plans again what the command planned before it started Prefect, and must not read every new
+# file twice.
 _hashes: dict[tuple[str, int, int], str] = {}
+_costs: dict[tuple[str, int, int], int] = {}
 
 
 @dataclass
 class Plan:
     found: Discovery
     todo: dict[str, list[str]] = field(default_factory=dict)  # content (sha256) to read → its paths
-    sizes: dict[str, int] = field(default_factory=dict)  # bytes of each content to read
+    costs: dict[str, int] = field(default_factory=dict)  # how long each content to read takes, estimated (reading_cost)
     unchanged: list[tuple[str, str]] = field(default_factory=list)  # (path, sha256) stored at this version
     failed_before: list[tuple[str, str, Failure]] = field(default_factory=list)  # not read again
     unreadable: list[ErrorRecord] = field(default_factory=list)  # errors of files that would not open
     duplicates: int = 0
+
+    def longest_first(self) -> list[tuple[str, list[str]]]:
+        """The contents to read (sha256, paths), the longest to read first: a run whose
+        longest file is begun last ends on it while the other workers idle."""
+        return sorted(self.todo.items(), key=lambda item: -self.costs[item[0]])
 
 
 @dataclass
@@ -105,8 +113,27 @@ def plan(paths: list[str], kb: KB, *, retry_errors: bool = False) -> Plan:
             out.failed_before.append((path, sha, failure))
         else:
             out.todo[sha] = [path]
-            out.sizes[sha] = stat.st_size
+            out.costs[sha] = _cost(path, stat)
     return out
+
+
+_ZIP = b"PK\x03\x04"
+
+
+def reading_cost(path: str, size: int) -> int:
+    """How long a file takes to read, estimated as the bytes a reader parses: for a deck,
+    document or workbook (a zip of XML parts) its XML, which slide after slide of text makes
+    many times its bytes on disk, while the pictures and embedded files that make a deck
+    large on disk are not parsed (a 300-slide deck: 0.6 MB on disk, 1.8 MB of XML; a deck of
+    eight charts: 1.4 MB on disk, 0.2 MB of XML); for any other file its size."""
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(4) != _ZIP:
+                return size
+            with zipfile.ZipFile(fh) as package:
+                return sum(info.file_size for info in package.infolist() if info.filename.endswith((".xml", ".rels")))
+    except Exception:  # noqa: BLE001 — a damaged zip is the reader's to judge; here it is only an estimate
+        return size
 
 
 def _sha256(path: str, stat: os.stat_result) -> str:
@@ -114,6 +141,13 @@ def _sha256(path: str, stat: os.stat_result) -> str:
     if key not in _hashes:
         _hashes[key] = sha256_of(path)
     return _hashes[key]
+
+
+def _cost(path: str, stat: os.stat_result) -> int:
+    key = (path, stat.st_size, stat.st_mtime_ns)
+    if key not in _costs:
+        _costs[key] = reading_cost(path, stat.st_size)
+    return _costs[key]
 
 
 def _worth_retrying(failure: Failure, retry_errors: bool) -> bool:

@@ -10,6 +10,8 @@ full control: then nothing is overridden but the defaults they did not set.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -35,6 +37,26 @@ def apply() -> None:
         os.environ.setdefault(key, value)
     # tesseract's OpenMP threads thrash on small machines: one thread per process, parallel pages.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+
+@contextmanager
+def without_heartbeats() -> Iterator[None]:
+    """Run flows without the heartbeat Prefect's flow engine sends every three minutes (for a
+    server that marks a silent run crashed): the thread that sends it sleeps a second at a
+    time and the flow's end waits for it, up to a second after every command's last file.
+    A saman command watches its own run. A user who sets PREFECT_FLOWS_HEARTBEAT_FREQUENCY
+    keeps the heartbeat."""
+    if "PREFECT_FLOWS_HEARTBEAT_FREQUENCY" in os.environ:
+        yield
+        return
+    from prefect.context import SettingsContext, get_settings_context
+
+    # A copy of the current settings with one field changed: Prefect's temporary_settings
+    # builds and validates them anew from the environment (0.15 s of CPU).
+    context = get_settings_context()
+    flows = context.settings.flows.model_copy(update={"heartbeat_frequency": None})
+    with SettingsContext(profile=context.profile, settings=context.settings.model_copy(update={"flows": flows})):
+        yield
 
 
 apply()

@@ -24,11 +24,15 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import IO, Literal
+from typing import IO, TYPE_CHECKING, Literal
 
 from extractors.ocr.settings import DEFAULT_SETTINGS, OcrSettings
 from extractors.recognisers.pipeline import extract_file
+from flows.workers import file_timeout
 from models import DocumentRecord, ErrorRecord, Extraction, Record, StoredBlock, Thumbnail
+
+if TYPE_CHECKING:
+    from flows.workers import WorkerPool
 
 BATCH = 2000
 Part = Literal["records", "blocks", "thumbnails"]
@@ -66,6 +70,12 @@ def extract_to_spool(path: str, sha256: str, ocr: OcrSettings = DEFAULT_SETTINGS
     temporary folder; a file that could not be read yields its error record, as there."""
     read = extract_file(path, sha256, ocr)
     return read if isinstance(read, ErrorRecord) else spool(read)
+
+
+def read_ahead(pool: WorkerPool, files: list[tuple[str, list[str]]], ocr: OcrSettings) -> None:
+    """Have `pool` read `files` (sha256 and paths, read in this order) into spool files ahead
+    of the flow's tasks, which take each over by asking for the same call (WorkerPool.read_ahead)."""
+    pool.read_ahead(extract_to_spool, [(paths[0], sha, ocr) for sha, paths in files], file_timeout())
 
 
 def spool(extraction: Extraction, folder: str | None = None, batch: int = BATCH) -> Spooled:

@@ -50,6 +50,9 @@ def file_timeout() -> float:
     """Seconds a file may take to read (SAMAN_FILE_TIMEOUT, default 900)."""
     return float(os.environ.get("SAMAN_FILE_TIMEOUT", "900"))
 
+
+# What a call that a closed pool never read ends with.
+_CLOSED = "the worker pool was closed before the file was read"
 # How often a worker checks that the run's process is still there, where pidfds are missing.
 RUN_CHECK_S = 0.5
 # One thread per process (the pool is the parallelism): BLAS and pyarrow's allocator would
@@ -216,8 +219,9 @@ class WorkerPool:
         self._generation = 0
         self._closed = False
         self._ahead_lock = threading.Lock()
-        self._ahead: dict[tuple, Future] = {}  # (fn, *args) read ahead → its result
-        self._ahead_queue: deque[tuple] = deque()
+        self._ahead: dict[tuple, Future] = {}  # (fn, *args) read ahead → its result, until taken
+        self._ahead_queue: deque[tuple[tuple, Future, float]] = deque()  # the calls not begun yet, with their timeouts
+        self._readers = 0  # threads reading the queue
 
     def _current(self) -> tuple[ProcessPoolExecutor | None, int]:
         """The live pool (started on first use), or None once the pool is closed."""
@@ -247,39 +251,47 @@ class WorkerPool:
         pool.shutdown(wait=False, cancel_futures=True)
 
     def read_ahead(self, fn: Callable, calls: list[tuple], timeout: float) -> None:
-        """Start the workers and `fn(*args)` for each of `calls`, in order, in the background,
-        until `stop_reading_ahead`: a run reads its first files while Prefect starts, and the
-        flow's `run` of the same call takes over its result. Stopping bounds what waits in
-        memory to what was read before the flow began."""
+        """Start the workers and `fn(*args)` for each of `calls`, in this order, in the
+        background: a run reads its files from the moment its plan is made, while Prefect
+        starts, and the flow's `run` of the same call takes its result over (waiting for it,
+        so the files are read in the order given here, not in the order the flow's tasks ask
+        for them: the plan puts the longest first, so the run does not end on one long file
+        begun late). What waits to be taken is small: a file read is handed over in a spool
+        file (flows.spool), only its name and counts in memory."""
         with self._ahead_lock:
-            self._ahead_queue.extend((fn, *args) for args in calls)
-
-        def reader() -> None:
-            while True:
-                with self._ahead_lock:
-                    if not self._ahead_queue:
-                        return
-                    call = self._ahead_queue.popleft()
+            for args in calls:
+                call = (fn, *args)
+                if call not in self._ahead:
                     future = self._ahead[call] = Future()
-                future.set_result(self._run(call[0], *call[1:], timeout=timeout))
+                    self._ahead_queue.append((call, future, timeout))
+            # One reader a worker, however often calls are added: each takes the next call
+            # and a slot, so the calls begin in order. A reader stops being counted, under
+            # the lock, as it finds the queue empty: none is counted that will not read.
+            while self._readers < self.workers:
+                self._readers += 1
+                threading.Thread(target=self._reader, name="saman-read-ahead", daemon=True).start()
 
-        for _ in range(self.workers):
-            threading.Thread(target=reader, name="saman-read-ahead", daemon=True).start()
-
-    def stop_reading_ahead(self) -> None:
-        with self._ahead_lock:
-            self._ahead_queue.clear()
+    def _reader(self) -> None:
+        """Read the queued calls one after another until none is left."""
+        while True:
+            with self._ahead_lock:
+                if not self._ahead_queue:
+                    self._readers -= 1
+                    return
+                call, future, timeout = self._ahead_queue.popleft()
+            try:
+                result = self._run(call[0], *call[1:], timeout=timeout)
+            except Exception as exc:  # noqa: BLE001 — ours (the pool would not start): the flow waits for every result
+                result = ("internal", describe(exc))
+            future.set_result(result)
 
     def run(self, fn: Callable, *args: object, timeout: float) -> tuple[Outcome, object]:
         """("ok", result), ("timeout", None), ("crash", detail) or ("internal", detail); never
         raises for a bad file. `crash`: the worker process died on the file; `internal`: an
         exception escaped `fn` in the worker, a fault of ours. A call read ahead is not run
-        again: its result is handed over."""
-        call = (fn, *args)
+        again: its result is handed over, once it is read."""
         with self._ahead_lock:
-            ahead = self._ahead.pop(call, None)
-            if ahead is None and call in self._ahead_queue:
-                self._ahead_queue.remove(call)
+            ahead = self._ahead.pop((fn, *args), None)
         if ahead is not None:
             return ahead.result()
         return self._run(fn, *args, timeout=timeout)
@@ -290,7 +302,7 @@ class WorkerPool:
             for attempt in range(2):
                 pool, generation = self._current()
                 if pool is None:  # closed while this call waited (a file read ahead for a run that ended)
-                    return "internal", "the worker pool was closed before the file was read"
+                    return "internal", _CLOSED
                 try:
                     future = pool.submit(fn, *args)
                     return "ok", future.result(timeout=timeout)
@@ -310,8 +322,10 @@ class WorkerPool:
         WorkerPool._open.pop(id(self), None)
         with self._lock:
             self._closed = True
-        self.stop_reading_ahead()
         with self._ahead_lock:
+            for _, future, _ in self._ahead_queue:  # not begun: nothing to wait for
+                future.set_result(("internal", _CLOSED))
+            self._ahead_queue.clear()
             abandoned = any(not future.done() for future in self._ahead.values())
         if abandoned:  # read ahead for a run that ended before it took them (Prefect failed): no waiting for them
             self._discard(self._generation, kill=True)

@@ -14,6 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -199,7 +200,9 @@ def test_a_worker_that_dies_is_a_crash_that_names_the_signal_and_the_pool_goes_o
         pool.close()
 
 
-def test_files_read_ahead_are_handed_over_once_and_stopping_leaves_the_rest_to_the_flow(tmp_path):
+def test_files_read_ahead_are_read_in_the_order_given_and_handed_over_once(tmp_path):
+    """The flow's tasks ask for files in their own order; the pool reads them in the plan's
+    (the longest first), and a task asking for a file not begun yet waits for it."""
     from flows.workers import WorkerPool
     from tests.processes import record_call
 
@@ -208,20 +211,39 @@ def test_files_read_ahead_are_handed_over_once_and_stopping_leaves_the_rest_to_t
     lines = lambda: log.read_text().split()  # noqa: E731
     pool = WorkerPool(1)
     try:
-        pool.read_ahead(record_call, [(str(log), "a", 0.0), (str(log), "b", 2.0), (str(log), "c", 0.0)], timeout=120)
-        deadline = time.monotonic() + 120
-        while "a" not in lines() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert pool.run(record_call, str(log), "a", 0.0, timeout=120) == ("ok", "a")
-        assert lines() == ["a"], "a call read ahead is handed over, not run again"
-        pool.stop_reading_ahead()
-        time.sleep(3)
-        assert "c" not in lines(), "after the flow starts, nothing more is read ahead"
-        assert pool.run(record_call, str(log), "b", 2.0, timeout=120) == ("ok", "b")
+        pool.read_ahead(record_call, [(str(log), "a", 0.0), (str(log), "b", 1.0), (str(log), "c", 0.0)], timeout=120)
+        # the flow plans again and asks for the same files, and one more: none is read twice
+        pool.read_ahead(record_call, [(str(log), "b", 1.0), (str(log), "c", 0.0), (str(log), "d", 0.0)], timeout=120)
         assert pool.run(record_call, str(log), "c", 0.0, timeout=120) == ("ok", "c")
+        assert lines()[:3] == ["a", "b", "c"], "c waited for its turn instead of being read at once"
+        assert pool.run(record_call, str(log), "a", 0.0, timeout=120) == ("ok", "a")
+        assert pool.run(record_call, str(log), "b", 1.0, timeout=120) == ("ok", "b")
+        assert pool.run(record_call, str(log), "d", 0.0, timeout=120) == ("ok", "d")
+        assert pool.run(record_call, str(log), "e", 0.0, timeout=120) == ("ok", "e"), "a call not read ahead is run"
     finally:
         pool.close()
-    assert sorted(lines()) == ["a", "b", "c"], "every call ran exactly once"
+    assert lines() == ["a", "b", "c", "d", "e"], "every call ran exactly once, in the order given"
+
+
+def test_closing_a_pool_stops_what_it_reads_ahead_and_ends_the_wait_for_the_rest(tmp_path):
+    """A run that fails before its flow takes the files over (Prefect's server did not start)
+    closes its pool: the file being read ahead is stopped, the one queued behind it is not
+    begun, and a caller waiting for that one gets an `internal` outcome instead of a hang."""
+    from flows.workers import WorkerPool
+    from tests.processes import record_call
+
+    log = tmp_path / "calls"
+    log.touch()
+    pool = WorkerPool(1)
+    pool.read_ahead(record_call, [(str(log), "a", 60.0), (str(log), "b", 0.0)], timeout=120)
+    with ThreadPoolExecutor(1) as waiting:
+        queued = waiting.submit(pool.run, record_call, str(log), "b", 0.0, timeout=120)
+        time.sleep(1)
+        started = time.monotonic()
+        pool.close()
+        assert queued.result(timeout=30) == ("internal", "the worker pool was closed before the file was read")
+    assert time.monotonic() - started < 30, "the file read ahead was stopped, not waited for"
+    assert log.read_text() == "", "neither was read to its end"
 
 
 def test_a_worker_starts_with_what_its_first_file_would_load():

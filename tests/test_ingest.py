@@ -159,3 +159,65 @@ def test_what_prefect_keeps_of_a_finished_task_is_its_key_not_the_files_read(tmp
     key, types, let_go = read_one()
     assert isinstance(key, str) and types == ["Extraction"]
     assert let_go, "nothing of the flow's keeps the extraction once it is taken"
+
+
+def test_the_deck_longest_to_read_is_read_first_though_it_is_smaller_on_disk(tmp_path):
+    """The workers read the longest file first (the run must not end on it while the other
+    idles); a deck's reading is its slides' XML, not its pictures, which make it large on disk."""
+    import io
+    import random
+
+    from PIL import Image
+    from pptx.util import Inches
+
+    from flows.plan import plan, reading_cost
+
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    slides = Presentation()
+    for n in range(60):
+        slide = slides.slides.add_slide(slides.slide_layouts[1])
+        slide.shapes.title.text = f"Lysark {n}"
+        slide.placeholders[1].text = "\n".join(f"Kommune {n}-{k}: 17 deltakarar" for k in range(8))
+    slides.save(folder / "many slides.pptx")
+    noise = random.Random(7)
+    picture = Image.frombytes("RGB", (400, 400), bytes(noise.getrandbits(8) for _ in range(400 * 400 * 3)))
+    png = io.BytesIO()
+    picture.save(png, format="PNG")
+    photo = Presentation()
+    photo.slides.add_slide(photo.slide_layouts[6]).shapes.add_picture(io.BytesIO(png.getvalue()), 0, 0, Inches(4))
+    photo.save(folder / "one photo.pptx")
+    (folder / "notes.txt").write_text("kommune " * 2000)
+    sizes = {p.name: p.stat().st_size for p in folder.iterdir()}
+    assert sizes["one photo.pptx"] > 3 * sizes["many slides.pptx"] > sizes["notes.txt"]
+
+    with open_kb(tmp_path / "kb.db") as kb:
+        todo = plan([str(folder)], kb)
+    order = [os.path.basename(paths[0]) for _, paths in todo.longest_first()]
+    assert order[0] == "many slides.pptx"
+    assert reading_cost(str(folder / "notes.txt"), sizes["notes.txt"]) == sizes["notes.txt"], "not a zip: its size"
+    broken = tmp_path / "broken.pptx"
+    broken.write_bytes(b"PK\x03\x04" + b"\0" * 100)
+    assert reading_cost(str(broken), 104) == 104, "a damaged zip is the reader's to judge"
+
+
+def test_saman_runs_its_flows_without_prefects_heartbeat_unless_the_user_asks_for_it(monkeypatch):
+    """The heartbeat thread's join held every command up to a second after its last file."""
+    from prefect import flow
+    from prefect.settings import get_current_settings
+
+    from flows.settings import without_heartbeats
+
+    @flow
+    def heartbeat() -> int | None:
+        return get_current_settings().flows.heartbeat_frequency
+
+    monkeypatch.delenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", raising=False)
+    before = get_current_settings()
+    with without_heartbeats():
+        assert heartbeat() is None
+        assert get_current_settings().model_dump(exclude={"flows"}) == before.model_dump(exclude={"flows"}), "the rest as it was"
+    assert heartbeat() == get_current_settings().flows.heartbeat_frequency is not None, "only inside"
+    monkeypatch.setenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "60")
+    with without_heartbeats():
+        assert heartbeat() is not None

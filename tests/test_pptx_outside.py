@@ -451,3 +451,48 @@ def test_a_template_and_a_slide_show_are_read_as_decks(tmp_path):
         doc = read_document(path, options=ReadOptions(ocr=False))
         _assert_rest_read(doc)
         assert doc.faults == []
+
+
+def test_text_is_read_as_python_pptx_reads_it_line_breaks_fields_and_cells_included(tmp_path):
+    """saman reads paragraph and cell text off the XML itself (python-pptx's objects for each
+    run were a sixth of a deck's reading); what it reads is what python-pptx's `text` gives,
+    and a run without its a:t is damaged as python-pptx says: that shape is lost, not the slide."""
+    from extractors.lang.text import clean_cell, clean_line
+
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    frame = slide.shapes.add_textbox(Inches(1), Inches(1), Inches(6), Inches(2)).text_frame
+    frame.text = "Første linje"
+    second = frame.add_paragraph()
+    second.add_run().text = "Asker og "
+    second.add_line_break()
+    second.add_run().text = "Bærum"
+    third = frame.add_paragraph()
+    third.add_run().text = ""
+    third.add_run().text = "side "
+    cells = slide.shapes.add_table(2, 2, Inches(1), Inches(4), Inches(6), Inches(1)).table
+    cells.cell(0, 0).text = "Kommune\nFylke"
+    cells.cell(1, 0).text = "Hole"
+    cells.cell(1, 1).text_frame.paragraphs[0].add_line_break()
+    slide.notes_slide.notes_text_frame.text = "Takk\nHusk lista"
+    path = tmp_path / "text.pptx"
+    prs.save(str(path))
+    field = ('<a:fld xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" id="{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"'
+             ' type="slidenum"><a:t>7</a:t></a:fld>')
+    _rewrite(path, {"ppt/slides/slide1.xml": lambda data: data.replace(b"<a:t>side </a:t></a:r>", b"<a:t>side </a:t></a:r>" + field.encode())})
+
+    expected = Presentation(str(path)).slides[0]
+    box, table = list(expected.shapes)
+    doc = read_document(path)
+    blocks = doc.pages[0].blocks
+    assert [b.text for b in blocks if b.role not in ("table-cell", "notes")] == [
+        clean_line(p.text) for p in box.text_frame.paragraphs if clean_line(p.text)]
+    assert "Asker og" in blocks[1].text and blocks[1].text.endswith("Bærum") and blocks[2].text == "side 7"
+    assert doc.tables[0].rows == [[clean_cell(c.text) for c in row.cells] for row in table.table.rows]
+    assert [b.text for b in blocks if b.role == "notes"] == ["Takk", "Husk lista"]
+
+    _rewrite(path, {"ppt/slides/slide1.xml": lambda data: data.replace(b"<a:t>Hole</a:t>", b"")})
+    damaged = read_document(path)
+    fault = _only_fault(damaged)
+    assert (fault.scope, fault.kind) == ("shape", "corrupt")
+    assert "Første linje" in damaged.pages[0].text, "the rest of the slide is read"

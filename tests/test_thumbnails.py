@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import pytesseract
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from extractors.readers.base import open_source, read_document
 from extractors.readers.source import ReadOptions
@@ -155,3 +155,33 @@ def test_text_drawn_from_kept_masks_is_the_text_imagedraw_draws():
             _text(ImageDraw.Draw(kept), xy, text, font, (24, 44, 92))
         assert kept.tobytes() == direct.tobytes()
     assert ink(kept.convert("L"), (0, 0, 320, 240)) > 100
+
+
+def test_slides_drawn_in_the_same_colours_share_a_palette_and_a_chart_keeps_its_bars():
+    """A deck's slides are mapped onto the palette of its first slide drawn in the same
+    colours (finding a palette for each slide was half the cost of its picture); a slide
+    drawn in other colours (a chart's bars) gets a palette of its own, so its bars stay blue."""
+    from models import Block, Table
+    from extractors.thumbnails import BAR
+
+    def slide(number: int, words: str) -> Page:
+        return Page(number=number, kind="slide", width=720, height=540, method="pptx", blocks=[
+            Block(text=f"Lysark {number}", role="title", bbox=(40, 30, 680, 90), method="pptx"),
+            Block(text=words, role="body", bbox=(40, 120, 680, 200), method="pptx")])
+
+    chart = Table(table_id="p3t1", page=3, pages=[3], rows=[["", "Prosjekt"], ["Asker", "3"], ["Bærum", "5"]],
+                  bbox=(40, 240, 680, 500), method="pptx", source="chart")
+    doc = Document(sha256="0" * 64, path="deck.pptx", media_type="application/vnd.ms-powerpoint", tables=[chart],
+                   pages=[slide(1, "Heltid og deltid"), slide(2, "Sykefravær i 12 kommuner"), slide(3, "Prosjekt")])
+    pictures = pictures_of(DECK, doc)
+    palette = {n: Image.open(io.BytesIO(png)).getpalette() for n, png in pictures.items()}
+    assert palette[1] == palette[2], "slides drawn alike share one palette"
+    assert palette[3] != palette[1]
+    scale = WIDTH / 720
+    bars = Image.open(io.BytesIO(pictures[3])).convert("RGB").crop(tuple(round(v * scale) for v in chart.bbox))
+    nearest = min(sum((a - b) ** 2 for a, b in zip(colour, BAR)) for _, colour in bars.getcolors(4096))
+    assert nearest < 100, "the chart's bars are drawn in their own blue"
+    for n, png in pictures.items():  # each slide as the drawing shows it
+        drawn = draw_page(doc.pages[n - 1], doc.tables)
+        off = ImageChops.difference(drawn, Image.open(io.BytesIO(png)).convert("RGB")).convert("L").histogram()
+        assert sum(off[48:]) == 0
