@@ -87,6 +87,10 @@ def ingest(paths: tuple[str, ...], kb_path: str | None, workers: int, quiet: boo
         ocr = ocr_settings(ocr_changes)
     except SettingError as exc:
         raise click.BadParameter(str(exc), param_hint="--ocr-setting") from None
+    if task_runner == "local":
+        from flows.workers import start_fork_server
+
+        start_fork_server()  # it loads the readers while the files are planned and Prefect imported
     from flows.plan import plan, settled
 
     kb_path = kb_path or default_kb_path()

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import multiprocessing.forkserver
 import multiprocessing.util
 import os
 import resource
@@ -63,12 +64,20 @@ _SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "JE_ARR
 def _preload() -> list[str]:
     """The modules reading a file imports, loaded once in the fork server (a name that no
     longer exists is skipped by multiprocessing, and costs each worker the import only), and
-    last flows.fork_warm_up, which loads the data a first file would."""
-    from extractors.recognisers.pipeline import COMPONENTS
+    last flows.fork_warm_up, which loads the data a first file would (and so imports every
+    recogniser). Named here, not found by importing them: the fork server is started before
+    this process has imported any of them (start_fork_server)."""
+    return ["extractors.recognisers.pipeline", "extractors.readers.ocr_pages", "extractors.readers.office",
+            "extractors.readers.image", "flows.spool", "flows.fork_warm_up"]
 
-    recognisers = sorted({target.split(":")[0] for target in COMPONENTS.values()})
-    return ["extractors.recognisers.pipeline", "extractors.readers.ocr_pages", "extractors.readers.office", "extractors.readers.image", *recognisers,
-            "flows.spool", "flows.fork_warm_up"]
+
+def start_fork_server() -> None:
+    """Start the workers' fork server now: it loads the readers, the recognisers and their
+    data (about 2 s) while this process plans the files and imports Prefect, instead of after.
+    The pool's workers are forked from it when the first file is read; a command that finds
+    nothing to read leaves it to stop with this process."""
+    _context()
+    multiprocessing.forkserver.ensure_running()
 
 
 # The longest path of a UNIX socket (sun_path holds 108 bytes with its NUL).

@@ -221,3 +221,29 @@ def test_saman_runs_its_flows_without_prefects_heartbeat_unless_the_user_asks_fo
     monkeypatch.setenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "60")
     with without_heartbeats():
         assert heartbeat() is not None
+
+
+def test_the_workers_fork_server_starts_before_this_process_imports_the_readers(tmp_path):
+    """`saman ingest` starts the fork server first, so it loads the readers and recognisers
+    while the command plans and imports Prefect; naming what it preloads must not import them
+    here, and the workers forked from it later read files as before."""
+    import subprocess
+    import sys
+
+    deck = tmp_path / "one.pptx"
+    shutil.copy(CORPUS / "2012-08-28_asker_nettverkssamling.pptx", deck)
+    script = (
+        "import sys\n"
+        "from flows.workers import WorkerPool, start_fork_server\n"
+        "start_fork_server()\n"
+        "print('pipeline imported' if 'extractors.recognisers.pipeline' in sys.modules else 'pipeline not imported')\n"
+        "from flows.spool import extract_to_spool\n"
+        "from extractors.readers.base import sha256_of\n"
+        f"outcome, read = WorkerPool(1).run(extract_to_spool, {str(deck)!r}, sha256_of({str(deck)!r}), timeout=120)\n"
+        "print('pages', outcome, read.document.n_pages)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          cwd=CORPUS.parent, env={**os.environ, "PYTHONPATH": str(CORPUS.parent)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "pipeline not imported"
+    assert done.stdout.splitlines()[-1].startswith("pages ok ") and int(done.stdout.split()[-1]) > 0
