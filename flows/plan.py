@@ -21,6 +21,7 @@ import os
 import time
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from models.errors import describe
@@ -137,17 +138,19 @@ def reading_cost(path: str, size: int) -> int:
 
 
 def _sha256(path: str, stat: os.stat_result) -> str:
-    key = (path, stat.st_size, stat.st_mtime_ns)
-    if key not in _hashes:
-        _hashes[key] = sha256_of(path)
-    return _hashes[key]
+    return _remembered(_hashes, path, stat, lambda: sha256_of(path))
 
 
 def _cost(path: str, stat: os.stat_result) -> int:
+    return _remembered(_costs, path, stat, lambda: reading_cost(path, stat.st_size))
+
+
+def _remembered(cache: dict, path: str, stat: os.stat_result, reckon: Callable[[], object]):
+    """What `reckon` gives for the file, reckoned once while it keeps its size and mtime."""
     key = (path, stat.st_size, stat.st_mtime_ns)
-    if key not in _costs:
-        _costs[key] = reading_cost(path, stat.st_size)
-    return _costs[key]
+    if key not in cache:
+        cache[key] = reckon()
+    return cache[key]
 
 
 def _worth_retrying(failure: Failure, retry_errors: bool) -> bool:

@@ -725,27 +725,27 @@ def _least_crossed(words: list[Word], x0: float, x1: float) -> float:
     the fewest words of any size cross. Text beside a slide's table is often set larger than
     the table (bullets in 20 pt, cells in 14): the gutter is found among the table's type, and
     its middle may fall inside a larger line beside it, whose last word would join the table."""
-    width = int(x1 - x0) + 1
-    coverage = np.zeros(width + 1, dtype=np.int32)
-    for w in words:
-        a, b = int(min(max(w.left - x0, 0), width)), int(min(max(w.right - x0, 0), width))
-        coverage[a] += 1
-        coverage[max(b, a)] -= 1
-    crossed = np.cumsum(coverage)[:width]
+    crossed = _coverage(words, x0, x1)
     start, end = max(nonzero_runs((crossed == crossed.min()).astype(np.int32)), key=lambda run: run[1] - run[0])
     return x0 + (start + end) / 2
 
 
 def _blanks(words: list[Word], x0: float, x1: float, max_cover: int = 0) -> list[tuple[int, int]]:
     """The x ranges (from x0, inside [x0, x1]) that at most `max_cover` words cover."""
+    covered = _coverage(words, x0, x1)
+    return [(s, e) for s, e in nonzero_runs((covered <= max_cover).astype(np.int32)) if s > 0 and e < len(covered)]
+
+
+def _coverage(words: list[Word], x0: float, x1: float) -> np.ndarray:
+    """How many of the words cover each pixel column of [x0, x1] (from x0); words reaching
+    outside it count only inside."""
     width = int(x1 - x0) + 1
     coverage = np.zeros(width + 1, dtype=np.int32)
     for w in words:
-        a, b = int(max(w.left - x0, 0)), int(min(w.right - x0, width))
+        a, b = int(min(max(w.left - x0, 0), width)), int(min(max(w.right - x0, 0), width))
         coverage[a] += 1
         coverage[max(b, a)] -= 1
-    return [(s, e) for s, e in nonzero_runs((np.cumsum(coverage)[:width] <= max_cover).astype(np.int32))
-            if s > 0 and e < width]
+    return np.cumsum(coverage)[:width]
 
 
 def _run_table(rows: list[list[Word]], run: list[int], min_gap: float, settings: TableSettings,
