@@ -14,10 +14,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from extractors import cache
+
 
 def prefect_home() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(os.environ.get("SAMAN_PREFECT_HOME", Path(base) / "saman" / "prefect"))
+    return Path(os.environ.get("SAMAN_PREFECT_HOME", cache.folder() / "prefect"))
 
 
 def apply() -> None:

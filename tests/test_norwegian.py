@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
+from pathlib import Path
 
+import numpy as np
 import pytest
 
-from extractors.lang.lexicon import correct_text, lexicon
+from extractors.lang.lexicon import correct_text, hashes_of, lexicon, word_hash, word_hashes
 
 
 @pytest.mark.parametrize(
@@ -115,7 +119,8 @@ def test_lexicon_is_built_once_per_set_of_extra_words() -> None:
 def test_every_word_of_the_word_lists_is_known_also_where_a_chunk_read_ends() -> None:
     """The word lists are read in chunks: a word split across two reads, the last
     line, and odd capitals are words like any other; a word not in them is not."""
-    from extractors.lang.lexicon import _CHUNK_CHARS, WORDLIST_FILES
+    from extractors.lang.lexicon import _BUILD_CHUNK_CHARS as _CHUNK_CHARS
+    from extractors.lang.lexicon import WORDLIST_FILES
 
     words: list[str] = []
     for path in WORDLIST_FILES:
@@ -130,3 +135,55 @@ def test_every_word_of_the_word_lists_is_known_also_where_a_chunk_read_ends() ->
     assert len(words) > 1000
     assert lexicon().known_many(words).all()
     assert not lexicon().known_many(["kommunexqz", "opplæringzz"]).any()
+
+
+def _word_lists(folder: Path) -> tuple[Path, Path]:
+    """Two small word lists as the system's look: latin-1, a word a line, capitals, blank
+    lines, the last line without its newline."""
+    folder.mkdir()
+    first, second = folder / "bokmaal", folder / "nynorsk"
+    first.write_bytes("Sykefravær\nkommune\n\nøl\nÅrsrapport\n".encode("latin-1"))
+    second.write_bytes("arbeidsgjevar\nkommunane\nnærvær".encode("latin-1"))
+    return first, second
+
+
+def test_word_list_hashes_are_made_once_and_mapped_from_the_cache_folder(tmp_path: Path, monkeypatch) -> None:
+    """The first process to need the word lists hashes them into saman's cache folder; later
+    ones map that file, until a list changes; a file that cannot be read is made again."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    files = _word_lists(tmp_path / "dict")
+    words = ["sykefravær", "kommune", "øl", "årsrapport", "arbeidsgjevar", "kommunane", "nærvær"]
+    made = hashes_of(files)
+    kept = list((tmp_path / "cache" / "saman" / "wordlists").glob("*.npy"))
+    assert len(kept) == 1 and len(made) == len(words)
+    mapped = hashes_of(files)
+    assert not mapped.flags.writeable and np.array_equal(mapped, made)  # read from the file
+    assert np.isin(word_hashes(words), mapped).all()
+    assert not np.isin(word_hashes(["", "kommunexqz", "sykefraveer"]), mapped).any()
+    with open(files[1], "ab") as out:  # the system updates a list: hashed again, in a new file
+        out.write(b"\nheltid")
+    assert np.isin(word_hash("heltid"), hashes_of(files))
+    assert len(list(kept[0].parent.glob("*.npy"))) == 2
+    newest = max(kept[0].parent.glob("*.npy"), key=lambda p: p.stat().st_mtime_ns)
+    newest.write_bytes(b"not an array")
+    assert len(hashes_of(files)) == len(words) + 1
+
+
+def test_word_list_hashes_are_made_in_memory_where_the_cache_cannot_be_written(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "not-a-folder").write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "not-a-folder"))
+    files = _word_lists(tmp_path / "dict")
+    assert np.isin(word_hashes(["kommune", "nærvær"]), hashes_of(files)).all()
+
+
+def test_word_hashes_are_the_same_in_every_process() -> None:
+    """Python's own string hash differs from process to process; the word lists' hashes are
+    kept between processes, so a word must hash alike in another (and one at a time as in a list)."""
+    words = ["kommune", "Sykefravær", "å", "", "x" * 300, "arbeids\ngjevar", "\udcff"]
+    here = [int(h) for h in word_hashes(words)]
+    assert here == [word_hash(w) for w in words]
+    assert len(set(here)) == len(words)
+    script = f"from extractors.lang.lexicon import word_hashes; print([int(h) for h in word_hashes({words!r})])"
+    there = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                           cwd=Path(__file__).resolve().parent.parent).stdout
+    assert there.strip() == str(here)

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import lzma
 import mmap
-import os
 import shutil
 import tempfile
 from functools import lru_cache
@@ -33,17 +32,18 @@ from pathlib import Path
 import numpy as np
 from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
+from extractors import cache
+
 # The model's arrays, as py3langid's trainer names them in its .npz.
 _ARRAYS = ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
 
 
 def cache_folder() -> Path:
-    """Where the unpacked model is kept: saman's cache folder ($XDG_CACHE_HOME/saman, or
-    ~/.cache/saman, beside Prefect's, flows.settings), one subfolder per model file and version."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "saman"
+    """Where the unpacked model is kept: in saman's cache folder (extractors.cache), one
+    subfolder per model file and version."""
     model = MODEL_DIR / MODEL_FILE
     stat = model.stat()
-    return base / "langid" / f"{model.name.split('.')[0]}-{stat.st_size}-{int(stat.st_mtime)}"
+    return cache.folder() / "langid" / f"{model.name.split('.')[0]}-{stat.st_size}-{int(stat.st_mtime)}"
 
 
 def _unpacked(folder: Path) -> Path:
@@ -79,15 +79,9 @@ class MappedModel:
         self.arrays = {name: self._map(folder / f"{name}.npy") for name in _ARRAYS}
 
     def _map(self, path: Path) -> np.ndarray:
-        with open(path, "rb") as fh:
-            version = np.lib.format.read_magic(fh)
-            read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-            shape, fortran, dtype = read_header(fh)
-            offset = fh.tell()
-            mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        array, mapped = cache.map_npy(path)
         self.maps.append(mapped)
-        count = int(np.prod(shape))
-        return np.frombuffer(mapped, dtype=dtype, count=count, offset=offset).reshape(shape, order="F" if fortran else "C")
+        return array
 
     def identifier(self) -> LanguageIdentifier:
         """py3langid's identifier over the mapped model, with probabilities normalised to sum to 1."""

@@ -9,9 +9,10 @@ and a capitalised dictionary word whose restoration is a place name the caller p
 (`Valer` → `Våler`: a municipality column reads names, not nynorsk plurals).
 
 Known words are the Debian `wnorwegian` lists (bokmål and nynorsk) plus words the caller
-passes (gazetteer names, theme terms). The lists are loaded once per process into a sorted
-array of string hashes: 1.3 million words in ~10 MB instead of ~240 MB as a Python set, and
-membership of all candidates of a token is one vectorised search.
+passes (gazetteer names, theme terms). The lists are hashed into a sorted array, once per
+machine and mapped by every process from saman's cache folder: 1.3 million words in ~10 MB
+instead of ~240 MB as a Python set, and membership of all candidates of a token is one
+vectorised search.
 
 One more OCR habit is undone here: the preposition `i` read as a capital `I` mid-sentence.
 This module must not change anything but those letters: no spelling correction, no change
@@ -20,17 +21,19 @@ to spacing, punctuation or the number of tokens, so OCR bboxes stay valid.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from extractors import cache
+
 WORDLIST_FILES = (Path("/usr/share/dict/bokmaal"), Path("/usr/share/dict/nynorsk"))
-_CHUNK_CHARS = 1 << 16
 CONFUSIONS_FILE = Path(__file__).resolve().parent / "data" / "wordlists" / "real_word_confusions.txt"
 
 # What OCR makes of each letter, with a cost: the most frequent confusions are cheapest, so
@@ -63,38 +66,122 @@ _MIN_NAME_LENGTH = 5
 # A token: a run of letters, digits and @ (OCR puts 0, 6 or @ in place of ø: `Omd0mme`).
 _TOKEN = re.compile(r"(?:[^\W_]|@)+")
 _DIGIT = re.compile(r"\d")
+_BLANK_LINES = re.compile(r"\n\n+")
 # OCR reads the preposition `i` as `I`. Before a lower-case word it is the preposition, unless
 # the word before it takes a Roman numeral (`pulje I`, `fase I`).
 _CAPITAL_I = re.compile(r"\b([^\W\d_]+)(,? )I(?= [a-zæøå])")
 _TAKES_NUMERAL = frozenset({"pulje", "fase", "del", "trinn", "nivå", "runde", "kapittel", "vedlegg", "tabell", "figur", "type"})
 
 
-def _chunks(path: Path) -> Iterator[list[str]]:
-    """The lower-case lines of a word list, 64 K characters' worth at a time."""
-    with open(path, encoding="latin-1") as text:
-        partial = ""
-        while chunk := text.read(_CHUNK_CHARS):
-            words = (partial + chunk).lower().split("\n")
-            partial = words.pop()  # the end of a word the next chunk goes on with
-            yield words
-        yield [partial]
+# Word hashes: a polynomial over a word's UTF-8 bytes and its end, modulo 2**64, mixed by
+# splitmix64's finaliser; HASH_VERSION names the function in the cache's file names.
+HASH_VERSION = 1
+_BASE = 0x100000001B3
+_MIX = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
+# _BASE's powers and its inverse's (modulo 2**64), as long as the longest text hashed yet.
+_powers = np.ones(1, dtype=np.uint64)
+_inverses = np.ones(1, dtype=np.uint64)
+# Lists of at most this many words are looked up a word at a time, in Python.
+_FEW_WORDS = 4
+# The word lists are hashed this many characters at a time.
+_BUILD_CHUNK_CHARS = 1 << 18
+
+
+def word_hashes(words: list[str]) -> np.ndarray:
+    """64-bit hashes of `words`, the same in every process: Python's own string hash is
+    salted per process, and the word lists' hashes are kept between processes (hashes_of).
+    Made for a whole list at once, in numpy."""
+    data = ("\n".join(words) + "\n").encode("utf-8", "surrogatepass") if words else b""
+    if data.count(b"\n") != len(words):  # a word holding a newline: read it as a space
+        data = ("\n".join(w.replace("\n", " ") for w in words) + "\n").encode("utf-8", "surrogatepass")
+    return _line_hashes(data)
+
+
+_MASK = 2**64 - 1
+
+
+def word_hash(word: str) -> int:
+    """word_hashes of one word, in Python: a call of numpy's costs more than this whole loop
+    (a lexicon asked of one word at a time, as OCR correction asks, paid 40 µs a word)."""
+    h = 0
+    for byte in reversed((word.replace("\n", " ") + "\n").encode("utf-8", "surrogatepass")):
+        h = (h * _BASE + byte) & _MASK
+    h ^= h >> 30
+    h = (h * 0xBF58476D1CE4E5B9) & _MASK
+    h ^= h >> 27
+    h = (h * 0x94D049BB133111EB) & _MASK
+    return h ^ (h >> 31)
+
+
+def _line_hashes(data: bytes) -> np.ndarray:
+    """The hash of each word of `data`, words each ended by a newline: the sum of its bytes
+    times _BASE's powers by their place in the whole text, brought to the word's own places
+    by the inverse power of its start (no array of each byte's place in its word)."""
+    global _powers, _inverses
+    if not data:
+        return np.zeros(0, dtype=np.uint64)
+    text = np.frombuffer(data, dtype=np.uint8)
+    if len(_powers) < len(text):
+        size = max(len(text), 2 * len(_powers))
+        # products of uint64 arrays wrap around: modulo 2**64, as meant
+        _powers, _inverses = (np.concatenate((np.ones(1, dtype=np.uint64), np.cumprod(np.full(size - 1, base, dtype=np.uint64))))
+                              for base in (_BASE, pow(_BASE, -1, 2**64)))
+    starts = np.concatenate(([0], np.flatnonzero(text == 10)[:-1] + 1))
+    hashes = np.add.reduceat(text.astype(np.uint64) * _powers[:len(text)], starts) * _inverses[starts]
+    hashes ^= hashes >> np.uint64(30)
+    hashes *= _MIX[0]
+    hashes ^= hashes >> np.uint64(27)
+    hashes *= _MIX[1]
+    hashes ^= hashes >> np.uint64(31)
+    return hashes
+
+
+def _made_hashes(files: tuple[Path, ...]) -> np.ndarray:
+    """The word lists' hashes, sorted and unique (a set in 8 bytes a word), a megabyte of
+    their text at a time, never as a Python string a word (1.3 million of those took 200 MB)."""
+    parts = []
+    for path in files:
+        if not path.exists():
+            continue
+        with open(path, encoding="latin-1") as text:
+            partial = ""
+            while chunk := text.read(_BUILD_CHUNK_CHARS):
+                lines, _, partial = (partial + chunk).lower().rpartition("\n")
+                parts.append(_line_hashes(_BLANK_LINES.sub("\n", lines + "\n").lstrip("\n").encode("utf-8")))
+            if partial:
+                parts.append(word_hashes([partial]))
+    return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.uint64)
+
+
+def _cache_file(files: tuple[Path, ...]) -> Path:
+    """Where the hashes of `files` are kept: named by each list's size and time and the hash
+    function's version, so a list updated by the system is hashed again."""
+    stats = [f"{p.name}-{st.st_size}-{st.st_mtime_ns}" for p in files if p.exists() and (st := p.stat())]
+    return cache.folder() / "wordlists" / f"hashes-v{HASH_VERSION}-{'-'.join(stats)}.npy"
+
+
+def hashes_of(files: tuple[Path, ...]) -> np.ndarray:
+    """The hashes of the word lists `files`, mapped from saman's cache folder (made and kept
+    there by the first process that needs them: half a second of CPU that each process, the
+    workers' fork server and saman's own, paid at its start); made in memory where the
+    folder cannot be written or its file cannot be read."""
+    path = _cache_file(files)
+    try:
+        return cache.map_npy(path)[0]
+    except (OSError, ValueError):
+        pass
+    hashes = _made_hashes(files)
+    try:
+        cache.save_npy(path, hashes)
+    except OSError:
+        pass
+    return hashes
 
 
 @lru_cache(maxsize=1)
 def _base_hashes() -> np.ndarray:
-    """The word lists' hashes, read 64 K characters at a time: holding their 1.3 million words as
-    Python strings, even for a moment, took 200 MB of every worker's peak memory. Each
-    process reads them once (every worker, and saman's own for the KB's compound index), so
-    a chunk is lower-cased, split and hashed whole, in C loops: three quarters of the time
-    of a Python loop over the lines. The hashes go into one array that grows as they come
-    (numpy reallocates it in place), not into an array per chunk joined at the end: those
-    left 16 MB of the heap behind, free but held by the process."""
-    chunks = (words for path in WORDLIST_FILES if path.exists() for words in _chunks(path))
-    hashes = np.fromiter(map(hash, filter(None, itertools.chain.from_iterable(chunks))), dtype=np.int64)
-    # Sorted unique hashes: a set in 8 bytes a word. Python's str hash is salted per process,
-    # which is fine: the array never leaves the process.
-    hashes.sort()
-    return hashes[np.concatenate(([True], hashes[1:] != hashes[:-1]))] if len(hashes) else hashes
+    """The hashes of the system's word lists, once a process."""
+    return hashes_of(WORDLIST_FILES)
 
 
 @lru_cache(maxsize=1)
@@ -174,14 +261,27 @@ class Lexicon:
         """Membership of lower-case words, as a boolean array (one vectorised search)."""
         if not words:
             return np.zeros(0, dtype=bool)
-        hashes = np.fromiter((hash(w) for w in words), dtype=np.int64, count=len(words))
+        if len(words) <= _FEW_WORDS:
+            found = np.array([self._listed(word_hash(w)) for w in words], dtype=bool)
+            if self._extra:
+                found |= np.array([w in self._extra for w in words], dtype=bool)
+            return found
+        hashes = word_hashes(words)
         found = np.zeros(len(words), dtype=bool)
         if len(self._hashes):
-            idx = np.searchsorted(self._hashes, hashes).clip(max=len(self._hashes) - 1)
+            # looked for in order: each search then starts near the last (half the time of 1,500)
+            order = np.argsort(hashes)
+            idx = np.empty(len(words), dtype=np.int64)
+            idx[order] = np.searchsorted(self._hashes, hashes[order]).clip(max=len(self._hashes) - 1)
             found = self._hashes[idx] == hashes
         if self._extra:
             found |= np.fromiter((w in self._extra for w in words), dtype=bool, count=len(words))
         return found
+
+    def _listed(self, hashed: int) -> bool:
+        """Whether one word's hash is the word lists'."""
+        at = bisect.bisect_left(self._hashes, hashed)
+        return at < len(self._hashes) and int(self._hashes[at]) == hashed
 
     def __contains__(self, word: str) -> bool:
         return bool(self.known_many([word.lower()])[0])
