@@ -35,7 +35,8 @@ def twin_of(scan: Path, n_pages: int) -> tuple[str, list[int]]:
 
 
 def score_file(scan: Path) -> dict:
-    from extractors.readers.base import read_document, sha256_of
+    from extractors.readers.base import read_document
+    from extractors.files import sha256_of
     from extractors.recognisers.pipeline import reading_options
 
     doc = read_document(str(scan), sha256_of(str(scan)), reading_options())

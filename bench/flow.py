@@ -25,7 +25,7 @@ from pathlib import Path
 
 from bench.measure import REPO, Clock, Figure, Measurement, clock, ratio, spawn_pool
 from extractors.recognisers.pipeline import extract_file
-from extractors.readers.base import display_path, sha256_of
+from extractors.files import display_path, sha256_of
 from flows.discover import discover
 from kb.store import open_kb
 from models import PIPELINE_VERSION, Extraction

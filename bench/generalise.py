@@ -80,7 +80,8 @@ def read_one(path: str, ocr_changes: dict[str, str] | None = None) -> dict:
     from models.errors import ReadError
     from extractors.ocr.settings import ocr_settings
     from extractors.recognisers.pipeline import reading_options, recognise
-    from extractors.readers.base import read_document, sha256_of
+    from extractors.readers.base import read_document
+    from extractors.files import sha256_of
 
     started = time.process_time()
     try:

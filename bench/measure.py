@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from extractors.recognisers.pipeline import extract_file
-from extractors.readers.base import sha256_of
+from extractors.files import sha256_of
 from kb.store import open_kb
 from models import ErrorRecord
 

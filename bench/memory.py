@@ -34,7 +34,7 @@ def _status_mb(field: str) -> float:
 
 
 def child(path: str, kb_path: str) -> dict[str, object]:
-    from extractors.readers.base import sha256_of
+    from extractors.files import sha256_of
     from flows.spool import extract_to_spool
     from kb.store import open_kb
     from models import ErrorRecord

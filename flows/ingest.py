@@ -27,9 +27,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from models import ErrorKind, ErrorRecord, Extraction
 from models.errors import INTERNAL_MESSAGE, describe
-from extractors.recognisers.pipeline import error_record, extract_file
+from extractors.files import display_path, error_record
 from extractors.ocr.settings import DEFAULT_SETTINGS, OcrSettings, ocr_settings
-from extractors.readers.base import display_path
 from flows.discover import discover
 from flows.plan import Plan, Summary, mark_gone, note, plan, rerun_targets, save_error, settle
 from flows.spool import SpoolError, Spooled, extract_to_spool, read_ahead
@@ -62,6 +61,9 @@ def extract_one(path: str, sha256: str, pool_id: int | None,
     own already) the file is read right here, and its Extraction returned.
     """
     if pool_id is None:
+        # imported here: this process plans and stores, and never needs the readers otherwise (extractors.files)
+        from extractors.recognisers.pipeline import extract_file
+
         return extract_file(path, sha256, ocr)
     status, result = WorkerPool.by_id(pool_id).run(extract_to_spool, path, sha256, ocr, timeout=file_timeout())
     if status == "ok":

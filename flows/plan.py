@@ -25,8 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from models.errors import describe
-from extractors.recognisers.pipeline import error_record
-from extractors.readers.base import display_path, sha256_of
+from extractors.files import display_path, error_record, sha256_of
 from flows.discover import Discovery, discover
 from flows.workers import file_timeout
 from kb.store import KB, Failure

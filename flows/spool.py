@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Literal
 
 from extractors.ocr.settings import DEFAULT_SETTINGS, OcrSettings
-from extractors.recognisers.pipeline import extract_file
 from flows.workers import file_timeout
 from models import DocumentRecord, ErrorRecord, Extraction, Record, StoredBlock, Thumbnail
 
@@ -68,6 +67,10 @@ class Spooled:
 def extract_to_spool(path: str, sha256: str, ocr: OcrSettings = DEFAULT_SETTINGS) -> Spooled | ErrorRecord:
     """`extract_file` in a worker, its extraction written to a spool file in the worker's
     temporary folder; a file that could not be read yields its error record, as there."""
+    # imported in the worker, where the fork server has it loaded: saman's own process, which
+    # imports this module for the spool files, never reads a file (extractors.files)
+    from extractors.recognisers.pipeline import extract_file
+
     read = extract_file(path, sha256, ocr)
     return read if isinstance(read, ErrorRecord) else spool(read)
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from bench.generate.build import generate
-from extractors.readers.base import read_document, sha256_of
+from extractors.readers.base import read_document
+from extractors.files import sha256_of
 from extractors.recognisers.pipeline import reading_options
 
 

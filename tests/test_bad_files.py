@@ -11,7 +11,8 @@ import pytest
 from models import ErrorRecord
 from models.errors import ReadError
 from extractors.recognisers.pipeline import extract_file
-from extractors.readers.base import read_document, sha256_of
+from extractors.readers.base import read_document
+from extractors.files import sha256_of
 from extractors.readers.source import ReadOptions
 from kb.store import open_kb
 from tests import badfiles

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from extractors.recognisers.pipeline import error_record
+from extractors.files import error_record
 from flows.workers import Outcome
 from models import ERROR_KINDS, ErrorRecord, Fault, ReadError
 

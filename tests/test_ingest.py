@@ -103,8 +103,8 @@ def test_one_extraction_is_stored_whole_by_column_name_and_replaces_what_was_the
     same content again replaces it (a file error of its path goes)."""
     import sqlite3
 
-    from extractors.readers.base import sha256_of
-    from extractors.recognisers.pipeline import error_record, extract_file
+    from extractors.files import error_record, sha256_of
+    from extractors.recognisers.pipeline import extract_file
     from models import Extraction
 
     deck = CORPUS / "2014-03-12_kmd_programstatus.pptx"
@@ -141,7 +141,7 @@ def test_what_prefect_keeps_of_a_finished_task_is_its_key_not_the_files_read(tmp
     from prefect import flow
 
     from flows.ingest import extract, take
-    from extractors.readers.base import sha256_of
+    from extractors.files import sha256_of
 
     deck = str(CORPUS / "2012-08-28_asker_nettverkssamling.pptx")
 
@@ -226,7 +226,9 @@ def test_saman_runs_its_flows_without_prefects_heartbeat_unless_the_user_asks_fo
 def test_the_workers_fork_server_starts_before_this_process_imports_the_readers(tmp_path):
     """`saman ingest` starts the fork server first, so it loads the readers and recognisers
     while the command plans and imports Prefect; naming what it preloads must not import them
-    here, and the workers forked from it later read files as before."""
+    here, and the workers forked from it later read files as before. The command's process
+    never imports a reader's library at all, not even with the flow's modules loaded and a
+    file read by a worker (extractors.files)."""
     import subprocess
     import sys
 
@@ -237,13 +239,17 @@ def test_the_workers_fork_server_starts_before_this_process_imports_the_readers(
         "from flows.workers import WorkerPool, start_fork_server\n"
         "start_fork_server()\n"
         "print('pipeline imported' if 'extractors.recognisers.pipeline' in sys.modules else 'pipeline not imported')\n"
+        "import flows.cli, flows.ingest\n"
         "from flows.spool import extract_to_spool\n"
-        "from extractors.readers.base import sha256_of\n"
+        "from extractors.files import sha256_of\n"
         f"outcome, read = WorkerPool(1).run(extract_to_spool, {str(deck)!r}, sha256_of({str(deck)!r}), timeout=120)\n"
+        "heavy = ('pptx', 'pdfplumber', 'pdfminer', 'PIL', 'pypdfium2', 'py3langid', 'spacy', 'extractors.readers.base')\n"
+        "print('imported here:', [m for m in heavy if m in sys.modules])\n"
         "print('pages', outcome, read.document.n_pages)\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
                           cwd=CORPUS.parent, env={**os.environ, "PYTHONPATH": str(CORPUS.parent)})
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == "pipeline not imported"
+    assert done.stdout.splitlines()[1] == "imported here: []"
     assert done.stdout.splitlines()[-1].startswith("pages ok ") and int(done.stdout.split()[-1]) > 0

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.readers.base import sha256_of
+from extractors.files import sha256_of
 from extractors.recognisers.pipeline import extract_file
 from flows.spool import SpoolError, spool
 from kb.store import open_kb

@@ -9,7 +9,7 @@ report PDF whose second page is a scan) on which tesseract 5.3.4 returns such a 
 from __future__ import annotations
 
 from bench.generate.build import generate
-from extractors.readers.base import sha256_of
+from extractors.files import sha256_of
 from extractors.recognisers.pipeline import extract_file
 
 EMPTY_WORD_SCAN = 29  # train seed: mixed_pdf, page 2 scanned

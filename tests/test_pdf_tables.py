@@ -15,7 +15,8 @@ import pytest
 from bench.generate.build import generate
 from bench.generate.content import document_content, kommuner_at
 from bench.generate.draw import A4, Look, Sheet, fonts
-from extractors.readers.base import read_document, sha256_of
+from extractors.readers.base import read_document
+from extractors.files import sha256_of
 from extractors.recognisers.pipeline import recognise
 
 # Train seeds: a participants table over a page break, its header not repeated; a measures

@@ -139,8 +139,7 @@ def test_a_timeout_is_read_again_when_more_time_is_allowed(corpus_copy, tmp_path
 
 def test_our_own_faults_are_not_remembered(tmp_path):
     """An `internal` error is saman's fault, which a new saman may mend without a new pipeline version."""
-    from extractors.recognisers.pipeline import error_record
-    from extractors.readers.base import sha256_of
+    from extractors.files import error_record, sha256_of
     from flows.plan import plan
     from models import PIPELINE_VERSION
 

@@ -19,7 +19,8 @@ from bench.generate.capture import clean_scan, render
 from bench.generate.content import Sentence, TableSpec
 from bench.generate.draw import SLIDE, Look, Sheet, fonts
 from extractors.ocr.page import ocr_image
-from extractors.readers.base import read_document, sha256_of
+from extractors.readers.base import read_document
+from extractors.files import sha256_of
 from extractors.recognisers.pipeline import reading_options
 from tests.generated_docs import make, read
 

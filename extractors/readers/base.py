@@ -23,7 +23,6 @@ The exception itself goes into the error's `detail`, never into its message.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 import zipfile
@@ -33,13 +32,14 @@ from PIL import Image
 
 from models.errors import INTERNAL_MESSAGE, ReadError, describe
 from extractors.readers.sniff import DAMAGED, FORMATS, Format, damaged_error, kind_for_extension, sniff
+from extractors.files import display_path, sha256_of
 from extractors.readers.metadata import settle_date_and_language
 from extractors.readers.registry import REGISTRY
 from extractors.readers.source import ReadOptions, Source
 from extractors.lang.text import clean_line
 from models import Document
 
-__all__ = ["display_path", "open_source", "read_document", "read_source", "sha256_of", "sniff"]
+__all__ = ["open_source", "read_document", "read_source", "sniff"]
 
 MAX_FILE_BYTES = 1 << 30
 # Declared uncompressed size above which a zip-based file is treated as a zip bomb rather than opened.
@@ -49,24 +49,6 @@ _ZIP_KINDS = {"pptx", "docx", "xlsx", "odp", "odt", "ods"}
 _OUR_PACKAGES = ("extractors", "models", "flows", "kb")
 _OUR_DIRS = tuple(str(Path(__file__).resolve().parents[2] / p) + os.sep for p in _OUR_PACKAGES)
 _DEFAULTS = ReadOptions()
-
-
-def display_path(path: str | Path) -> str:
-    """The path as text that can be stored and printed, even when the name is not UTF-8.
-
-    Archive folders copied from old Windows shares hold names in Latin-1 or CP850; Python
-    keeps their bytes as lone surrogates, which SQLite and JSON cannot store. Undecodable
-    bytes are written as \\xNN, so the name stays readable and distinct.
-    """
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
-
-
-def sha256_of(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def read_document(path: str | Path, sha256: str | None = None, options: ReadOptions = _DEFAULTS) -> Document:

@@ -25,7 +25,8 @@ from models.errors import INTERNAL_MESSAGE, ReadError, describe
 from extractors.gazetteer.gazetteer import load_gazetteer
 from extractors.lang.identify import release as release_language_model
 from extractors.ocr.settings import DEFAULT_SETTINGS, OcrSettings
-from extractors.readers.base import display_path, open_source, read_source
+from extractors.files import error_record
+from extractors.readers.base import open_source, read_source
 from extractors.readers.source import ReadOptions, Source
 from extractors.recognisers.base import Component, Found, PipelineError
 from extractors.recognisers.context import FACTS, Context
@@ -36,7 +37,6 @@ from models import (
     Block,
     Document,
     DocumentRecord,
-    ErrorKind,
     ErrorRecord,
     Extraction,
     Page,
@@ -168,14 +168,6 @@ def recognise(doc: Document) -> list[Record]:
     for recogniser in pipeline():
         found.extend(recogniser.run(doc, context, found))
     return list(found)
-
-
-def error_record(path: str, sha256: str, kind: ErrorKind, message: str, detail: str | None = None) -> ErrorRecord:
-    """The error record of a whole file that could not be read."""
-    path = display_path(path)
-    name = path.replace("\\", "/").rsplit("/", 1)[-1]
-    return ErrorRecord(doc_id=sha256[:16], file_name=name, sha256=sha256, page=None, path=path, error_kind=kind,
-                       scope="file", message=message, detail=detail)
 
 
 def stored_blocks(doc: Document) -> list[StoredBlock]:
