@@ -13,7 +13,10 @@ column set search writes it in (as written, stemmed, inside compounds), by FTS5 
 of that phrase alone), and stored: also where the word is rare or absent in a column set, since
 FTS5 reads all of a common word's pages to find it in any column. A search adds the stored shares of its common phrases to the shares FTS5 gives for its rare ones
 (quick, since they are rare), and gets the same scores FTS5 would: the same hits in the same
-order. A phrase of several words or a prefix is not stored, but a page holds it no more often
+order. Two words side by side on MIN_PAGES pages or more are stored as well, as a quoted
+phrase writes them and stemmed: users quote such pairs (`"om ein"`, `"og regionaldepartementet"`:
+41,000 pages), and FTS5 reads both words' positions on every page to find a phrase, three
+times a query. A longer phrase or a prefix is not stored, but a page holds it no more often
 than its rarest word, or than all the words it begins together: the words' shares bound its
 bm25 (Shares.per_idf), and FTS5 reckons it only on the pages whose bound could place them
 among the hits (kb.search).
@@ -35,15 +38,19 @@ import hashlib
 import math
 import re
 import sqlite3
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
+
+from extractors.lang.stemming import stem, tokens
 
 # bm25 weights for the FTS columns title, text, raw_text, stemmed (and parts).
 WEIGHTS = (4.0, 2.0, 0.5, 1.0, 0.5)
 # A phrase on fewer pages is left to FTS5 (quick on that few).
 MIN_PAGES = 1000
+# Phrases of a word, or of two words side by side, are stored.
+MAX_WORDS = 2
 # The column sets kb.search writes a single word's phrases for: as written, stemmed, and
 # stemmed inside a compound.
 WRITTEN = "{title text raw_text}"
@@ -58,21 +65,34 @@ _ONE_TOKEN = re.compile(r"[^\W_]+")
 class Shares:
     """A phrase's pages (rowids) and its share of bm25 on each, made positive; for a phrase on
     many pages also both by rowid (`dense`, `held`), which are added whole, where picking its
-    tens of thousands of pages one by one took a third of a millisecond."""
+    tens of thousands of pages one by one took a third of a millisecond. The shares are read
+    only when asked for (load's `scores`): a query that no page matches in full needs only
+    which pages hold its phrases, a third of the bytes."""
 
     rowids: np.ndarray
-    shares: np.ndarray
+    shares: np.ndarray | None = None
     dense: np.ndarray | None = None
     held: np.ndarray | None = None
 
-    def add_to(self, total: np.ndarray, holds: np.ndarray) -> None:
-        """Add the shares to `total` and mark the pages in `holds` (both by rowid)."""
-        if self.dense is not None and self.held is not None:
+    def add_to(self, total: np.ndarray) -> None:
+        """Add the shares to `total` (by rowid)."""
+        if self.dense is not None:
             np.add(total, self.dense, out=total)
+        else:
+            total[self.rowids] += self._shares
+
+    def mark(self, holds: np.ndarray) -> None:
+        """Mark the pages holding the phrase in `holds` (by rowid)."""
+        if self.held is not None:
             np.logical_or(holds, self.held, out=holds)
         else:
-            total[self.rowids] += self.shares
             holds[self.rowids] = True
+
+    @property
+    def _shares(self) -> np.ndarray:
+        if self.shares is None:
+            raise ValueError("the shares of this phrase were not read (phrase_shares.load with scores=True)")
+        return self.shares
 
     @property
     def nbytes(self) -> int:
@@ -91,7 +111,7 @@ class Shares:
         pages): the part of bm25 that depends on the page alone, which grows with how often
         the page holds the phrase."""
         out = np.zeros(size)
-        out[self.rowids] = self.shares / idf(len(self.rowids), pages)
+        out[self.rowids] = self._shares / idf(len(self.rowids), pages)
         return out
 
 
@@ -175,7 +195,7 @@ def _stored_stamp(db: sqlite3.Connection) -> str | None:
 def refresh(db: sqlite3.Connection, min_pages: int = MIN_PAGES) -> int:
     """If the index changed since the shares were reckoned: merge its segments into one (FTS5
     looks a word up in each; a bulk import leaves a few dozen), and reckon the shares of the
-    words on at least `min_pages` pages again. Returns for how many phrases (0 when they were
+    words, and of the pairs of words side by side, on at least `min_pages` pages again. Returns for how many phrases (0 when they were
     current). Commits."""
     if current(db):
         if not _has_copies(db):  # shares reckoned before the copies were kept
@@ -200,6 +220,7 @@ def refresh(db: sqlite3.Connection, min_pages: int = MIN_PAGES) -> int:
             "SELECT term, col, doc FROM temp.phrase_shares_vocab WHERE term IN "
             "(SELECT term FROM temp.phrase_shares_vocab GROUP BY term HAVING sum(doc) >= ?)", (min_pages,)):
         docs.setdefault(term, {})[col] = doc
+    _keep_copies(db)
     made = 0
     for word in filter(listable, docs):
         for columns, names in _COLUMNS_OF.items():
@@ -207,17 +228,48 @@ def refresh(db: sqlite3.Connection, min_pages: int = MIN_PAGES) -> int:
             rows = np.zeros((0, 2))
             if any(docs[word].get(c) for c in names):
                 rows = np.array(db.execute(sql, (key,)).fetchall(), dtype=np.float64).reshape(-1, 2)
-            db.execute("INSERT INTO phrase_shares VALUES (?, ?, ?)",
-                       (key, rows[:, 0].astype(np.int32).tobytes(), rows[:, 1].tobytes()))
-            made += 1
+            made += _store(db, key, rows)
+    # Two words side by side on min_pages pages or more, as a quoted phrase writes them and
+    # stemmed; a pair's stems may be those of another pair's (`kommunen i`, `kommunane i`).
+    for pair in _common_pairs(db, min_pages):
+        for columns, words in ((WRITTEN, pair), (STEMMED, tuple(stem(w) for w in pair))):
+            key = phrase(columns, " ".join(words))
+            made += _store(db, key, np.array(db.execute(sql, (key,)).fetchall(), dtype=np.float64).reshape(-1, 2))
     in_order = np.array([r[0] for r in db.execute("SELECT rowid FROM pages ORDER BY doc_id, page")], dtype=np.int64)
     ranks = np.full(int(in_order.max(initial=0)) + 1, len(in_order), dtype=np.int64)
     ranks[in_order] = np.arange(len(in_order))
     db.execute("INSERT OR REPLACE INTO page_order VALUES (1, ?)", (ranks.tobytes(),))
-    _keep_copies(db)
     db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_STAMP_KEY, stamp(db)))
     db.commit()
     return made
+
+
+def _store(db: sqlite3.Connection, key: str, rows: np.ndarray) -> int:
+    """Keep a phrase's shares (rows of rowid and share); 1 if it was not kept yet."""
+    return db.execute("INSERT OR IGNORE INTO phrase_shares VALUES (?, ?, ?)",
+                      (key, rows[:, 0].astype(np.int32).tobytes(), rows[:, 1].tobytes())).rowcount
+
+
+def _common_pairs(db: sqlite3.Connection, min_pages: int) -> list[tuple[str, str]]:
+    """The pairs of words side by side in a page's title, text or raw text on `min_pages`
+    pages or more, counted once a text (kb keeps which pages copy which, _keep_copies) and
+    read as search tokens (FTS5's own words but for a rare odd character: a pair counted
+    wrong is stored or not, and a search without it asks FTS5, as for any phrase)."""
+    firsts = np.frombuffer(db.execute("SELECT firsts FROM page_copies WHERE id = 1").fetchone()[0], dtype=np.int64)
+    rowids = np.array([r[0] for r in db.execute("SELECT rowid FROM pages")], dtype=np.int64)
+    texts, copies = np.unique(firsts[rowids], return_counts=True)
+    copies_of = dict(zip(texts.tolist(), copies.tolist()))
+    pages: Counter[tuple[str, str]] = Counter()
+    for rowid, *columns in db.execute("SELECT rowid, title, text, raw_text FROM pages"):
+        if (copies := copies_of.get(rowid)) is None:  # a copy: counted with the page it copies
+            continue
+        pairs: set[tuple[str, str]] = set()
+        for value in columns:
+            words = tokens(value or "")
+            pairs.update(zip(words, words[1:]))
+        for pair in pairs:
+            pages[pair] += copies
+    return sorted(pair for pair, count in pages.items() if count >= min_pages)
 
 
 def _has_copies(db: sqlite3.Connection) -> bool:
@@ -260,13 +312,21 @@ class _Kept:
     known: OrderedDict[str, Shares | None]
     nbytes: int = 0
 
+    def keep(self, key: str, shares: Shares | None) -> None:
+        """Keep (or replace) a phrase's shares, counting their bytes."""
+        if (before := self.known.get(key)) is not None:
+            self.nbytes -= before.nbytes
+        self.known[key] = shares
+        self.nbytes += shares.nbytes if shares is not None else 0
+
 
 _cache: dict[str, _Kept] = {}
 
 
-def load(db: sqlite3.Connection, phrases: list[str], path: str, now: str) -> Stored:
+def load(db: sqlite3.Connection, phrases: list[str], path: str, now: str, scores: bool = True) -> Stored:
     """The stored shares of those of `phrases` that are common, for the KB file at `path`
-    whose shares are current at the stamp `now` (current_stamp: a search checks it once)."""
+    whose shares are current at the stamp `now` (current_stamp: a search checks it once);
+    without `scores`, only which pages hold them."""
     if path not in _cache or _cache[path].stamp != now:
         ranks = db.execute("SELECT ranks FROM page_order WHERE id = 1").fetchone()[0]
         row = db.execute("SELECT firsts FROM page_copies WHERE id = 1").fetchone() if _has_copies(db) else None
@@ -275,14 +335,17 @@ def load(db: sqlite3.Connection, phrases: list[str], path: str, now: str) -> Sto
         many = firsts is not None and 4 * int(np.count_nonzero(firsts != np.arange(len(firsts)))) >= pages
         _cache[path] = _Kept(now, np.frombuffer(ranks, dtype=np.int64), pages, firsts, many, OrderedDict())
     kept = _cache[path]
+    size = len(kept.order)
     keys = sorted({p.lower() for p in phrases})
     if missing := [k for k in keys if k not in kept.known]:
-        rows = {r[0]: _shares(np.frombuffer(r[1], dtype=np.int32), np.frombuffer(r[2], dtype=np.float64), len(kept.order))
-                for r in db.execute(f"SELECT phrase, rowids, shares FROM phrase_shares WHERE phrase IN "
-                                    f"({','.join('?' * len(missing))})", missing)}
+        for k, rowids in _read(db, "rowids", missing):
+            kept.keep(k, _shares(np.frombuffer(rowids, dtype=np.int32), None, size))
         for k in missing:
-            kept.known[k] = found = rows.get(k)
-            kept.nbytes += found.nbytes if found is not None else 0
+            if k not in kept.known:
+                kept.keep(k, None)
+    if scores and (unread := {k: known.rowids for k in keys if (known := kept.known[k]) is not None and known.shares is None}):
+        for k, shares in _read(db, "shares", list(unread)):
+            kept.keep(k, _shares(unread[k], np.frombuffer(shares, dtype=np.float64), size))
     for k in keys:
         kept.known.move_to_end(k)
     while kept.nbytes > CACHE_BYTES and len(kept.known) > len(keys):
@@ -292,11 +355,21 @@ def load(db: sqlite3.Connection, phrases: list[str], path: str, now: str) -> Sto
                   kept.many_copies)
 
 
-def _shares(rowids: np.ndarray, shares: np.ndarray, size: int) -> Shares:
-    """A phrase's stored shares, also by rowid when it is on a sixteenth of the pages or more."""
+def _read(db: sqlite3.Connection, column: str, keys: list[str]) -> list[tuple[str, bytes]]:
+    """(phrase, blob) of one column of the stored phrases among `keys`."""
+    return db.execute(f"SELECT phrase, {column} FROM phrase_shares WHERE phrase IN ({','.join('?' * len(keys))})",
+                      keys).fetchall()
+
+
+def _shares(rowids: np.ndarray, shares: np.ndarray | None, size: int) -> Shares:
+    """A phrase's stored pages and shares (if read), also by rowid when it is on a sixteenth
+    of the pages or more."""
     if len(rowids) * 16 < size:
         return Shares(rowids, shares)
-    dense, held = np.zeros(size), np.zeros(size, dtype=bool)
-    dense[rowids] = shares
+    held = np.zeros(size, dtype=bool)
     held[rowids] = True
+    dense = None
+    if shares is not None:
+        dense = np.zeros(size)
+        dense[rowids] = shares
     return Shares(rowids, shares, dense, held)

@@ -138,26 +138,32 @@ class _Renderer:
         self._splits: dict[str, tuple[str, ...] | None] = {}
         self._stem_forms: dict[str, list[str]] = {}
         # a search's phrase groups: by rowid, which pages hold one, and their bm25 shares
-        self.held: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
+        self.held: dict[tuple[str, ...], np.ndarray] = {}
+        self.scored: dict[tuple[str, ...], np.ndarray] = {}
+        self._rare: dict[tuple[str, ...], np.ndarray] = {}
 
     @cached_property
     def shares_stamp(self) -> str | None:
         """The index's stamp if the KB's stored shares are current: checked once a search."""
         return phrase_shares.current_stamp(self.kb.db)
 
-    def shares(self, phrases: list[str]) -> phrase_shares.Stored | None:
-        """The stored shares of those of `phrases` that are common (kb.phrase_shares), or None
-        when the KB's shares are not current."""
+    def shares(self, phrases: list[str], scores: bool = True) -> phrase_shares.Stored | None:
+        """The stored shares of those of `phrases` that are common (kb.phrase_shares; without
+        `scores`, only which pages hold them), or None when the KB's shares are not current."""
         if self.shares_stamp is None:
             return None
-        return phrase_shares.load(self.kb.db, phrases, self.kb.path, self.shares_stamp)
+        return phrase_shares.load(self.kb.db, phrases, self.kb.path, self.shares_stamp, scores)
 
     def rare_shares(self, phrases: list[str]) -> np.ndarray:
         """(rowid, bm25 share) of each page holding any of `phrases`, phrases too rare for
-        stored shares: FTS5's bm25 of them alone."""
-        rows = _fts(self.kb, f"SELECT rowid, -bm25(pages_fts, {_bm25_weights(self)}) FROM pages_fts "
-                             "WHERE pages_fts MATCH ?", (" OR ".join(phrases),), plain=True)
-        return np.array(rows, dtype=np.float64).reshape(-1, 2)
+        stored shares: FTS5's bm25 of them alone (once a search: it is asked which pages hold
+        them, then for their shares)."""
+        key = tuple(phrases)
+        if key not in self._rare:
+            rows = _fts(self.kb, f"SELECT rowid, -bm25(pages_fts, {_bm25_weights(self)}) FROM pages_fts "
+                                 "WHERE pages_fts MATCH ?", (" OR ".join(phrases),), plain=True)
+            self._rare[key] = np.array(rows, dtype=np.float64).reshape(-1, 2)
+        return self._rare[key]
 
     def stem(self, word: str) -> str:
         return stem(word, bridge_spellings=self.bridge)
@@ -684,14 +690,16 @@ def _ranked_by_shares(kb: KB, render: _Renderer, parsed: Query, limit: int, whol
     phrases (kb.phrase_shares) and FTS5's bm25 of its rare ones: the same scores and the
     same order, without FTS5 reading every page of a common word.
 
-    For single words joined by AND or OR, or side by side (relaxed: pages holding some of
-    them, its function words left out as Query.match leaves them out); None for anything else
-    (quotes, prefixes, NOT, brackets), when the KB's shares are not current or no phrase of the
-    query is common: those are left to FTS5."""
+    For single words and quoted phrases of one or two words (whose shares are stored), joined
+    by AND or OR, or side by side (relaxed: pages holding some of them, its function words
+    left out as Query.match leaves them out); None for anything else (longer phrases, prefixes,
+    NOT, brackets), when the KB's shares are not current or no phrase of the query is common:
+    those are left to FTS5."""
     if any(item in ("NOT", "(", ")") for item in parsed.items):
         return None
     terms = parsed.terms
-    if any(t.phrase or t.prefix or not phrase_shares.listable(" ".join(t.words)) for t in terms):
+    if any(t.prefix or len(t.words) > (phrase_shares.MAX_WORDS if t.phrase else 1)
+           or not all(map(phrase_shares.listable, t.words)) for t in terms):
         return None
     if relaxed:
         terms = [t for t in terms if not t.function_word]
@@ -701,38 +709,42 @@ def _ranked_by_shares(kb: KB, render: _Renderer, parsed: Query, limit: int, whol
     # a compound in the query: its parts (all of them; any when relaxed), each in its forms
     parts = [[render.part_phrases(p) for p in render.split(t.words[0]) or ()] if has_loose[i] else []
              for i, t in enumerate(terms)]
-    whole = [render.whole_phrases(t) for t in terms]
-    stored = render.shares([p for forms in whole + inside + [f for each in parts for f in each] for p in forms])
+    whole = [render.quoted_phrases(t) if t.phrase else render.whole_phrases(t) for t in terms]
+    groups = whole + inside + [f for each in parts for f in each]
+    # which pages hold the phrases first: a query that no page matches in full (most questions
+    # typed in words, before they are relaxed) needs none of their shares
+    stored = render.shares([p for forms in groups for p in forms], scores=False)
     if stored is None or not stored.phrases:
+        return None
+    # a quoted phrase is ranked by its stored shares only if they are stored (a pair of words
+    # on fewer pages is left to FTS5, whose bounds are quicker for it than its bm25 on all)
+    if any(t.phrase and any(p.lower() not in stored.phrases for p in forms) for t, forms in zip(terms, whole)):
         return None
     size = len(stored.order)
 
-    def pages_of(phrases: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Which pages hold any of `phrases`, and the phrases' shares of bm25 on each page;
-        once for the three rankings of a search."""
+    def rare(phrases: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(rowids, shares) of those of `phrases` too rare to be stored: FTS5's (quick on that few)."""
+        found = [p for p in phrases if p.lower() not in stored.phrases]
+        found_rows = render.rare_shares(found) if found else np.zeros((0, 2))
+        return found_rows[:, 0].astype(np.int64), found_rows[:, 1]  # within `order`: the shares are current
+
+    def pages_of(phrases: list[str]) -> np.ndarray:
+        """Which pages hold any of `phrases`; once for the three rankings of a search."""
         key = tuple(phrases)
         if key not in render.held:
-            holds, shares, rare = np.zeros(size, dtype=bool), np.zeros(size), []
+            holds = np.zeros(size, dtype=bool)
             for p in phrases:
-                if (common := stored.phrases.get(p.lower())) is None:
-                    rare.append(p)
-                else:
-                    common.add_to(shares, holds)
-            if rare and len(found := render.rare_shares(rare)):
-                rowids = found[:, 0].astype(np.int64)  # within `order`: the shares are current
-                shares[rowids] += found[:, 1]
-                holds[rowids] = True
-            render.held[key] = holds, shares
+                if (common := stored.phrases.get(p.lower())) is not None:
+                    common.mark(holds)
+            holds[rare(phrases)[0]] = True
+            render.held[key] = holds
         return render.held[key]
 
-    # every phrase of the query adds its share where a page holds it (a phrase twice in the
-    # query counts twice in bm25, so here too)
-    groups = [pages_of(forms) for forms in whole + inside + [f for each in parts for f in each]]
-    here = [pages_of(forms)[0] for forms in whole]
-    loose = [pages_of(forms)[0] for forms in inside]
+    here = [pages_of(forms) for forms in whole]
+    loose = [pages_of(forms) for forms in inside]
     for i, each in enumerate(parts):
         if each:
-            held_parts = [pages_of(forms)[0] for forms in each]
+            held_parts = [pages_of(forms) for forms in each]
             loose[i] = loose[i] | (np.logical_or if relaxed else np.logical_and).reduce(held_parts)
     # FTS5 binds AND before OR: the query holds when every term of one of its OR groups does
     matched, group = np.zeros(size, dtype=bool), None
@@ -750,9 +762,22 @@ def _ranked_by_shares(kb: KB, render: _Renderer, parsed: Query, limit: int, whol
     pages = np.nonzero(matched)[0]
     if not len(pages):  # as a query of words no page holds all of is, at first
         return []
+    # every phrase of the query adds its share where a page holds it (a phrase twice in the
+    # query counts twice in bm25, so here too)
+    scored = render.shares([p for forms in groups for p in forms])
+    assert scored is not None  # current a moment ago, and the stamp is checked once a search
     score = np.zeros(size)
-    for _, shares in groups:  # in place: a new array a phrase cost more than the adding
-        score += shares
+    for forms in groups:
+        key = tuple(forms)
+        if key not in render.scored:
+            shares = np.zeros(size)
+            for p in forms:
+                if (common := scored.phrases.get(p.lower())) is not None:
+                    common.add_to(shares)  # in place: a new array a phrase cost more than the adding
+            rowids, rare_shares = rare(forms)
+            shares[rowids] += rare_shares
+            render.scored[key] = shares
+        score += render.scored[key]
     counted = [i for i, t in enumerate(terms) if not t.function_word]
     # how many of the words a page holds (_ranked's `held`): whole words, and when relaxed
     # the words found only inside compounds at PART_WEIGHT
