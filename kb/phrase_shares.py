@@ -65,34 +65,21 @@ _ONE_TOKEN = re.compile(r"[^\W_]+")
 class Shares:
     """A phrase's pages (rowids) and its share of bm25 on each, made positive; for a phrase on
     many pages also both by rowid (`dense`, `held`), which are added whole, where picking its
-    tens of thousands of pages one by one took a third of a millisecond. The shares are read
-    only when asked for (load's `scores`): a query that no page matches in full needs only
-    which pages hold its phrases, a third of the bytes."""
+    tens of thousands of pages one by one took a third of a millisecond."""
 
     rowids: np.ndarray
-    shares: np.ndarray | None = None
+    shares: np.ndarray
     dense: np.ndarray | None = None
     held: np.ndarray | None = None
 
-    def add_to(self, total: np.ndarray) -> None:
-        """Add the shares to `total` (by rowid)."""
-        if self.dense is not None:
+    def add_to(self, total: np.ndarray, holds: np.ndarray) -> None:
+        """Add the shares to `total` and mark the pages in `holds` (both by rowid)."""
+        if self.dense is not None and self.held is not None:
             np.add(total, self.dense, out=total)
-        else:
-            total[self.rowids] += self._shares
-
-    def mark(self, holds: np.ndarray) -> None:
-        """Mark the pages holding the phrase in `holds` (by rowid)."""
-        if self.held is not None:
             np.logical_or(holds, self.held, out=holds)
         else:
+            total[self.rowids] += self.shares
             holds[self.rowids] = True
-
-    @property
-    def _shares(self) -> np.ndarray:
-        if self.shares is None:
-            raise ValueError("the shares of this phrase were not read (phrase_shares.load with scores=True)")
-        return self.shares
 
     @property
     def nbytes(self) -> int:
@@ -111,7 +98,7 @@ class Shares:
         pages): the part of bm25 that depends on the page alone, which grows with how often
         the page holds the phrase."""
         out = np.zeros(size)
-        out[self.rowids] = self._shares / idf(len(self.rowids), pages)
+        out[self.rowids] = self.shares / idf(len(self.rowids), pages)
         return out
 
 
@@ -312,21 +299,13 @@ class _Kept:
     known: OrderedDict[str, Shares | None]
     nbytes: int = 0
 
-    def keep(self, key: str, shares: Shares | None) -> None:
-        """Keep (or replace) a phrase's shares, counting their bytes."""
-        if (before := self.known.get(key)) is not None:
-            self.nbytes -= before.nbytes
-        self.known[key] = shares
-        self.nbytes += shares.nbytes if shares is not None else 0
-
 
 _cache: dict[str, _Kept] = {}
 
 
-def load(db: sqlite3.Connection, phrases: list[str], path: str, now: str, scores: bool = True) -> Stored:
+def load(db: sqlite3.Connection, phrases: list[str], path: str, now: str) -> Stored:
     """The stored shares of those of `phrases` that are common, for the KB file at `path`
-    whose shares are current at the stamp `now` (current_stamp: a search checks it once);
-    without `scores`, only which pages hold them."""
+    whose shares are current at the stamp `now` (current_stamp: a search checks it once)."""
     if path not in _cache or _cache[path].stamp != now:
         ranks = db.execute("SELECT ranks FROM page_order WHERE id = 1").fetchone()[0]
         row = db.execute("SELECT firsts FROM page_copies WHERE id = 1").fetchone() if _has_copies(db) else None
@@ -335,17 +314,14 @@ def load(db: sqlite3.Connection, phrases: list[str], path: str, now: str, scores
         many = firsts is not None and 4 * int(np.count_nonzero(firsts != np.arange(len(firsts)))) >= pages
         _cache[path] = _Kept(now, np.frombuffer(ranks, dtype=np.int64), pages, firsts, many, OrderedDict())
     kept = _cache[path]
-    size = len(kept.order)
     keys = sorted({p.lower() for p in phrases})
     if missing := [k for k in keys if k not in kept.known]:
-        for k, rowids in _read(db, "rowids", missing):
-            kept.keep(k, _shares(np.frombuffer(rowids, dtype=np.int32), None, size))
+        rows = {r[0]: _shares(np.frombuffer(r[1], dtype=np.int32), np.frombuffer(r[2], dtype=np.float64), len(kept.order))
+                for r in db.execute(f"SELECT phrase, rowids, shares FROM phrase_shares WHERE phrase IN "
+                                    f"({','.join('?' * len(missing))})", missing)}
         for k in missing:
-            if k not in kept.known:
-                kept.keep(k, None)
-    if scores and (unread := {k: known.rowids for k in keys if (known := kept.known[k]) is not None and known.shares is None}):
-        for k, shares in _read(db, "shares", list(unread)):
-            kept.keep(k, _shares(unread[k], np.frombuffer(shares, dtype=np.float64), size))
+            kept.known[k] = found = rows.get(k)
+            kept.nbytes += found.nbytes if found is not None else 0
     for k in keys:
         kept.known.move_to_end(k)
     while kept.nbytes > CACHE_BYTES and len(kept.known) > len(keys):
@@ -355,21 +331,11 @@ def load(db: sqlite3.Connection, phrases: list[str], path: str, now: str, scores
                   kept.many_copies)
 
 
-def _read(db: sqlite3.Connection, column: str, keys: list[str]) -> list[tuple[str, bytes]]:
-    """(phrase, blob) of one column of the stored phrases among `keys`."""
-    return db.execute(f"SELECT phrase, {column} FROM phrase_shares WHERE phrase IN ({','.join('?' * len(keys))})",
-                      keys).fetchall()
-
-
-def _shares(rowids: np.ndarray, shares: np.ndarray | None, size: int) -> Shares:
-    """A phrase's stored pages and shares (if read), also by rowid when it is on a sixteenth
-    of the pages or more."""
+def _shares(rowids: np.ndarray, shares: np.ndarray, size: int) -> Shares:
+    """A phrase's stored shares, also by rowid when it is on a sixteenth of the pages or more."""
     if len(rowids) * 16 < size:
         return Shares(rowids, shares)
-    held = np.zeros(size, dtype=bool)
+    dense, held = np.zeros(size), np.zeros(size, dtype=bool)
+    dense[rowids] = shares
     held[rowids] = True
-    dense = None
-    if shares is not None:
-        dense = np.zeros(size)
-        dense[rowids] = shares
     return Shares(rowids, shares, dense, held)

@@ -138,32 +138,26 @@ class _Renderer:
         self._splits: dict[str, tuple[str, ...] | None] = {}
         self._stem_forms: dict[str, list[str]] = {}
         # a search's phrase groups: by rowid, which pages hold one, and their bm25 shares
-        self.held: dict[tuple[str, ...], np.ndarray] = {}
-        self.scored: dict[tuple[str, ...], np.ndarray] = {}
-        self._rare: dict[tuple[str, ...], np.ndarray] = {}
+        self.held: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
 
     @cached_property
     def shares_stamp(self) -> str | None:
         """The index's stamp if the KB's stored shares are current: checked once a search."""
         return phrase_shares.current_stamp(self.kb.db)
 
-    def shares(self, phrases: list[str], scores: bool = True) -> phrase_shares.Stored | None:
-        """The stored shares of those of `phrases` that are common (kb.phrase_shares; without
-        `scores`, only which pages hold them), or None when the KB's shares are not current."""
+    def shares(self, phrases: list[str]) -> phrase_shares.Stored | None:
+        """The stored shares of those of `phrases` that are common (kb.phrase_shares), or None
+        when the KB's shares are not current."""
         if self.shares_stamp is None:
             return None
-        return phrase_shares.load(self.kb.db, phrases, self.kb.path, self.shares_stamp, scores)
+        return phrase_shares.load(self.kb.db, phrases, self.kb.path, self.shares_stamp)
 
     def rare_shares(self, phrases: list[str]) -> np.ndarray:
         """(rowid, bm25 share) of each page holding any of `phrases`, phrases too rare for
-        stored shares: FTS5's bm25 of them alone (once a search: it is asked which pages hold
-        them, then for their shares)."""
-        key = tuple(phrases)
-        if key not in self._rare:
-            rows = _fts(self.kb, f"SELECT rowid, -bm25(pages_fts, {_bm25_weights(self)}) FROM pages_fts "
-                                 "WHERE pages_fts MATCH ?", (" OR ".join(phrases),), plain=True)
-            self._rare[key] = np.array(rows, dtype=np.float64).reshape(-1, 2)
-        return self._rare[key]
+        stored shares: FTS5's bm25 of them alone."""
+        rows = _fts(self.kb, f"SELECT rowid, -bm25(pages_fts, {_bm25_weights(self)}) FROM pages_fts "
+                             "WHERE pages_fts MATCH ?", (" OR ".join(phrases),), plain=True)
+        return np.array(rows, dtype=np.float64).reshape(-1, 2)
 
     def stem(self, word: str) -> str:
         return stem(word, bridge_spellings=self.bridge)
@@ -710,10 +704,7 @@ def _ranked_by_shares(kb: KB, render: _Renderer, parsed: Query, limit: int, whol
     parts = [[render.part_phrases(p) for p in render.split(t.words[0]) or ()] if has_loose[i] else []
              for i, t in enumerate(terms)]
     whole = [render.quoted_phrases(t) if t.phrase else render.whole_phrases(t) for t in terms]
-    groups = whole + inside + [f for each in parts for f in each]
-    # which pages hold the phrases first: a query that no page matches in full (most questions
-    # typed in words, before they are relaxed) needs none of their shares
-    stored = render.shares([p for forms in groups for p in forms], scores=False)
+    stored = render.shares([p for forms in whole + inside + [f for each in parts for f in each] for p in forms])
     if stored is None or not stored.phrases:
         return None
     # a quoted phrase is ranked by its stored shares only if they are stored (a pair of words
@@ -722,29 +713,32 @@ def _ranked_by_shares(kb: KB, render: _Renderer, parsed: Query, limit: int, whol
         return None
     size = len(stored.order)
 
-    def rare(phrases: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(rowids, shares) of those of `phrases` too rare to be stored: FTS5's (quick on that few)."""
-        found = [p for p in phrases if p.lower() not in stored.phrases]
-        found_rows = render.rare_shares(found) if found else np.zeros((0, 2))
-        return found_rows[:, 0].astype(np.int64), found_rows[:, 1]  # within `order`: the shares are current
-
-    def pages_of(phrases: list[str]) -> np.ndarray:
-        """Which pages hold any of `phrases`; once for the three rankings of a search."""
+    def pages_of(phrases: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Which pages hold any of `phrases`, and the phrases' shares of bm25 on each page;
+        once for the three rankings of a search."""
         key = tuple(phrases)
         if key not in render.held:
-            holds = np.zeros(size, dtype=bool)
+            holds, shares, rare = np.zeros(size, dtype=bool), np.zeros(size), []
             for p in phrases:
-                if (common := stored.phrases.get(p.lower())) is not None:
-                    common.mark(holds)
-            holds[rare(phrases)[0]] = True
-            render.held[key] = holds
+                if (common := stored.phrases.get(p.lower())) is None:
+                    rare.append(p)
+                else:
+                    common.add_to(shares, holds)
+            if rare and len(found := render.rare_shares(rare)):
+                rowids = found[:, 0].astype(np.int64)  # within `order`: the shares are current
+                shares[rowids] += found[:, 1]
+                holds[rowids] = True
+            render.held[key] = holds, shares
         return render.held[key]
 
-    here = [pages_of(forms) for forms in whole]
-    loose = [pages_of(forms) for forms in inside]
+    # every phrase of the query adds its share where a page holds it (a phrase twice in the
+    # query counts twice in bm25, so here too)
+    groups = [pages_of(forms) for forms in whole + inside + [f for each in parts for f in each]]
+    here = [pages_of(forms)[0] for forms in whole]
+    loose = [pages_of(forms)[0] for forms in inside]
     for i, each in enumerate(parts):
         if each:
-            held_parts = [pages_of(forms) for forms in each]
+            held_parts = [pages_of(forms)[0] for forms in each]
             loose[i] = loose[i] | (np.logical_or if relaxed else np.logical_and).reduce(held_parts)
     # FTS5 binds AND before OR: the query holds when every term of one of its OR groups does
     matched, group = np.zeros(size, dtype=bool), None
@@ -762,22 +756,9 @@ def _ranked_by_shares(kb: KB, render: _Renderer, parsed: Query, limit: int, whol
     pages = np.nonzero(matched)[0]
     if not len(pages):  # as a query of words no page holds all of is, at first
         return []
-    # every phrase of the query adds its share where a page holds it (a phrase twice in the
-    # query counts twice in bm25, so here too)
-    scored = render.shares([p for forms in groups for p in forms])
-    assert scored is not None  # current a moment ago, and the stamp is checked once a search
     score = np.zeros(size)
-    for forms in groups:
-        key = tuple(forms)
-        if key not in render.scored:
-            shares = np.zeros(size)
-            for p in forms:
-                if (common := scored.phrases.get(p.lower())) is not None:
-                    common.add_to(shares)  # in place: a new array a phrase cost more than the adding
-            rowids, rare_shares = rare(forms)
-            shares[rowids] += rare_shares
-            render.scored[key] = shares
-        score += render.scored[key]
+    for _, shares in groups:  # in place: a new array a phrase cost more than the adding
+        score += shares
     counted = [i for i, t in enumerate(terms) if not t.function_word]
     # how many of the words a page holds (_ranked's `held`): whole words, and when relaxed
     # the words found only inside compounds at PART_WEIGHT

@@ -40,8 +40,6 @@ DEFAULT_KB = "saman.db"
 
 # The page cache of a read-only connection, in KiB.
 READER_CACHE_KIB = 64 * 1024
-# At most this much of a KB file is mapped by a reader (a 5,000-document KB: 0.8 GB).
-READER_MAP_BYTES = 4 * 2**30
 
 
 def default_kb_path() -> str:
@@ -80,11 +78,8 @@ class KB:
                 self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)
                 self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
                 # A reader searches: keep the index pages of common words between queries
-                # (SQLite's default 2 MB held less than one query of them on 60,000 pages),
-                # and read the file through a map of it, not a read a page: the stored shares
-                # of a query's common words (a megabyte or two) came in at twice the speed.
+                # (SQLite's default 2 MB held less than one query of them on 60,000 pages).
                 self.db.execute(f"PRAGMA cache_size = -{READER_CACHE_KIB}")
-                self.db.execute(f"PRAGMA mmap_size = {READER_MAP_BYTES}")
             else:
                 self.db = sqlite3.connect(self.path, timeout=30)
                 self.db.executescript(ddl())
