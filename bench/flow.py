@@ -20,7 +20,6 @@ import os
 import subprocess
 import sys
 from concurrent.futures import as_completed
-from dataclasses import asdict
 from pathlib import Path
 
 from bench.measure import REPO, Clock, Figure, Measurement, clock, ratio, spawn_pool
@@ -114,9 +113,9 @@ def figures(folder: str, workdir: Path, workers: int) -> tuple[list[Figure], Pat
     from flows.ingest import ingest_flow
 
     with clock() as flow_took:
-        first = asdict(ingest_flow([folder], str(flow_kb), workers=workers, show_progress=False))
+        first = ingest_flow([folder], str(flow_kb), workers=workers, show_progress=False).as_dict()
     with clock() as rerun_took:
-        rerun = asdict(ingest_flow([folder], str(flow_kb), workers=workers, show_progress=False))
+        rerun = ingest_flow([folder], str(flow_kb), workers=workers, show_progress=False).as_dict()
     command_first, _ = saman_ingest(folder, workdir / "command.db", workers)
     command_rerun, rerun_output = saman_ingest(folder, workdir / "command.db", workers)
 

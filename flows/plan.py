@@ -22,7 +22,7 @@ import time
 import zipfile
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from models.errors import describe
 from extractors.files import display_path, error_record, sha256_of
@@ -78,6 +78,11 @@ class Summary:
         found = plan.found
         return cls(files=len(found.files), duplicates=plan.duplicates,
                    hidden=len(found.hidden))
+
+    def as_dict(self) -> dict[str, object]:
+        """The summary as plain values, for JSON: dataclasses.asdict rebuilds a Counter from
+        its (key, count) pairs, which makes each pair a key of its own."""
+        return {**asdict(self), "records": dict(self.records)}
 
     def rows(self) -> list[dict[str, object]]:
         rows: list[dict[str, object]] = [

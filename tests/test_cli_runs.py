@@ -83,3 +83,17 @@ def test_the_summary_escapes_names_counts_errors_by_kind_and_keeps_details_out(t
     if error["detail"] and error["detail"] not in error["message"]:
         assert error["detail"] not in run.stdout
     assert Path(error["path"]).name.startswith("rapport")
+
+
+def test_a_run_summary_as_plain_values_keeps_its_record_counts():
+    """The summary as JSON holds it (the benchmarks write it): each record type once, with its
+    count, as the printed table has them (dataclasses.asdict made each (type, count) a key)."""
+    import json
+
+    from flows.plan import Summary
+
+    summary = Summary(files=2, extracted=1)
+    summary.records.update(["document", "page", "page"])
+    summary.records["error"] += 1
+    assert json.loads(json.dumps(summary.as_dict()))["records"] == {"document": 1, "page": 2, "error": 1}
+    assert summary.as_dict()["files"] == 2
