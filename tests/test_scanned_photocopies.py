@@ -10,7 +10,10 @@ table without rules on a handout copied 1.5° askew, which was not levelled and 
 banded slide table on grey paper with an empty row between its rules, whose page was lost to
 an IndexError of ours; a banded table copied soft, whose shaded rows of letters blurred into
 dark bands thin enough to pass for rules, and erased as rules took the letters with them
-(seeds 733 and 794 of the fresh train seeds: the table was lost).
+(seeds 733 and 794 of the fresh train seeds: the table was lost); a table whose only rules
+are hairlines under its header and its last row, greyed by the copier to lighter than the
+text's threshold on a page whose shadowed margins were evened away, so the rules were not
+found nor erased, the first row read as `TET` through its rule and no table found (seed 865).
 """
 
 from __future__ import annotations
@@ -23,12 +26,15 @@ from tests.generated_docs import make, read
 SHADOWED_SLIDES, SHADOWED_HANDOUT, RULED_HANDOUT, ASKEW_HANDOUT, EMPTY_ROW_SLIDES = 79, 25, 247, 193, 199
 # Train seeds a photocopy and a photo of banded tables whose rows blurred into bands.
 SOFT_BANDS = (733, 794)
+# A train seed: a photocopy of a table ruled by two hairlines only.
+GREYED_HAIRLINES = 865
 
 
 @pytest.fixture(scope="module")
 def made(tmp_path_factory):
     return make(tmp_path_factory, "photocopies",
-                (SHADOWED_SLIDES, SHADOWED_HANDOUT, RULED_HANDOUT, ASKEW_HANDOUT, EMPTY_ROW_SLIDES, *SOFT_BANDS))
+                (SHADOWED_SLIDES, SHADOWED_HANDOUT, RULED_HANDOUT, ASKEW_HANDOUT, EMPTY_ROW_SLIDES, *SOFT_BANDS,
+                 GREYED_HAIRLINES))
 
 
 def test_a_shadowed_margin_reads_as_no_line_of_junk(made):
@@ -83,3 +89,30 @@ def test_letters_blurred_into_a_band_are_not_erased_as_a_rule(made, seed):
     assert len(found) == 1
     # Every row is found by its first cell, the header included.
     assert [" ".join((r[0] or "").split()) for r in found[0].rows] == [r[0] for r in gold.rows]
+
+
+def test_hairlines_a_copier_greyed_are_rules_and_the_table_is_read(made):
+    drawn, doc = read(made, GREYED_HAIRLINES)
+    assert drawn.condition == "photocopy"
+    (gold,) = drawn.tables
+    assert doc.tables and doc.tables[0].rows == gold.rows
+
+
+def test_a_hairline_greyer_than_the_text_is_a_rule_and_a_band_as_grey_is_not():
+    """A hairline lighter than the threshold between the text's black and the paper is still
+    looked for as a rule; a band of the same grey, thicker than a rule, is shading."""
+    import numpy as np
+
+    from extractors.ocr.tables import find_rules, ink_threshold
+
+    page = np.full((700, 900), 228, dtype=np.uint8)
+    for y in range(40, 200, 16):  # lines of text, soft as a copy's: black strokes, grey edges
+        page[y:y + 10, 100:800:4] = 60
+        page[y:y + 10, 101:800:4] = 130
+        page[y:y + 10, 102:800:4] = 190
+    page[260:262, 100:800] = 175  # a hairline a copier greyed
+    page[400:440, 100:800] = 175  # a band of the same grey
+    assert 175 > ink_threshold(page)  # not ink by the text's threshold
+    found = [round(r.pos) for r in find_rules(page, 150).horizontal]
+    assert any(abs(y - 261) <= 2 for y in found)
+    assert not any(380 <= y <= 460 for y in found)

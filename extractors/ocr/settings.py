@@ -45,6 +45,12 @@ class TableSettings:
     min_column_gap_heights: float = 1.0
     """... or, in a table without rules, this many of its text heights when that is less (OCR
     word boxes leave about 0.7 of one between the words of a line, two cell paddings 1.2 or more)."""
+    rule_contrast: float = 0.5
+    """A rule is looked for in pixels this share of the way from the paper's grey to the text's
+    threshold, or darker (tables.rule_mask): a copied hairline is greyer than the text."""
+    max_faint_beside_rule: float = 0.3
+    """... and such a faint rule has paper beside it: at most this share of the row just above
+    or just below it is as dark (a shaded band's edge, a shadow's ramp have none)."""
     rule_fill: float = 0.95
     """A run of pixels is a rule when this share of a window of its length is dark (scan noise
     and JPEG blur break a thin line here and there)."""

@@ -110,9 +110,24 @@ class CellGrid:
 
 
 def ink_mask(grey: np.ndarray) -> np.ndarray:
-    """Dark pixels, by Otsu's threshold on the histogram (kept within sane bounds); the
-    histogram of every other pixel in each direction gives the same threshold at a quarter
-    of the cost."""
+    """Dark pixels, by Otsu's threshold on the histogram (kept within sane bounds)."""
+    return grey <= ink_threshold(grey)
+
+
+def rule_mask(grey: np.ndarray, settings: TableSettings) -> np.ndarray:
+    """Pixels dark enough to be a thin rule: a copier's blur spreads a hairline into a grey
+    that Otsu's threshold, set between the text's black and the paper, leaves out (a worn
+    copy's evened page: rules at 166 on paper at 228, the threshold at 141), so a rule is
+    looked for down to settings.rule_contrast of the way from the paper to that threshold.
+    Shading is lighter still, and thick: a filled band is no rule (max_rule_thickness_in)."""
+    threshold = ink_threshold(grey)
+    paper = float(np.percentile(grey[::8, ::8], 90))
+    return grey <= max(threshold, paper - settings.rule_contrast * (paper - threshold))
+
+
+def ink_threshold(grey: np.ndarray) -> int:
+    """Otsu's threshold on the histogram, kept within sane bounds; the histogram of every
+    other pixel in each direction gives the same threshold at a quarter of the cost."""
     step = 2 if grey.size > 1_000_000 else 1
     hist = np.bincount(grey[::step, ::step].ravel(), minlength=256).astype(np.float64)
     total = hist.sum()
@@ -124,7 +139,7 @@ def ink_mask(grey: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         between = (mean_all * w0 / total - m0) ** 2 / (w0 * w1)
     threshold = int(np.nanargmax(between)) if np.isfinite(between).any() else 128
-    return grey <= min(max(threshold, 60), 200)
+    return min(max(threshold, 60), 200)
 
 
 def _runs_mask(ink: np.ndarray, length: int, fill: float) -> np.ndarray:
@@ -228,16 +243,18 @@ def find_rules(grey: np.ndarray, dpi: int, settings: TableSettings = DEFAULT_TAB
     ink = ink_mask(grey)
     factor = 2 if dpi >= 200 else 1
     h, w = (ink.shape[0] // factor) * factor, (ink.shape[1] // factor) * factor
-    small = ink[:h:factor, :w:factor].copy()
-    for dy in range(factor):
-        for dx in range(factor):
-            small |= ink[dy:h:factor, dx:w:factor]
+    small, faint = _halved(ink, factor, h, w), _halved(rule_mask(grey, settings), factor, h, w)
     sdpi = dpi / factor
     max_thickness = max(2, int(sdpi * settings.max_rule_thickness_in))
     tol = max(2, int(sdpi * settings.join_tolerance_in))
     min_h, min_v = int(sdpi * settings.min_horizontal_rule_in), int(sdpi * settings.min_vertical_rule_in)
     horizontal = [r for r in _rules_along(_runs_mask(small, min_h, settings.rule_fill), max_thickness, tol)
                   if not _through_letters(r, small, sdpi, settings)]
+    # Hairlines a copier greyed: found in the fainter mask, with paper above and below them
+    # (where the faint mask is dark on a side, it is shading or a shadow's ramp, not a line).
+    horizontal += [r for r in _rules_along(_runs_mask(faint, min_h, settings.rule_fill), max_thickness, tol)
+                   if not any(abs(r.pos - h.pos) <= 2 * tol and r.start < h.end and h.start < r.end for h in horizontal)
+                   and _between_paper(r, faint, sdpi, settings) and not _through_letters(r, small, sdpi, settings)]
     bars = _bars(small, sdpi, settings)
     for x0, top, x1, bottom in bars:
         horizontal += [Rule(float(top), float(x0), float(x1)), Rule(float(bottom), float(x0), float(x1))]
@@ -269,6 +286,26 @@ def find_rules(grey: np.ndarray, dpi: int, settings: TableSettings = DEFAULT_TAB
                int(max(g[2] for g in gaps)) * factor, int(max(g[3] for g in gaps)) * factor)] if gaps else []
     return Rules(horizontal, vertical, _rule_pixels(grey.shape, horizontal, vertical, dpi, settings.fringe_in), ink, bars,
                  _bar_cell(sdpi) * factor, shaded)
+
+
+def _between_paper(rule: Rule, faint: np.ndarray, dpi: float, settings: TableSettings) -> bool:
+    """Whether a horizontal rule found in the faint mask has paper just above and below it
+    along its length (at most settings.max_faint_beside_rule of either side dark)."""
+    reach = int(rule.thickness / 2 + max(2, dpi * settings.letter_reach_in))
+    s, e = int(rule.start), int(rule.end)
+    above, below = int(rule.pos) - reach, int(rule.pos) + reach
+    if above < 0 or below >= faint.shape[0] or e <= s:
+        return False
+    return max(faint[above, s:e].mean(), faint[below, s:e].mean()) <= settings.max_faint_beside_rule
+
+
+def _halved(mask: np.ndarray, factor: int, h: int, w: int) -> np.ndarray:
+    """`mask` at 1/`factor` of its resolution, a pixel set where any it stands for is."""
+    small = mask[:h:factor, :w:factor].copy()
+    for dy in range(factor):
+        for dx in range(factor):
+            small |= mask[dy:h:factor, dx:w:factor]
+    return small
 
 
 def _through_letters(rule: Rule, ink: np.ndarray, dpi: float, settings: TableSettings) -> bool:
