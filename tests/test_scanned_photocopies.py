@@ -13,7 +13,9 @@ dark bands thin enough to pass for rules, and erased as rules took the letters w
 (seeds 733 and 794 of the fresh train seeds: the table was lost); a table whose only rules
 are hairlines under its header and its last row, greyed by the copier to lighter than the
 text's threshold on a page whose shadowed margins were evened away, so the rules were not
-found nor erased, the first row read as `TET` through its rule and no table found (seed 865).
+found nor erased, the first row read as `TET` through its rule and no table found (seed 865);
+a banded table on grey paper whose light gaps between cells the copier's speckle broke, so that
+two columns and then all rows but one ran together (seed 847).
 """
 
 from __future__ import annotations
@@ -26,15 +28,15 @@ from tests.generated_docs import make, read
 SHADOWED_SLIDES, SHADOWED_HANDOUT, RULED_HANDOUT, ASKEW_HANDOUT, EMPTY_ROW_SLIDES = 79, 25, 247, 193, 199
 # Train seeds a photocopy and a photo of banded tables whose rows blurred into bands.
 SOFT_BANDS = (733, 794)
-# A train seed: a photocopy of a table ruled by two hairlines only.
-GREYED_HAIRLINES = 865
+# Train seeds: a photocopy of a table ruled by two hairlines only; one of a banded table on grey paper.
+GREYED_HAIRLINES, SPECKLED_GAPS = 865, 847
 
 
 @pytest.fixture(scope="module")
 def made(tmp_path_factory):
     return make(tmp_path_factory, "photocopies",
                 (SHADOWED_SLIDES, SHADOWED_HANDOUT, RULED_HANDOUT, ASKEW_HANDOUT, EMPTY_ROW_SLIDES, *SOFT_BANDS,
-                 GREYED_HAIRLINES))
+                 GREYED_HAIRLINES, SPECKLED_GAPS))
 
 
 def test_a_shadowed_margin_reads_as_no_line_of_junk(made):
@@ -94,6 +96,13 @@ def test_letters_blurred_into_a_band_are_not_erased_as_a_rule(made, seed):
 def test_hairlines_a_copier_greyed_are_rules_and_the_table_is_read(made):
     drawn, doc = read(made, GREYED_HAIRLINES)
     assert drawn.condition == "photocopy"
+    (gold,) = drawn.tables
+    assert doc.tables and doc.tables[0].rows == gold.rows
+
+
+def test_light_gaps_a_copier_speckled_still_part_the_cells_of_a_banded_table(made):
+    drawn, doc = read(made, SPECKLED_GAPS)
+    assert drawn.condition == "photocopy" and drawn.tables[0].style == "banded"
     (gold,) = drawn.tables
     assert doc.tables and doc.tables[0].rows == gold.rows
 

@@ -85,6 +85,10 @@ class TableSettings:
     lines: a separator is this many grey levels lighter than the fill on both sides."""
     separator_reach_in: float = 0.03
     """How far to either side of a separator the fill is looked for."""
+    separator_fill: float = 0.85
+    """A light line between shaded cells is a separator where this share of a window of its
+    length is found (less than a rule's rule_fill: on a worn copy the copier's speckle breaks
+    a gap only 10-20 grey levels lighter than the cells far more often than a dark line)."""
     fill_reach_in: float = 0.12
     """Shading is lifted to paper before OCR (lift_fill) where the brightest grey within this
     reach is shading: further than a letter's stroke, nearer than a table row's height."""

@@ -260,8 +260,8 @@ def find_rules(grey: np.ndarray, dpi: int, settings: TableSettings = DEFAULT_TAB
         horizontal += [Rule(float(top), float(x0), float(x1)), Rule(float(bottom), float(x0), float(x1))]
     pooled = grey[:h, :w].reshape(h // factor, factor, w // factor, factor).mean(axis=(1, 3))
     (ridges_across, edges_across), (ridges_along, edges_along) = _separators(pooled, small, sdpi, settings)
-    across = _rules_along(_runs_mask(ridges_across, min_h, settings.rule_fill), max_thickness, tol)
-    along = _rules_along(_runs_mask(ridges_along.T, min_v, settings.rule_fill), max_thickness, tol)
+    across = _rules_along(_runs_mask(ridges_across, min_h, settings.separator_fill), max_thickness, tol)
+    along = _rules_along(_runs_mask(ridges_along.T, min_v, settings.separator_fill), max_thickness, tol)
     # Where shading meets paper is a table's edge only on a page with light gaps between
     # shaded cells: alone, it is the frame of a grey box or a photo.
     if across or along:
