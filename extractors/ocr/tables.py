@@ -114,13 +114,12 @@ def ink_mask(grey: np.ndarray) -> np.ndarray:
     return grey <= ink_threshold(grey)
 
 
-def rule_mask(grey: np.ndarray, settings: TableSettings) -> np.ndarray:
+def rule_mask(grey: np.ndarray, threshold: int, settings: TableSettings) -> np.ndarray:
     """Pixels dark enough to be a thin rule: a copier's blur spreads a hairline into a grey
-    that Otsu's threshold, set between the text's black and the paper, leaves out (a worn
+    that Otsu's `threshold`, set between the text's black and the paper, leaves out (a worn
     copy's evened page: rules at 166 on paper at 228, the threshold at 141), so a rule is
     looked for down to settings.rule_contrast of the way from the paper to that threshold.
     Shading is lighter still, and thick: a filled band is no rule (max_rule_thickness_in)."""
-    threshold = ink_threshold(grey)
     paper = float(np.percentile(grey[::8, ::8], 90))
     return grey <= max(threshold, paper - settings.rule_contrast * (paper - threshold))
 
@@ -240,10 +239,11 @@ def find_rules(grey: np.ndarray, dpi: int, settings: TableSettings = DEFAULT_TAB
     """Horizontal rules (with the edges of filled bars), and the vertical rules that join at
     least two of them. Searched at half resolution when the page has 200 dpi or more: a rule
     stays a rule, and the search costs a quarter."""
-    ink = ink_mask(grey)
+    threshold = ink_threshold(grey)
+    ink = grey <= threshold
     factor = 2 if dpi >= 200 else 1
     h, w = (ink.shape[0] // factor) * factor, (ink.shape[1] // factor) * factor
-    small, faint = _halved(ink, factor, h, w), _halved(rule_mask(grey, settings), factor, h, w)
+    small, faint = _halved(ink, factor, h, w), _halved(rule_mask(grey, threshold, settings), factor, h, w)
     sdpi = dpi / factor
     max_thickness = max(2, int(sdpi * settings.max_rule_thickness_in))
     tol = max(2, int(sdpi * settings.join_tolerance_in))
