@@ -207,7 +207,7 @@ def refresh(db: sqlite3.Connection, min_pages: int = MIN_PAGES) -> int:
             "SELECT term, col, doc FROM temp.phrase_shares_vocab WHERE term IN "
             "(SELECT term FROM temp.phrase_shares_vocab GROUP BY term HAVING sum(doc) >= ?)", (min_pages,)):
         docs.setdefault(term, {})[col] = doc
-    _keep_copies(db)
+    firsts = _keep_copies(db)
     made = 0
     for word in filter(listable, docs):
         for columns, names in _COLUMNS_OF.items():
@@ -218,7 +218,7 @@ def refresh(db: sqlite3.Connection, min_pages: int = MIN_PAGES) -> int:
             made += _store(db, key, rows)
     # Two words side by side on min_pages pages or more, as a quoted phrase writes them and
     # stemmed; a pair's stems may be those of another pair's (`kommunen i`, `kommunane i`).
-    for pair in _common_pairs(db, min_pages):
+    for pair in _common_pairs(db, firsts, min_pages):
         for columns, words in ((WRITTEN, pair), (STEMMED, tuple(stem(w) for w in pair))):
             key = phrase(columns, " ".join(words))
             made += _store(db, key, np.array(db.execute(sql, (key,)).fetchall(), dtype=np.float64).reshape(-1, 2))
@@ -237,14 +237,13 @@ def _store(db: sqlite3.Connection, key: str, rows: np.ndarray) -> int:
                       (key, rows[:, 0].astype(np.int32).tobytes(), rows[:, 1].tobytes())).rowcount
 
 
-def _common_pairs(db: sqlite3.Connection, min_pages: int) -> list[tuple[str, str]]:
+def _common_pairs(db: sqlite3.Connection, firsts: np.ndarray, min_pages: int) -> list[tuple[str, str]]:
     """The pairs of words side by side in a page's title, text or raw text on `min_pages`
-    pages or more, counted once a text (kb keeps which pages copy which, _keep_copies) and
-    read as search tokens (FTS5's own words but for a rare odd character: a pair counted
-    wrong is stored or not, and a search without it asks FTS5, as for any phrase)."""
-    firsts = np.frombuffer(db.execute("SELECT firsts FROM page_copies WHERE id = 1").fetchone()[0], dtype=np.int64)
-    rowids = np.array([r[0] for r in db.execute("SELECT rowid FROM pages")], dtype=np.int64)
-    texts, copies = np.unique(firsts[rowids], return_counts=True)
+    pages or more, counted once a text (`firsts`: by rowid, the page each copies, _keep_copies;
+    a rowid no page has stands for itself and is never read) and read as search tokens (FTS5's
+    own words but for a rare odd character: a pair counted wrong is stored or not, and a
+    search without it asks FTS5, as for any phrase)."""
+    texts, copies = np.unique(firsts, return_counts=True)
     copies_of = dict(zip(texts.tolist(), copies.tolist()))
     pages: Counter[tuple[str, str]] = Counter()
     for rowid, *columns in db.execute("SELECT rowid, title, text, raw_text FROM pages"):
@@ -263,11 +262,12 @@ def _has_copies(db: sqlite3.Connection) -> bool:
     return db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'page_copies'").fetchone()[0] == 1
 
 
-def _keep_copies(db: sqlite3.Connection) -> None:
+def _keep_copies(db: sqlite3.Connection) -> np.ndarray:
     """Store, by rowid, the first page (least rowid) whose indexed columns hold the same text:
     such copies (a slide in many decks, a re-saved deck) have the same bm25 for any query,
     which search then reckons once (a phrase of boilerplate on 3,500 pages of the 5,000
-    documents holds 800 texts). The text is known by a 128-bit hash of its columns."""
+    documents holds 800 texts). The text is known by a 128-bit hash of its columns.
+    Returns what it stored."""
     columns = [r[1] for r in db.execute("PRAGMA table_info(pages_fts)")]
     top = db.execute("SELECT max(rowid) FROM pages").fetchone()[0] or 0
     firsts, seen = np.arange(top + 1, dtype=np.int64), {}
@@ -279,6 +279,7 @@ def _keep_copies(db: sqlite3.Connection) -> None:
         firsts[rowid] = seen.setdefault(digest.digest(), rowid)
     db.execute("CREATE TABLE IF NOT EXISTS page_copies (id INTEGER PRIMARY KEY CHECK (id = 1), firsts BLOB NOT NULL)")
     db.execute("INSERT OR REPLACE INTO page_copies VALUES (1, ?)", (firsts.tobytes(),))
+    return firsts
 
 
 # Shares read, kept per KB file while its index stays as it was (a web server, a session in

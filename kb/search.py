@@ -704,7 +704,8 @@ def _ranked_by_shares(kb: KB, render: _Renderer, parsed: Query, limit: int, whol
     parts = [[render.part_phrases(p) for p in render.split(t.words[0]) or ()] if has_loose[i] else []
              for i, t in enumerate(terms)]
     whole = [render.quoted_phrases(t) if t.phrase else render.whole_phrases(t) for t in terms]
-    stored = render.shares([p for forms in whole + inside + [f for each in parts for f in each] for p in forms])
+    all_forms = whole + inside + [f for each in parts for f in each]
+    stored = render.shares([p for forms in all_forms for p in forms])
     if stored is None or not stored.phrases:
         return None
     # a quoted phrase is ranked by its stored shares only if they are stored (a pair of words
@@ -733,7 +734,7 @@ def _ranked_by_shares(kb: KB, render: _Renderer, parsed: Query, limit: int, whol
 
     # every phrase of the query adds its share where a page holds it (a phrase twice in the
     # query counts twice in bm25, so here too)
-    groups = [pages_of(forms) for forms in whole + inside + [f for each in parts for f in each]]
+    groups = [pages_of(forms) for forms in all_forms]
     here = [pages_of(forms)[0] for forms in whole]
     loose = [pages_of(forms)[0] for forms in inside]
     for i, each in enumerate(parts):

@@ -77,7 +77,8 @@ _TAKES_NUMERAL = frozenset({"pulje", "fase", "del", "trinn", "nivå", "runde", "
 # splitmix64's finaliser; HASH_VERSION names the function in the cache's file names.
 HASH_VERSION = 1
 _BASE = 0x100000001B3
-_MIX = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
+_MIX_BY = (0xBF58476D1CE4E5B9, 0x94D049BB133111EB)
+_MIX = tuple(np.uint64(m) for m in _MIX_BY)
 # _BASE's powers and its inverse's (modulo 2**64), as long as the longest text hashed yet.
 _powers = np.ones(1, dtype=np.uint64)
 _inverses = np.ones(1, dtype=np.uint64)
@@ -107,9 +108,9 @@ def word_hash(word: str) -> int:
     for byte in reversed((word.replace("\n", " ") + "\n").encode("utf-8", "surrogatepass")):
         h = (h * _BASE + byte) & _MASK
     h ^= h >> 30
-    h = (h * 0xBF58476D1CE4E5B9) & _MASK
+    h = (h * _MIX_BY[0]) & _MASK
     h ^= h >> 27
-    h = (h * 0x94D049BB133111EB) & _MASK
+    h = (h * _MIX_BY[1]) & _MASK
     return h ^ (h >> 31)
 
 
